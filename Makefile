@@ -1,0 +1,39 @@
+# Two commands do everything (see README):
+#   make run    create .venv, install, start the app
+#   make test   create .venv, install test tools, run ruff and the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test lint bench browser clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Browser tests use Debian's /usr/bin/chromium when present, otherwise Playwright's own Chromium.
+browser: $(VENV)/.dev-installed
+	@if [ -x /usr/bin/chromium ] || [ -n "$$NNLAB_CHROMIUM" ]; then echo "browser: system Chromium"; \
+	else $(PY) -m playwright install chromium; fi
+
+lint: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+
+test: browser lint
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,135 @@
+"""Small 2D classification datasets, in the square [-6, 6]^2 as in TensorFlow Playground.
+
+Every generator draws its classes in equal numbers (AND and OR draw each quadrant
+equally, so their classes are 1:3 and 3:1 by nature), labels the clean points,
+then moves each point by Gaussian noise of standard deviation ``noise * scale``:
+with noise near 0.5 the classes overlap. Same ``seed``, same points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+RADIUS = 5.0  # the data lives within about this distance of the origin
+PADDING = 0.3  # distance kept from the axes by the quadrant datasets
+
+
+@dataclass(frozen=True)
+class Dataset2D:
+    title: str
+    n_classes: int
+    noise_scale: float
+    draw: Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
+
+
+def _split(n: int, parts: int) -> list[int]:
+    """``n`` as ``parts`` counts that differ by at most one."""
+    return [n // parts + (1 if i < n % parts else 0) for i in range(parts)]
+
+
+def _quadrant_points(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` points spread evenly over the four quadrants, kept ``PADDING`` off the axes."""
+    counts = _split(n, 4)
+    signs = [(1, 1), (-1, 1), (-1, -1), (1, -1)]
+    blocks = [rng.uniform(PADDING, RADIUS, size=(count, 2)) * sign for count, sign in zip(counts, signs)]
+    return np.concatenate(blocks)
+
+
+def _xor(rng, n):
+    n_neg, n_pos = _split(n, 2)
+    same = rng.uniform(PADDING, RADIUS, size=(n_pos, 2)) * rng.choice([-1, 1], size=(n_pos, 1))
+    mixed = rng.uniform(PADDING, RADIUS, size=(n_neg, 2)) * rng.choice([-1, 1], size=(n_neg, 1)) * [1, -1]
+    return np.concatenate([mixed, same]), np.repeat([0, 1], [n_neg, n_pos])
+
+
+def _and(rng, n):
+    points = _quadrant_points(rng, n)
+    return points, ((points[:, 0] > 0) & (points[:, 1] > 0)).astype(np.int64)
+
+
+def _or(rng, n):
+    points = _quadrant_points(rng, n)
+    return points, ((points[:, 0] > 0) | (points[:, 1] > 0)).astype(np.int64)
+
+
+def _polar(radius: np.ndarray, angle: np.ndarray) -> np.ndarray:
+    return np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+
+
+def _circle(rng, n):
+    n_out, n_in = _split(n, 2)
+    inner = _polar(rng.uniform(0, 0.5 * RADIUS, n_in), rng.uniform(0, 2 * np.pi, n_in))
+    outer = _polar(rng.uniform(0.7 * RADIUS, RADIUS, n_out), rng.uniform(0, 2 * np.pi, n_out))
+    return np.concatenate([outer, inner]), np.repeat([0, 1], [n_out, n_in])
+
+
+def _gauss(rng, n):
+    n_neg, n_pos = _split(n, 2)
+    negative = rng.normal(-2.0, 1.0, size=(n_neg, 2))
+    positive = rng.normal(2.0, 1.0, size=(n_pos, 2))
+    return np.concatenate([negative, positive]), np.repeat([0, 1], [n_neg, n_pos])
+
+
+def _spiral(rng, n):
+    """Two interleaved arms: radius r = 5 t, angle 3.5 pi t (+ pi for the second arm), t in [0, 1)."""
+    blocks, labels = [], []
+    for label, count in enumerate(_split(n, 2)):
+        t = np.arange(count) / max(count, 1)
+        blocks.append(_polar(RADIUS * t, 3.5 * np.pi * t + label * np.pi))
+        labels.append(np.full(count, label))
+    return np.concatenate(blocks), np.concatenate(labels)
+
+
+def _moons(rng, n):
+    """Two interlocking half circles of radius 2.5, as in scikit-learn's make_moons."""
+    n_upper, n_lower = _split(n, 2)
+    upper = _polar(np.full(n_upper, 1.0), rng.uniform(0, np.pi, n_upper))
+    lower = _polar(np.full(n_lower, 1.0), rng.uniform(np.pi, 2 * np.pi, n_lower)) + [1.0, 0.5]
+    points = (np.concatenate([upper, lower]) - [0.5, 0.25]) * 2.5
+    return points, np.repeat([0, 1], [n_upper, n_lower])
+
+
+def _three_blobs(rng, n):
+    """Three Gaussian blobs at 90, 210 and 330 degrees, 3 units from the origin."""
+    blocks, labels = [], []
+    for label, count in enumerate(_split(n, 3)):
+        angle = np.pi / 2 + label * 2 * np.pi / 3
+        centre = 3.0 * np.array([np.cos(angle), np.sin(angle)])
+        blocks.append(rng.normal(centre, 0.9, size=(count, 2)))
+        labels.append(np.full(count, label))
+    return np.concatenate(blocks), np.concatenate(labels)
+
+
+DATASETS_2D: dict[str, Dataset2D] = {
+    "xor": Dataset2D("XOR", 2, 1.5, _xor),
+    "circle": Dataset2D("Circle", 2, 1.5, _circle),
+    "gauss": Dataset2D("Two Gaussians", 2, 2.0, _gauss),
+    "spiral": Dataset2D("Spiral", 2, 1.0, _spiral),
+    "moons": Dataset2D("Moons", 2, 1.0, _moons),
+    "and": Dataset2D("AND", 2, 1.5, _and),
+    "or": Dataset2D("OR", 2, 1.5, _or),
+    "three_blobs": Dataset2D("Three classes", 3, 1.5, _three_blobs),
+}
+
+
+def make_2d(name: str, n: int = 250, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` shuffled points of the dataset ``name``: ``X`` float32 (n, 2), ``y`` int64 (n,).
+
+    ``noise`` is from 0 to 0.5 (0 % to 50 %): the Gaussian jitter's standard
+    deviation is ``noise`` times the dataset's scale.
+    """
+    if name not in DATASETS_2D:
+        raise ValueError(f"Unknown 2D dataset {name!r}; choose from {', '.join(DATASETS_2D)}.")
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError("The number of points must be a whole number of at least 1.")
+    if not 0.0 <= noise <= 0.5:
+        raise ValueError("Noise is from 0 to 0.5 (0 % to 50 %).")
+    dataset = DATASETS_2D[name]
+    rng = np.random.default_rng(seed)
+    points, labels = dataset.draw(rng, int(n))
+    points = points + rng.normal(0.0, noise * dataset.noise_scale, size=points.shape)
+    order = rng.permutation(len(labels))
+    return points[order].astype(np.float32), labels[order].astype(np.int64)

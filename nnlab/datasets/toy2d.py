@@ -34,7 +34,7 @@ def _quadrant_points(rng: np.random.Generator, n: int) -> np.ndarray:
     """``n`` points spread evenly over the four quadrants, kept ``PADDING`` off the axes."""
     counts = _split(n, 4)
     signs = [(1, 1), (-1, 1), (-1, -1), (1, -1)]
-    blocks = [rng.uniform(PADDING, RADIUS, size=(count, 2)) * sign for count, sign in zip(counts, signs)]
+    blocks = [rng.uniform(PADDING, RADIUS, size=(count, 2)) * sign for count, sign in zip(counts, signs, strict=True)]
     return np.concatenate(blocks)
 
 

@@ -116,7 +116,7 @@ def _block_figure(spec: ModelSpec, height: int) -> go.Figure:
         figure.add_shape(type="rect", x0=index - 0.32, x1=index + 0.32, y0=-half, y1=half,
                          fillcolor=LAYER_COLORS.get(kind, "#999999"), line=dict(color="white", width=2))
         label = name.replace(" ", "<br>", 1)
-        figure.add_annotation(x=index, y=-1.02, text=f"{label}<br><i>{'x'.join(map(str, shape))}</i>",
+        figure.add_annotation(x=index, y=-half - 0.05, text=f"{label}<br><i>{'x'.join(map(str, shape))}</i>",
                               showarrow=False, font=dict(size=FONT_SIZE - 3), yanchor="top")
         if index:
             figure.add_annotation(x=index - 0.34, y=0, ax=index - 0.66, ay=0, xref="x", yref="y",
@@ -128,5 +128,5 @@ def _block_figure(spec: ModelSpec, height: int) -> go.Figure:
         showlegend=False,
     ))
     figure.update_xaxes(visible=False, range=[-0.6, len(blocks) - 0.4])
-    figure.update_yaxes(visible=False, range=[-1.75, 1.02])
+    figure.update_yaxes(visible=False, range=[-1.6, 1.02])
     return apply_style(figure, height=height)

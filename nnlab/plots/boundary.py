@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from nnlab.plots.style import CLASS_COLORS, DIVERGING, FONT_SIZE, fast_figure, style_layout
 
 MAX_CURVE_POINTS = 400  # longer loss curves are thinned to this many points: the chart stays light
+BACKGROUND_WHITE_SHARE = 0.45  # the plane is paler than the points, so the points stand out on it
 
 
 def _mix(color: str, white_share: float) -> str:
@@ -23,12 +24,17 @@ def _mix(color: str, white_share: float) -> str:
     return "#" + "".join(f"{int(round(c)):02X}" for c in mixed)
 
 
+def _pale_diverging() -> list:
+    """The orange-white-blue scale of two classes, paled for a background."""
+    return [[stop, _mix(color, BACKGROUND_WHITE_SHARE)] for stop, color in DIVERGING]
+
+
 def class_colorscale(n_classes: int) -> list:
     """Bands ``[k/K, (k+1)/K]``, pale to full colour of class ``k``: for ``z = (k + confidence) / K``."""
     scale = []
     for k in range(n_classes):
         low, high = k / n_classes, (k + 1) / n_classes - 1e-6
-        scale += [[low, _mix(CLASS_COLORS[k], 0.85)], [high, _mix(CLASS_COLORS[k], 0.25)]]
+        scale += [[low, _mix(CLASS_COLORS[k], 0.9)], [high, _mix(CLASS_COLORS[k], BACKGROUND_WHITE_SHARE)]]
     scale[-1][0] = 1.0
     return scale
 
@@ -58,9 +64,9 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, probabilities: np.ndarray, t
     """
     k = probabilities.shape[-1]
     heatmap = dict(type="heatmap", x=xs, y=ys, z=boundary_z(probabilities, discretize), zmin=0.0, zmax=1.0,
-                   zsmooth=False if discretize else "best")
+                   zsmooth=False if discretize else "fast")
     if k == 2:
-        heatmap.update(colorscale=DIVERGING, colorbar=dict(title=dict(text="p(blue)", side="right"), thickness=14,
+        heatmap.update(colorscale=_pale_diverging(), colorbar=dict(title=dict(text="p(blue)", side="right"), thickness=14,
                                                            len=0.8),
                        hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>p(blue) = %{z:.3f}<extra></extra>")
     else:

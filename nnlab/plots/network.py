@@ -116,7 +116,7 @@ def _edge_traces(columns, weights, sign: int, color: str) -> list[dict]:
         if sign < 0:
             return []
         xs, ys = _edge_coordinates(columns, lambda layer, i, j: True)
-        return [dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color="#BBBBBB", width=1.5),
+        return [dict(type="scatter", x=_gapped(xs), y=_gapped(ys), mode="lines", line=dict(color="#BBBBBB", width=1.5),
                      hoverinfo="skip", showlegend=False)]
     largest = max((float(np.max(np.abs(w))) for w in weights if np.size(w)), default=1.0) or 1.0
     traces = []
@@ -129,9 +129,15 @@ def _edge_traces(columns, weights, sign: int, color: str) -> list[dict]:
 
         xs, ys = _edge_coordinates(columns, keep)
         if xs:
-            traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=color, width=1 + 6 * high),
-                               opacity=0.35 + 0.6 * high, hoverinfo="skip", showlegend=False))
+            traces.append(dict(type="scatter", x=_gapped(xs), y=_gapped(ys), mode="lines",
+                               line=dict(color=color, width=1 + 6 * high), opacity=0.35 + 0.6 * high,
+                               hoverinfo="skip", showlegend=False))
     return traces
+
+
+def _gapped(values: list) -> np.ndarray:
+    """Coordinates with None breaks as float32 with NaN breaks: one typed array in the JSON, not a list."""
+    return np.array(values, dtype=np.float32)
 
 
 def _edge_coordinates(columns, keep) -> tuple[list, list]:

@@ -275,6 +275,9 @@ class Trainer:
 
         def evaluate(x, y):
             """Sums of loss and hits over ``x``, in slices of EVAL_BATCH to bound memory."""
+            if x.shape[0] is not None and x.shape[0] <= EVAL_BATCH:  # a small set: one pass, no loop
+                pred = model(x, training=False)
+                return tf.reduce_sum(loss_fn(y, pred)), correct_count(y, pred)
             loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
             for start in tf.range(0, tf.shape(x)[0], EVAL_BATCH):
                 pred = model(x[start:start + EVAL_BATCH], training=False)

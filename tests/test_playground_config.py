@@ -60,7 +60,7 @@ def test_every_setup_survives_the_round_trip_through_a_link(config):
 
 def test_a_link_with_nonsense_keeps_the_defaults_and_says_what_it_ignored():
     config, ignored = from_query({"data": "mnist", "lr": "0.5", "layers": "99:tanh", "batch": "-3", "noise": "x",
-                                  "features": "x1,x3", "test": "yes", "hide": "data,everything", "opt": "adam"})
+                                  "features": "x1,x3", "test": "yes", "hide": "data,everything", "opt": "momentum"})
     assert config == replace(DEFAULT, hide=frozenset({"data"}))
     text = " ".join(ignored)
     for key in ("data=", "lr=", "layers=", "batch=", "noise=", "features=", "test=", "hide="):

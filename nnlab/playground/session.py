@@ -18,6 +18,12 @@ from nnlab.features import feature_matrix
 from nnlab.playground.config import PlaygroundConfig
 
 THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks: 25x25
+# The live page's rhythm (nnlab.ui.playground, bench/xor_speed.py): while playing it asks for a redraw
+# every RUN_EVERY_S, trains at least TRAIN_BUDGET_S before each one, and redraws the network and the
+# loss chart every SLOW_PARTS_EVERY_S only (the decision boundary every time).
+RUN_EVERY_S = 0.1
+TRAIN_BUDGET_S = 0.06
+SLOW_PARTS_EVERY_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -94,20 +100,28 @@ class PlaygroundRun:
         if not np.isclose(trainer.learning_rate, config.learning_rate, rtol=1e-6):
             trainer.learning_rate = config.learning_rate
 
-    def frame(self, config: PlaygroundConfig, network_height: int = 480, boundary_height: int = 520) -> Frame:
-        """Draw the boundary, the network with what each neuron computes, and the loss curves."""
+    def frame(self, config: PlaygroundConfig, network_height: int | None = None, boundary_height: int = 520,
+              everything: bool = True) -> Frame:
+        """Draw the boundary, the network with what each neuron computes, and the loss curves.
+
+        ``everything=False`` draws only the boundary (``network`` and ``loss`` are None): a page
+        that redraws many times a second can refresh the other two less often.
+        """
         from nnlab.plots.boundary import boundary_figure, loss_figure
         from nnlab.plots.network import network_figure
 
         trainer, data, grid = self.trainer, self.data, self.grid
         maps = plane_maps(trainer.model, grid, self.features)
-        probabilities = maps.probabilities()
         test = (data.test_points, data.test_labels) if config.show_test else None
-        boundary = boundary_figure(grid.xs, grid.ys, probabilities, (data.train_points, data.train_labels), test,
-                                   discretize=config.discretize, height=boundary_height)
+        boundary = boundary_figure(grid.xs, grid.ys, maps.probabilities(), (data.train_points, data.train_labels),
+                                   test, discretize=config.discretize, height=boundary_height)
+        if not everything:
+            return Frame(boundary, None, None)
         node_maps = [self.input_maps] + [pool(to_unit_range(h)) for h in maps.hidden]
         node_maps.append(pool(2.0 * maps.output - 1.0))  # a probability p in [0, 1] as 2p - 1 in [-1, 1]
-        network = network_figure(self.spec, dense_kernels(trainer.model), height=network_height, node_maps=node_maps)
+        tallest = max([len(self.features), self.spec.output_units] + [h.units for h in self.spec.layers])
+        height = network_height or min(640, max(300, 75 * (tallest + 2)))  # neuron squares of a readable size
+        network = network_figure(self.spec, dense_kernels(trainer.model), height=height, node_maps=node_maps)
         history = trainer.history
         loss = loss_figure([r.epoch for r in history.epochs], history.series("train_loss"),
                            history.series("test_loss"))

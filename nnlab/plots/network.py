@@ -78,7 +78,8 @@ def _neuron_figure(spec: ModelSpec, weights, height: int, node_maps=None) -> go.
         data.append(dict(type="scatter", x=[index] * len(ys), y=ys, mode="markers" if pictures else "markers+text",
                          text=None if pictures else labels, textposition="middle left", marker=marker,
                          hovertext=hover, hoverinfo="text", showlegend=False))
-        annotations.append(dict(x=index, y=top, text=f"<b>{name}</b>", showarrow=False, font=dict(size=FONT_SIZE - 2)))
+        title = "<br>".join(name.rsplit(" ", 1)) if pictures else name  # "Dense 8<br>relu": narrow columns
+        annotations.append(dict(x=index, y=top, text=f"<b>{title}</b>", showarrow=False, font=dict(size=FONT_SIZE - 2)))
     layout = style_layout(height=height)
     layout.update(annotations=annotations,
                   xaxis=dict(visible=False, range=[-1.3 if pictures else -0.9, len(columns) - 0.5]),

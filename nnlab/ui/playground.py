@@ -41,15 +41,14 @@ from nnlab.playground.config import (
     to_query,
 )
 from nnlab.playground.lessons import LESSONS
+from nnlab.playground.session import RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
 from nnlab.spec import ACTIVATIONS, FEATURES
 from nnlab.ui.runtime import keep_tensorflow_warm
 
 CONFIG, REV, RUN, PLAYING, LESSON, URL_NOTES, FRAMES = (
     "pg_config", "pg_rev", "pg_run", "pg_playing", "pg_lesson", "pg_url_notes", "pg_frames")
-RUN_EVERY_S = 0.1  # the live view redraws about ten times a second while playing...
-TRAIN_BUDGET_S = 0.06  # ...and trains for at least this long before each redraw
-MAX_TRAIN_BUDGET_S = 0.25  # and at most this long, when the browser redraws slowly
-LAST_TICK = "pg_last_tick"
+MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
+LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
 ACTIVATION_TITLES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
                   "sin(x1)": "sin(x1)", "sin(x2)": "sin(x2)"}
@@ -423,16 +422,31 @@ def metrics_row(run) -> None:
         columns[4].metric("Speed", "paused")
 
 
-def pictures(run) -> None:
+def _frame(run):
+    """This tick's pictures. While playing, the network and the loss chart are redrawn only every
+    SLOW_PARTS_EVERY_S: Streamlit 1.67 rebuilds a plotly chart from scratch whenever its figure
+    changes, so an unchanged figure (the same object, sent again) costs the browser nothing."""
     setup = config()
-    frame = run.frame(setup)
+    now = time.perf_counter()
+    cached = st.session_state.get(SLOW_PARTS)
+    fresh = (not st.session_state.get(PLAYING) or cached is None or cached[0] is not run
+             or now - cached[1] > SLOW_PARTS_EVERY_S)
+    frame = run.frame(setup, everything=fresh)
+    if fresh:
+        st.session_state[SLOW_PARTS] = (run, now, frame.network, frame.loss)
+        return frame
+    return replace(frame, network=cached[2], loss=cached[3])
+
+
+def pictures(run) -> None:
+    frame = _frame(run)
     left, right = st.columns([1, 1], gap="medium")
     with left:
+        lesson_explanation()
         network_editor()
         st.plotly_chart(frame.network, key="pg_network", config={"displayModeBar": False})
         st.caption("Each square is a neuron: what it computes at each point of the plane (blue +, orange −). "
                    "Lines are weights: blue +, orange −, thicker = larger.")
-        lesson_explanation()
     with right:
         st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
         st.plotly_chart(frame.loss, key="pg_loss", config={"displayModeBar": False})

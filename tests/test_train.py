@@ -147,3 +147,26 @@ def test_bad_arguments_are_refused_with_a_message():
         trainer.batch_size = 0
     with pytest.raises(ValueError, match="learning rate"):
         trainer.learning_rate = float("nan")
+
+
+def test_the_weight_penalty_is_trained_on_but_not_reported_as_loss():
+    """L2 with a large rate shrinks the weights; the recorded loss is the data loss alone."""
+    def trained(regularization):
+        spec = ModelSpec(InputSpec("points", ("x1", "x2")), (LayerSpec("dense", units=4, activation="tanh"),),
+                         n_classes=2, optimizer="sgd", learning_rate=0.05, regularization=regularization,
+                         reg_rate=0.5 if regularization != "none" else 0.0)
+        x, y = make_2d("gauss", n=100, seed=0)
+        trainer = Trainer(build_model(spec, seed=0), x, y, batch_size=10)
+        while trainer.epoch < 5:
+            trainer.train_for(1.0, max_epochs=5)
+        p = np.clip(trainer.model(x, training=False).numpy()[:, 0], 1e-7, 1 - 1e-7)
+        cross_entropy = float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+        assert trainer.history.last.train_loss == pytest.approx(cross_entropy, rel=1e-3)
+        penalty = float(sum(np.asarray(loss) for loss in trainer.model.losses)) if trainer.model.losses else 0.0
+        kernels = [layer.kernel.numpy() for layer in trainer.model.layers]
+        return sum(float(np.square(k).sum()) for k in kernels), penalty
+
+    plain, no_penalty = trained("none")
+    shrunk, penalty = trained("l2")
+    assert shrunk < 0.5 * plain
+    assert no_penalty == 0.0 and penalty > 0.01

@@ -29,6 +29,7 @@ class EpochRun:
     batch_size: int
     epochs: int
     evaluate: Callable[[], dict[str, float]] | None = None
+    model: object = None  # the model being trained, for the caller's use (predictions, figures)
     history: list[dict[str, float]] = field(default_factory=list)  # one row per finished epoch
     batch_losses: list[float] = field(default_factory=list)
     samples_done: int = 0
@@ -65,6 +66,15 @@ class EpochRun:
         speed = self.samples_per_second
         return (self.total_samples - self.samples_done) / speed if speed > 0 else None
 
+    def describe(self) -> str:
+        """One line of progress: epoch, percent, speed and time left."""
+        line = f"{self.name}: epoch {min(self.epoch + 1, self.epochs)}/{self.epochs} · {self.progress:.0%}"
+        if self.done:
+            return f"{self.name}: done, {self.epochs} epochs in {format_seconds(self.train_seconds)}"
+        if self.samples_per_second:
+            line += f" · {self.samples_per_second:,.0f} samples/s · about {format_seconds(self.eta_seconds)} left"
+        return line
+
     def run_for(self, seconds: float) -> None:
         """Train batch after batch until ``seconds`` have passed (at least one batch) or the run is done."""
         start = time.perf_counter()
@@ -96,3 +106,11 @@ class EpochRun:
             row.update(self.evaluate())
         self.history.append(row)
         self._batches = None
+
+
+def format_seconds(seconds: float | None) -> str:
+    """``75.2`` -> ``"1 min 15 s"``; ``None`` -> ``"?"``."""
+    if seconds is None:
+        return "?"
+    seconds = int(round(seconds))
+    return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"

@@ -240,7 +240,9 @@ def trace(model: TanhMLP, x: np.ndarray, label: int) -> list[TraceStep]:
 
 
 def tex_matrix(value: np.ndarray, digits: int = 3) -> str:
-    """A numpy array as a LaTeX ``bmatrix`` with ``digits`` decimals."""
+    """A numpy array as a LaTeX ``bmatrix`` with ``digits`` decimals (a single number stays a number)."""
+    if np.size(value) == 1:
+        return f"{float(np.ravel(value)[0]):.{digits}f}"
     rows = np.atleast_2d(value)
     body = r" \\ ".join(" & ".join(f"{v:.{digits}f}" for v in row) for row in rows)
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"

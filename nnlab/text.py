@@ -229,7 +229,7 @@ def text_run(model, data: TextData, epochs: int = 20, batch_size: int = 512):
     labels = data.y_train.reshape(-1, 1)
     evaluate = evaluator(model, data.x_val, data.y_val, loss=binary_cross_entropy, metric=binary_accuracy, prefix="val")
     return EpochRun(f"sentiment ({data.source})", keras_train_step(model, binary_accuracy), data.x_train, labels,
-                    batch_size, epochs, evaluate)
+                    batch_size, epochs, evaluate, model=model)
 
 
 def sentiment(model, text: str, word_index: dict[str, int], num_words: int = NUM_WORDS) -> tuple[float, list[int]]:

@@ -35,9 +35,10 @@ def _boundary_traces(model, low: float = -0.5, high: float = 1.5, points=TRUTH_T
     axis, flat = grid(low, high)
     probability = model.prob_class1(flat).reshape(len(axis), len(axis)).astype(np.float32)
     traces = [go.Heatmap(x=axis, y=axis, z=probability, zmin=0, zmax=1, colorscale=DIVERGING, showscale=showscale,
+                         showlegend=False,
                          colorbar=dict(title="P(1)", len=0.8), hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>P(1)=%{z:.2f}"),
               go.Contour(x=axis, y=axis, z=probability, contours=dict(start=0.5, end=0.5, coloring="none"),
-                         line=dict(color="black", width=2), showscale=False, hoverinfo="skip")]
+                         line=dict(color="black", width=2), showscale=False, showlegend=False, hoverinfo="skip")]
     if labels is not None:
         colors = [CLASS_COLORS[int(label)] for label in labels]
         traces.append(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers", showlegend=False,
@@ -76,7 +77,9 @@ def logic_boundaries(results) -> go.Figure:
                 figure.add_trace(trace, row=row, col=col)
     figure.update_xaxes(showticklabels=False)
     figure.update_yaxes(showticklabels=False)
-    return apply_style(figure, height=300 * len(models) + 60)
+    apply_style(figure, height=300 * len(models) + 80)
+    figure.update_layout(margin=dict(t=40))  # room for the subplot titles
+    return figure
 
 
 def gradient_check_figure(check: GradientCheck) -> go.Figure:

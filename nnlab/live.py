@@ -67,12 +67,12 @@ class EpochRun:
         return (self.total_samples - self.samples_done) / speed if speed > 0 else None
 
     def describe(self) -> str:
-        """One line of progress: epoch, percent, speed and time left."""
-        line = f"{self.name}: epoch {min(self.epoch + 1, self.epochs)}/{self.epochs} · {self.progress:.0%}"
+        """One line of progress: epoch, percent, training speed."""
         if self.done:
-            return f"{self.name}: done, {self.epochs} epochs in {format_seconds(self.train_seconds)}"
+            return f"{self.name}: done, {self.epochs} epochs in {format_seconds(self.train_seconds)} of training"
+        line = f"{self.name}: epoch {min(self.epoch + 1, self.epochs)}/{self.epochs} · {self.progress:.0%}"
         if self.samples_per_second:
-            line += f" · {self.samples_per_second:,.0f} samples/s · about {format_seconds(self.eta_seconds)} left"
+            line += f" · {self.samples_per_second:,.0f} samples/s"
         return line
 
     def run_for(self, seconds: float) -> None:

@@ -165,11 +165,11 @@ def keras_dense_model(hidden: int = HIDDEN, learning_rate: float = LEARNING_RATE
     """The same network with Keras ``Dense`` layers, ``keras.optimizers.SGD`` and Keras' own initialisers."""
     import keras
 
-    keras.utils.set_random_seed(seed)
+    glorot = keras.initializers.GlorotUniform  # Keras' default for Dense, seeded here (no process-wide seed)
     model = keras.Sequential([
         keras.Input(shape=(784,)),
-        keras.layers.Dense(hidden, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
+        keras.layers.Dense(hidden, activation="relu", kernel_initializer=glorot(seed=seed)),
+        keras.layers.Dense(10, activation="softmax", kernel_initializer=glorot(seed=seed + 1)),
     ])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])

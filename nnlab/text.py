@@ -209,13 +209,15 @@ def build_text_model(num_words: int = NUM_WORDS, dim: int = EMBEDDING_DIM, seed:
     """The tutorial's model, compiled with Adam and binary cross-entropy."""
     import keras
 
-    keras.utils.set_random_seed(seed)
+    init = keras.initializers  # Keras' default initialisers, seeded here (no process-wide seed)
     model = keras.Sequential([
         keras.Input(shape=(None,), dtype="int32"),
-        keras.layers.Embedding(num_words, dim, mask_zero=True),  # padding (0) is left out of the average
+        # padding (0) is masked: left out of the average, so a short typed review is not drowned in zeros
+        keras.layers.Embedding(num_words, dim, mask_zero=True,
+                               embeddings_initializer=init.RandomUniform(-0.05, 0.05, seed=seed)),
         keras.layers.GlobalAveragePooling1D(),
-        keras.layers.Dense(16, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
+        keras.layers.Dense(16, activation="relu", kernel_initializer=init.GlorotUniform(seed=seed + 1)),
+        keras.layers.Dense(1, activation="sigmoid", kernel_initializer=init.GlorotUniform(seed=seed + 2)),
     ])
     model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
     return model

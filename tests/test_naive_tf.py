@@ -68,13 +68,13 @@ def test_run_for_stops_on_time_and_resumes(mnist_subset):
 
 def test_keras_model_trains_with_the_same_step_loop(mnist_subset):
     x, y, x_test, y_test = mnist_subset
-    model = naive_tf.keras_dense_model(learning_rate=0.01)
+    model = naive_tf.keras_dense_model(learning_rate=0.05)
     assert model.count_params() == 784 * 512 + 512 + 512 * 10 + 10
     run = EpochRun("keras", naive_tf.keras_train_step(model), x[:3000], y[:3000], 128, 2,
                    naive_tf.evaluator(model, x_test, y_test))
     run.run_for(600)
     assert run.history[-1]["loss"] < run.history[0]["loss"]
-    assert run.history[-1]["test_accuracy"] > 0.6
+    assert run.history[-1]["test_accuracy"] > 0.6  # about 0.75 with seeds 0-2; chance is 0.1
 
 
 def test_unknown_initialisation_is_refused():

@@ -157,4 +157,6 @@ def gradient_norms_over_steps(studies) -> go.Figure:
         figure.update_xaxes(title="step", row=1, col=col)
     figure.update_yaxes(type="log", exponentformat="power")
     figure.update_yaxes(title="||∂L/∂W|| per layer", row=1, col=1)
-    return apply_style(figure, height=360)
+    apply_style(figure, height=380)
+    figure.update_layout(margin=dict(t=40))  # room for the subplot titles
+    return figure

@@ -211,9 +211,9 @@ def init_section() -> None:
         return
     st.plotly_chart(figures.gradient_norms_by_layer(studies), key="uth_init_layers")
     st.plotly_chart(figures.gradient_norms_over_steps(studies), key="uth_init_steps")
-    st.caption("Each line in the lower row is one layer (light: next to the input, dark: the output). "
-               "Weights: " + "; ".join(f"{label((s.activation, s.init))}: second-layer / last-hidden-layer gradient "
-                                       f"= {s.hidden_ratio:.0e}" for s in studies))
+    st.caption("Lower row: each line is one layer (light: next to the input, dark: the output). "
+               "Gradient of layer 2 ÷ gradient of the last hidden layer: "
+               + "; ".join(f"{label((s.activation, s.init))}: {s.hidden_ratio:.0e}" for s in studies) + ".")
 
 
 @st.cache_resource(show_spinner="Reading the IMDB reviews…")
@@ -228,16 +228,6 @@ def _generated_reviews():
     from nnlab.text import generated_reviews
 
     return generated_reviews()
-
-
-def _download_imdb() -> None:
-    from nnlab.text import ImdbMissingError, load_imdb
-
-    try:
-        load_imdb(download=True)
-        st.session_state["uth_text_download_error"] = None
-    except ImdbMissingError as error:
-        st.session_state["uth_text_download_error"] = str(error)
 
 
 def text_section() -> None:
@@ -256,9 +246,13 @@ def text_section() -> None:
         "IMDB movie reviews (25,000)", "Generated reviews (made-up, works offline)"]
     if missing:
         st.warning(text.missing_message(missing))
-        st.button("Download IMDB (about 17 MB)", on_click=_download_imdb, key="uth_text_download")
-        if st.session_state.get("uth_text_download_error"):
-            st.error(st.session_state["uth_text_download_error"])
+        if st.button("Download IMDB (about 17 MB)", key="uth_text_download"):
+            try:
+                with st.spinner("Downloading IMDB through keras.datasets.imdb…"):
+                    text.load_imdb(download=True)
+                st.rerun()
+            except text.ImdbMissingError as error:
+                st.error(str(error))
     locked = is_locked("uth_text")
     c1, c2 = st.columns([2, 1])
     source = c1.radio("Data", sources, key="uth_text_source", disabled=locked)

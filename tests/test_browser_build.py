@@ -18,7 +18,7 @@ def test_home_links_to_the_build_page_where_adding_a_layer_changes_the_count(pag
     open_page(page, app_url)
     assert page.get_by_text("What each page teaches").is_visible()
     page.get_by_test_id("stMain").get_by_role("link", name="Build a network").click()
-    page.wait_for_url("**/build")
+    page.wait_for_url("**/Build")
     wait_idle(page)
     page.get_by_test_id("stMetricValue").first.wait_for()
     assert total_parameters(page) == PRESETS["Basic 784-128-10"].param_count()
@@ -34,7 +34,7 @@ def test_home_links_to_the_build_page_where_adding_a_layer_changes_the_count(pag
 
 
 def test_a_malformed_spec_upload_gets_a_readable_message_and_a_good_one_loads(page, app_url, tmp_path):
-    open_page(page, app_url, "build")
+    open_page(page, app_url, "Build")
     before = total_parameters(page)
     bad = tmp_path / "broken.json"
     bad.write_text('{"layers": [{"kind": "dense", "units": 1000000000}]')

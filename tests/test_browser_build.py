@@ -17,12 +17,12 @@ def total_parameters(page) -> int:
 def test_home_links_to_the_build_page_where_adding_a_layer_changes_the_count(page, app_url):
     open_page(page, app_url)
     assert page.get_by_text("What each page teaches").is_visible()
-    page.get_by_test_id("stMain").get_by_role("link", name="Build a network").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Build a network").click()
     page.wait_for_url("**/Build")
     wait_idle(page)
     page.get_by_test_id("stMetricValue").first.wait_for()
     assert total_parameters(page) == PRESETS["Basic 784-128-10"].param_count()
-    assert page.locator(".js-plotly-plot").count() >= 1  # the network diagram
+    page.locator(".js-plotly-plot").first.wait_for()  # the network diagram
     assert "Dense 128 relu" in page.get_by_test_id("stTable").inner_text()
 
     page.get_by_role("button", name="Add layer").click()

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from nnlab.environment import detect
-from nnlab.ui.navigation import available_pages, sidebar_navigation
+from nnlab.ui.navigation import available_pages
+from nnlab.ui.page import setup_page
 
-st.set_page_config(page_title="nnlab · Neural networks, visually", page_icon="🧠", layout="wide")
-sidebar_navigation()
+setup_page("Neural networks, visually", "🧠")
 
 
 def machine_status() -> None:

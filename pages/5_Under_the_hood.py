@@ -3,8 +3,9 @@
 import streamlit as st
 
 from nnlab.ui import under_the_hood as sections
+from nnlab.ui.page import setup_page
 
-st.set_page_config(page_title="nnlab · Under the hood", layout="wide")
+setup_page("Under the hood", "🔧")
 st.title("🔧 Under the hood")
 st.caption("The constructions from the blog posts and textbooks, working, with numbers, next to TensorFlow. "
            "Nothing trains until you press Start.")

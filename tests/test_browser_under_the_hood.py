@@ -11,11 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_gradient_check_figure_and_live_training(page, app_url):
-    # Home first: on a fresh server a deep link can hit Streamlit's "Page not found" dialog before
-    # st.navigation has registered the pages (streamlit/streamlit#9624).
-    open_page(page, app_url)
-    open_page(page, app_url, "under-the-hood")
-    assert page.get_by_text("Page not found").count() == 0
+    open_page(page, app_url, "Under_the_hood")
     title = page.locator(".js-plotly-plot .gtitle", has_text="Gradient check").first
     title.wait_for()
     match = re.search(r"max \|hand − TensorFlow\| = ([0-9.]+e[-+][0-9]+)", title.text_content())

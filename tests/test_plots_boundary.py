@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from nnlab.plots.boundary import boundary_figure, boundary_z, class_colorscale, loss_figure, thin
-from nnlab.plots.live import boundary_image, network_image
+from nnlab.plots.live import BoundaryPainter, network_image
 from nnlab.plots.network import neuron_columns
 from nnlab.plots.raster import diverging_rgb
 from nnlab.plots.style import CLASS_COLORS, NEGATIVE, POSITIVE
@@ -95,7 +95,8 @@ def test_live_boundary_picture_is_the_plane_with_its_points():
     p1 = np.zeros((20, 20), dtype=np.float32)
     p1[:, 10:] = 1.0  # blue on the right half (x1 > 0), orange on the left
     probabilities = np.stack([1 - p1, p1], axis=-1)
-    picture = decode(boundary_image(6.0, probabilities, (np.array([[3.0, 3.0]]), np.array([0])), side=side))
+    painter = BoundaryPainter(6.0, (np.array([[3.0, 3.0]]), np.array([0])), side=side)
+    picture = decode(painter.paint(probabilities))
     left, top = 44, 12  # the plane's place in the picture
     plane = picture[top + 5:top + side - 5, left + 5:left + side - 5]
     pale_orange, pale_blue = plane[10, 5], plane[-10, -5]
@@ -104,7 +105,8 @@ def test_live_boundary_picture_is_the_plane_with_its_points():
     point = picture[y, x]
     assert abs(point - np.array([0xE6, 0x9F, 0x00])).max() < 40  # drawn in full orange over the blue
     three = np.full((20, 20, 3), 1 / 3, dtype=np.float32)
-    assert decode(boundary_image(6.0, three, (np.zeros((0, 2)), np.zeros(0)), discretize=True)).shape[0] > 400
+    no_points = BoundaryPainter(6.0, (np.zeros((0, 2)), np.zeros(0)), (np.zeros((0, 2)), np.zeros(0)))
+    assert decode(no_points.paint(three, discretize=True)).shape == (12 + 440 + 44, 44 + 440 + 14, 3)
 
 
 def test_live_network_picture_draws_each_neuron_and_colours_edges_by_sign():

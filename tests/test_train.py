@@ -170,3 +170,18 @@ def test_the_weight_penalty_is_trained_on_but_not_reported_as_loss():
     shrunk, penalty = trained("l2")
     assert shrunk < 0.5 * plain
     assert no_penalty == 0.0 and penalty > 0.01
+
+
+def test_several_short_epochs_in_one_call_take_the_same_batches_as_one_at_a_time():
+    together, one_by_one = small_trainer(batch=10), small_trainer(batch=10)
+    together.step()
+    one_by_one.step()  # the first epoch measures what an epoch costs
+    result = together.train_for(60.0, max_epochs=6)  # a budget for all: the rest comes in one call
+    while one_by_one.epoch < 6:
+        one_by_one.step()
+    assert result.epochs == 5 and together.epoch == one_by_one.epoch == 6 and together.steps == 60
+    assert result.calls == 1
+    np.testing.assert_allclose(together.history.series("train_loss"), one_by_one.history.series("train_loss"),
+                               rtol=1e-4)
+    for a, b in zip(weights(together), weights(one_by_one), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)

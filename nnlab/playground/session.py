@@ -84,9 +84,21 @@ class PlaygroundRun:
         self.data = make_data(config)
         self.grid = make_grid()
         self.input_maps = pool(to_unit_range(feature_maps(self.grid, config.features), floor=1e-6))
+        self._painters: dict[bool, object] = {}
         model = build_model(self.spec, seed=config.seed)
         self.trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
                                self.data.test_labels, batch_size=config.batch_size, seed=config.seed)
+
+    def _painter(self, show_test: bool):
+        """The live boundary's painter for this data (points drawn once), with or without the test points."""
+        from nnlab.plots.live import BoundaryPainter
+
+        if show_test not in self._painters:
+            data = self.data
+            test = (data.test_points, data.test_labels) if show_test else None
+            self._painters[show_test] = BoundaryPainter(float(self.grid.xs[-1]), (data.train_points,
+                                                        data.train_labels), test)
+        return self._painters[show_test]
 
     def matches(self, config: PlaygroundConfig) -> bool:
         """True when ``config`` needs the same model and data (only live settings differ)."""
@@ -110,7 +122,7 @@ class PlaygroundRun:
         redraws many times a second can refresh the other two less often.
         """
         from nnlab.plots.boundary import boundary_figure, loss_figure
-        from nnlab.plots.live import boundary_image, network_image
+        from nnlab.plots.live import network_image
         from nnlab.plots.network import neuron_columns
 
         trainer, data, grid = self.trainer, self.data, self.grid
@@ -118,7 +130,7 @@ class PlaygroundRun:
         train = (data.train_points, data.train_labels)
         test = (data.test_points, data.test_labels) if config.show_test else None
         if live:
-            boundary = boundary_image(float(grid.xs[-1]), maps.probabilities(), train, test, config.discretize)
+            boundary = self._painter(config.show_test).paint(maps.probabilities(), config.discretize)
         else:
             boundary = boundary_figure(grid.xs, grid.ys, maps.probabilities(), train, test,
                                        discretize=config.discretize, height=520)

@@ -398,7 +398,7 @@ class Trainer:
                 elapsed = time.perf_counter() - call_start
                 self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * elapsed / len(records)
                 if not all(records[:, 3]):
-                    return self._diverge(started, epochs_before, steps_before)
+                    return self._diverge(started, epochs_before, steps_before, calls)
                 for record in records:
                     self._record(steps_per_epoch, elapsed / len(records), record, epoch_end=True)
                 continue
@@ -418,7 +418,7 @@ class Trainer:
             elapsed = time.perf_counter() - call_start
             self._step_seconds = 0.7 * self._step_seconds + 0.3 * elapsed / count
             if not out[3]:
-                return self._diverge(started, epochs_before, steps_before)
+                return self._diverge(started, epochs_before, steps_before, calls)
             self._record(count, elapsed, out, epoch_end)
             if epoch_end:
                 epoch_seconds = time.perf_counter() - self._epoch_started
@@ -463,7 +463,7 @@ class Trainer:
         self.history.epochs.append(EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test,
                                                self._train_seconds))
 
-    def _diverge(self, started: float, epochs_before: int, steps_before: int) -> ChunkResult:
+    def _diverge(self, started: float, epochs_before: int, steps_before: int, calls: int) -> ChunkResult:
         """The NaN guard: put back the state saved after the last good chunk, stop, explain."""
         self._restore_good_fn()
         self.status = DIVERGED
@@ -475,7 +475,8 @@ class Trainer:
         )
         finished = time.perf_counter()
         self._speed.clear()
-        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, diverged=True)
+        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, diverged=True,
+                           calls=calls)
 
     def _note_speed(self, now: float) -> None:
         speed = self._speed

@@ -185,3 +185,15 @@ def test_several_short_epochs_in_one_call_take_the_same_batches_as_one_at_a_time
                                rtol=1e-4)
     for a, b in zip(weights(together), weights(one_by_one), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_nan_in_the_middle_of_a_run_keeps_the_weights_of_the_last_good_epoch():
+    trainer = small_trainer("spiral", layers=((8, "linear"), (8, "linear")), optimizer="sgd", learning_rate=0.001)
+    trainer.step()
+    trainer.step()
+    good = weights(trainer)
+    trainer.learning_rate = 10.0
+    result = trainer.train_for(2.0, max_epochs=40)  # several epochs to a call, the NaN inside one of them
+    assert result.diverged and trainer.epoch == 2 and len(trainer.history.epochs) == 2 and result.calls >= 1
+    for a, b in zip(weights(trainer), good, strict=True):
+        np.testing.assert_array_equal(a, b)

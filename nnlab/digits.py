@@ -264,14 +264,16 @@ def pretrained_model():
     """The bundled digit reader (loaded once per process, read-only, shared by all users).
 
     A Keras model from ``(N, 28, 28)`` float32 in [0, 1] to ``(N, 10)`` probabilities,
-    loaded with ``safe_mode=True``.
+    loaded with ``safe_mode=True``; its :func:`predictor` is ready (traced) on return.
     """
     import keras
 
     if not PRETRAINED_PATH.is_file():
         raise FileNotFoundError(f"The bundled model {PRETRAINED_PATH} is missing; restore it from a fresh clone "
                                 f"or train it again with `{TRAIN_COMMAND}`.")
-    return keras.saving.load_model(PRETRAINED_PATH, compile=False, safe_mode=True)
+    model = keras.saving.load_model(PRETRAINED_PATH, compile=False, safe_mode=True)
+    predictor(model)(np.zeros((1, SIZE, SIZE), np.float32))  # trace the fast path now, not at the first drawing
+    return model
 
 
 def pretrained_info() -> dict:

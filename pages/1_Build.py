@@ -1,0 +1,29 @@
+"""Build a network: the layer stack, its summary and diagram, presets, import and export."""
+
+import streamlit as st
+
+from nnlab.ui.layer_editor import layer_stack_editor, settings_editor
+from nnlab.ui.spec_panels import import_export, preset_picker, spec_diagram, spec_summary
+from nnlab.ui.spec_state import current_spec
+
+st.set_page_config(page_title="nnlab · Build", layout="wide")
+st.title("🧱 Build a network")
+st.caption("Stack layers from input to output. The training pages use the network you build here.")
+
+editor, overview = st.columns([1.15, 1], gap="large")
+with editor:
+    preset_picker()
+    st.subheader("Layers")
+    layer_stack_editor()
+    st.subheader("Training settings")
+    settings_editor()
+
+spec = current_spec()
+with overview:
+    st.subheader("Summary")
+    valid = spec_summary(spec)
+    if valid:
+        spec_diagram(spec)
+
+st.subheader("Import and export")
+import_export(spec, valid)

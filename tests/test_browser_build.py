@@ -1,0 +1,52 @@
+"""Real-browser tests of the home and Build pages: what a student clicks and reads."""
+
+import json
+
+import pytest
+
+from nnlab.presets import PRESETS
+from tests.browser import exceptions_on_page, open_page, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def total_parameters(page) -> int:
+    return int(page.get_by_test_id("stMetricValue").first.inner_text().replace(",", ""))
+
+
+def test_home_links_to_the_build_page_where_adding_a_layer_changes_the_count(page, app_url):
+    open_page(page, app_url)
+    assert page.get_by_text("What each page teaches").is_visible()
+    page.get_by_test_id("stMain").get_by_role("link", name="Build a network").click()
+    page.wait_for_url("**/build")
+    wait_idle(page)
+    page.get_by_test_id("stMetricValue").first.wait_for()
+    assert total_parameters(page) == PRESETS["Basic 784-128-10"].param_count()
+    assert page.locator(".js-plotly-plot").count() >= 1  # the network diagram
+    assert "Dense 128 relu" in page.get_by_test_id("stTable").inner_text()
+
+    page.get_by_role("button", name="Add layer").click()
+    page.get_by_text("3. Dense").wait_for()
+    wait_idle(page)
+    assert total_parameters(page) == 784 * 128 + 128 + 128 * 32 + 32 + 32 * 10 + 10
+    assert "Dense 32 relu" in page.get_by_test_id("stTable").inner_text()
+    assert exceptions_on_page(page) == []
+
+
+def test_a_malformed_spec_upload_gets_a_readable_message_and_a_good_one_loads(page, app_url, tmp_path):
+    open_page(page, app_url, "build")
+    before = total_parameters(page)
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"layers": [{"kind": "dense", "units": 1000000000}]')
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+    page.get_by_text("Could not load broken.json").wait_for()
+    assert "not valid JSON" in page.get_by_test_id("stAlert").first.inner_text()
+    assert total_parameters(page) == before  # nothing lost
+
+    good = tmp_path / "cnn.json"
+    good.write_text(json.dumps(PRESETS["Small CNN"].to_dict()))
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(good))
+    page.get_by_text("Loaded 'Small CNN' from cnn.json").wait_for()
+    wait_idle(page)
+    assert total_parameters(page) == 34_826
+    assert exceptions_on_page(page) == []

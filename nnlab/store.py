@@ -13,10 +13,11 @@ Every refusal is a :class:`StoreError` whose message a student can act on.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"  # unless $NNLAB_MODELS_DIR names another folder
 MODEL_SUFFIX = ".keras"
 MAX_MODEL_BYTES = 50_000_000
 MIN_KERAS = (3, 14)
@@ -25,6 +26,11 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}$")
 
 class StoreError(ValueError):
     """A model that cannot be listed or loaded; the message says why."""
+
+
+def models_dir() -> Path:
+    """Where saved models live: ``$NNLAB_MODELS_DIR`` when set (tests use it), else ``models/`` in the repository."""
+    return Path(os.environ.get("NNLAB_MODELS_DIR") or MODELS_DIR)
 
 
 def check_name(name: str) -> str:
@@ -36,8 +42,8 @@ def check_name(name: str) -> str:
 
 
 def list_models(folder: Path | None = None) -> list[str]:
-    """File names of the ``.keras`` models in ``folder`` (default :data:`MODELS_DIR`; [] when it does not exist)."""
-    folder = Path(folder or MODELS_DIR)
+    """File names of the ``.keras`` models in ``folder`` (default :func:`models_dir`; [] when it does not exist)."""
+    folder = Path(folder or models_dir())
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir()
@@ -45,11 +51,11 @@ def list_models(folder: Path | None = None) -> list[str]:
 
 
 def model_path(name: str, folder: Path | None = None) -> Path:
-    """The path of the saved model ``name`` inside ``folder`` (default :data:`MODELS_DIR`), after checking the name."""
+    """The path of the saved model ``name`` inside ``folder`` (default :func:`models_dir`), after checking the name."""
     check_name(name)
     if not name.endswith(MODEL_SUFFIX):
         raise StoreError(f"Only {MODEL_SUFFIX} model files can be loaded, not {name!r}.")
-    return Path(folder or MODELS_DIR) / name
+    return Path(folder or models_dir()) / name
 
 
 def load_model(name: str, folder: Path | None = None):

@@ -21,9 +21,9 @@ def bundled_model():
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the saved model…")
-def saved_model(name: str, modified: float):
+def saved_model(name: str, folder: str, modified: float):
     """A saved model, read-only and shared; ``modified`` makes a re-saved file load again."""
-    return store.load_model(name)
+    return store.load_model(name, folder)
 
 
 def choose_model():
@@ -51,7 +51,8 @@ def choose_model():
         else:
             name = right.selectbox("Saved model", saved_names, key="draw_saved_name")
             try:
-                model = saved_model(name, store.model_path(name).stat().st_mtime)
+                path = store.model_path(name)
+                model = saved_model(name, str(path.parent), path.stat().st_mtime)
             except (store.StoreError, OSError) as error:
                 right.error(f"{error} The bundled network reads your digits instead.")
     if model is not None:
@@ -79,6 +80,16 @@ def show_reading(reading: digits.Reading | None, key: str, empty_text: str):
                     key=f"{key}_bars", config=PLOT_CONFIG, theme=None)
 
 
+def recipe_steps(steps: digits.Steps):
+    """The three stages of the MNIST recipe, side by side."""
+    with st.expander("The recipe, step by step"):
+        crop, box, final = st.columns(3)
+        crop.image(steps.crop, clamp=True, width=90, caption=f"1. crop: {steps.crop.shape[1]}x{steps.crop.shape[0]}")
+        box.image(digits.enlarge(steps.box, 4), caption=f"2. fit in 20x20: {steps.box.shape[1]}x{steps.box.shape[0]}")
+        row, col = steps.centre_of_mass
+        final.image(digits.enlarge(steps.image, 4), caption=f"3. 28x28, centre of mass ({row:.1f}, {col:.1f})")
+
+
 @st.fragment
 def drawing_section(model):
     """Canvas -> what the network sees -> what it reads; reruns alone when the drawing changes."""
@@ -91,13 +102,16 @@ def drawing_section(model):
                            return_image_data=True, key="draw_canvas")
         st.caption("Undo and clear: the toolbar above the canvas (move the mouse over it).")
     rgba = result.image_data
-    image = None if rgba is None else digits.canvas_to_mnist(rgba)
+    steps = None if rgba is None else digits.mnist_steps(digits.ink_from_rgba(rgba))
+    image = None if steps is None else steps.image
     reading = None if image is None else digits.read_digit(image, model)
     with middle:
         st.subheader("2 · What it sees")
         st.plotly_chart(network_view(image), key="draw_seen", config=PLOT_CONFIG, width="content", theme=None)
         st.caption("Your drawing as MNIST digits were made: cropped, scaled into a 20x20 box keeping its shape, "
                    "and placed in 28x28 pixels with its centre of mass in the middle.")
+        if steps is not None:
+            recipe_steps(steps)
     with right:
         st.subheader("3 · What it reads")
         show_reading(reading, "draw", "Draw a digit on the black square, with the mouse or a finger.")

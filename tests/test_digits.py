@@ -222,3 +222,64 @@ def test_too_many_pixels_are_refused(monkeypatch):
     monkeypatch.setattr(digits, "MAX_PHOTO_PIXELS", 1000)
     with pytest.raises(digits.DigitImageError, match="million pixels"):
         digits.photo_to_mnist(photo_bytes(size=100))
+
+
+# ---- the bundled model and reading ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return digits.pretrained_model()
+
+
+def test_bundled_model_is_small_and_loads_safely(bundled):
+    assert digits.PRETRAINED_PATH.stat().st_size < 2_000_000
+    assert bundled.input_shape == (None, 28, 28) and bundled.output_shape == (None, 10)
+    assert digits.pretrained_model() is bundled  # loaded once
+
+
+def test_bundled_model_reaches_its_recorded_test_accuracy(bundled, mnist_test):
+    x, y = mnist_test
+    predict = digits.predictor(bundled)
+    probabilities = np.concatenate([predict(x[i:i + 2000]) for i in range(0, len(x), 2000)])
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+    accuracy = (probabilities.argmax(axis=1) == y).mean()
+    assert accuracy >= 0.992
+    assert accuracy == pytest.approx(digits.pretrained_info()["test_accuracy"], abs=2e-4)
+
+
+@pytest.mark.parametrize("shapes, expected", [
+    ([("line", [(140, 40), (140, 240)], 22)], 1),
+    ([("ellipse", (80, 40, 200, 240), 22)], 0),
+    ([("line", [(70, 50), (210, 50), (120, 250)], 22)], 7),
+])
+def test_bundled_model_reads_simple_drawings(bundled, shapes, expected):
+    reading = digits.read_digit(digits.canvas_to_mnist(draw(shapes)))
+    assert reading.digit == expected and reading.sure
+
+
+def test_predictor_matches_a_direct_call_and_turns_scores_into_probabilities(mnist_test):
+    import keras
+
+    x, _ = mnist_test
+    flat_logits = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])  # raw scores, flat input
+    expected = keras.ops.convert_to_numpy(keras.ops.softmax(flat_logits(x[:5].reshape(5, 784))))
+    np.testing.assert_allclose(digits.predictor(flat_logits)(x[:5]), expected, atol=1e-5)
+    assert digits.predictor(flat_logits) is digits.predictor(flat_logits)  # cached per model
+
+
+def test_models_for_other_data_are_refused():
+    from nnlab.build import build_model
+    from nnlab.presets import PRESETS
+
+    with pytest.raises(digits.DigitModelError, match=r"inputs of shape \(2,\)"):
+        digits.check_digit_model(build_model(PRESETS["XOR 2-2-1 tanh"]))
+    with pytest.raises(digits.DigitModelError, match="not a single-input"):
+        digits.check_digit_model(object())
+
+
+def test_readings_say_how_sure_they_are():
+    sure = digits.Reading(np.array([0.01, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.02, 0.01, 0.01]))
+    assert sure.digit == 1 and sure.sure and sure.sentence() == "It is a 1 (90% sure)."
+    unsure = digits.Reading(np.array([0.05, 0.3, 0.05, 0.05, 0.05, 0.05, 0.05, 0.35, 0.03, 0.02]))
+    assert not unsure.sure and unsure.sentence() == "Not sure: a 7 (35%) or a 1 (30%)?"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from nnlab import digits, store
-from nnlab.plots.digits import network_view, probability_bars
+from nnlab.plots.digits import probability_bars
 
 st.set_page_config(page_title="nnlab · Draw", layout="wide")
 
@@ -64,6 +65,13 @@ def choose_model():
     return model if model is not None else bundled_model()
 
 
+def show_seen(image, key: str):
+    """The 28x28 input, each pixel a 10x10 block with a grid line."""
+    blank = np.zeros((digits.SIZE, digits.SIZE), np.float32)
+    with st.container(key=f"{key}_seen"):
+        st.image(digits.enlarge(blank if image is None else image, 10, grid=70), width=CANVAS)
+
+
 def show_reading(reading: digits.Reading | None, key: str, empty_text: str):
     """The answer in words and the ten probability bars."""
     with st.container(key=f"{key}_answer"):
@@ -80,9 +88,11 @@ def show_reading(reading: digits.Reading | None, key: str, empty_text: str):
                     key=f"{key}_bars", config=PLOT_CONFIG, theme=None)
 
 
-def recipe_steps(steps: digits.Steps):
-    """The three stages of the MNIST recipe, side by side."""
-    with st.expander("The recipe, step by step"):
+def recipe_steps(steps: digits.Steps | None):
+    """The three stages of the MNIST recipe, side by side (drawn only when asked: each image costs time)."""
+    if not st.toggle("Show the recipe step by step", key="draw_show_steps") or steps is None:
+        return
+    with st.container(border=True):
         crop, box, final = st.columns(3)
         crop.image(steps.crop, clamp=True, width=90, caption=f"1. crop: {steps.crop.shape[1]}x{steps.crop.shape[0]}")
         box.image(digits.enlarge(steps.box, 4), caption=f"2. fit in 20x20: {steps.box.shape[1]}x{steps.box.shape[0]}")
@@ -107,11 +117,10 @@ def drawing_section(model):
     reading = None if image is None else digits.read_digit(image, model)
     with middle:
         st.subheader("2 · What it sees")
-        st.plotly_chart(network_view(image), key="draw_seen", config=PLOT_CONFIG, width="content", theme=None)
+        show_seen(image, "draw")
         st.caption("Your drawing as MNIST digits were made: cropped, scaled into a 20x20 box keeping its shape, "
                    "and placed in 28x28 pixels with its centre of mass in the middle.")
-        if steps is not None:
-            recipe_steps(steps)
+        recipe_steps(steps)
     with right:
         st.subheader("3 · What it reads")
         show_reading(reading, "draw", "Draw a digit on the black square, with the mouse or a finger.")
@@ -135,7 +144,7 @@ def photo_section(model):
         left.warning("No digit found in this picture: it looks like blank paper. Try a darker pen or a closer crop.")
         return
     with middle:
-        st.plotly_chart(network_view(image), key="photo_seen", config=PLOT_CONFIG, width="content", theme=None)
+        show_seen(image, "photo")
     with right:
         show_reading(digits.read_digit(image, model), "photo", "")
 

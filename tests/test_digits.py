@@ -166,6 +166,9 @@ def test_enlarge_makes_blocks():
     big = digits.enlarge(image, 4)
     assert big.shape == (112, 112) and big.dtype == np.uint8
     assert (big[12:16, 20:24] == 255).all() and big.sum() == 16 * 255
+    lined = digits.enlarge(image, 4, grid=60)
+    assert (lined[3::4, :] == 60).all() and (lined[:, 3::4] == 60).all()
+    assert (lined[12:15, 20:23] == 255).all() and lined[0, 0] == 0
 
 
 # ---- photos --------------------------------------------------------------------------------------

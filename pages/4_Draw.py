@@ -88,16 +88,18 @@ def show_reading(reading: digits.Reading | None, key: str, empty_text: str):
                     key=f"{key}_bars", config=PLOT_CONFIG, theme=None)
 
 
-def recipe_steps(steps: digits.Steps | None):
-    """The three stages of the MNIST recipe, side by side (drawn only when asked: each image costs time)."""
-    if not st.toggle("Show the recipe step by step", key="draw_show_steps") or steps is None:
-        return
-    with st.container(border=True):
+def recipe_steps(steps: digits.Steps):
+    """The three stages of the MNIST recipe, side by side."""
+    with st.container(border=True, key="draw_recipe"):
         crop, box, final = st.columns(3)
-        crop.image(steps.crop, clamp=True, width=90, caption=f"1. crop: {steps.crop.shape[1]}x{steps.crop.shape[0]}")
-        box.image(digits.enlarge(steps.box, 4), caption=f"2. fit in 20x20: {steps.box.shape[1]}x{steps.box.shape[0]}")
+        height, width = steps.crop.shape
+        crop.image(steps.crop, clamp=True, width=max(20, round(140 * width / max(height, width))),
+                   caption=f"1. Crop to the ink: {width}x{height} canvas pixels")
+        box.image(digits.enlarge(steps.box, 7), width=7 * steps.box.shape[1],
+                  caption=f"2. Shrink into a 20x20 box, shape kept: {steps.box.shape[1]}x{steps.box.shape[0]}")
         row, col = steps.centre_of_mass
-        final.image(digits.enlarge(steps.image, 4), caption=f"3. 28x28, centre of mass ({row:.1f}, {col:.1f})")
+        final.image(digits.enlarge(steps.image, 5, grid=70), width=140,
+                    caption=f"3. Place in 28x28 with the centre of mass ({row:.1f}, {col:.1f}) at the middle")
 
 
 @st.fragment
@@ -120,10 +122,12 @@ def drawing_section(model):
         show_seen(image, "draw")
         st.caption("Your drawing as MNIST digits were made: cropped, scaled into a 20x20 box keeping its shape, "
                    "and placed in 28x28 pixels with its centre of mass in the middle.")
-        recipe_steps(steps)
+        show_steps = st.toggle("Show the recipe step by step", key="draw_show_steps")
     with right:
         st.subheader("3 · What it reads")
         show_reading(reading, "draw", "Draw a digit on the black square, with the mouse or a finger.")
+    if show_steps and steps is not None:  # drawn only when asked: each image costs time after every stroke
+        recipe_steps(steps)
 
 
 def photo_section(model):

@@ -19,4 +19,4 @@ def test_unsure_answers_are_orange_and_nothing_drawn_has_no_labels():
     assert unsure.marker.color[7] == UNSURE_BAR
     empty = probability_bars(None).data[0]
     assert set(empty.text) == {""} and set(empty.marker.color) == {OTHER_BARS}
-    assert probability_bars(None).layout.yaxis.range == (0, 1.08)
+    assert probability_bars(None).layout.yaxis.range == (0, 1.15)

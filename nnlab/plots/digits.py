@@ -28,11 +28,12 @@ def probability_bars(probabilities: np.ndarray | None, sure: bool = True, height
     bars = go.Bar(
         x=[str(d) for d in range(10)], y=values, marker_color=colors,
         text=[f"{v:.0%}" if v >= 0.005 else "" for v in values], textposition="outside", cliponaxis=False,
+        textfont=dict(size=FONT_SIZE), constraintext="none",
         hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
     )
     layout = style_layout(height=height) | dict(
         margin=dict(l=70, r=10, t=30, b=60), showlegend=False,
         xaxis=dict(title_text="digit", type="category", tickfont=dict(size=FONT_SIZE + 4)),
-        yaxis=dict(title_text="probability", range=[0, 1.08], tickformat=".0%", gridcolor="#EEEEEE"),
+        yaxis=dict(title_text="probability", range=[0, 1.15], tickformat=".0%", gridcolor="#EEEEEE"),
     )
     return go.Figure(bars, layout=layout)

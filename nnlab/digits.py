@@ -92,9 +92,10 @@ def ink_from_rgba(rgba: np.ndarray) -> np.ndarray:
     rgba = np.asarray(rgba)
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
         raise ValueError(f"expected an (H, W, 4) uint8 RGBA image, got shape {rgba.shape} and dtype {rgba.dtype}")
-    alpha = rgba[..., 3].astype(np.float32) / 255.0
-    luminance = rgba[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) / 255.0
-    if alpha.min() < 1.0:  # some transparency: what is painted is ink
+    alpha = rgba[..., 3] * np.float32(1 / 255)
+    red, green, blue = rgba[..., 0], rgba[..., 1], rgba[..., 2]
+    luminance = red * np.float32(0.299 / 255) + green * np.float32(0.587 / 255) + blue * np.float32(0.114 / 255)
+    if rgba[..., 3].min() < 255:  # some transparency: what is painted is ink
         painted = alpha > 0.5
         if painted.any() and luminance[painted].mean() < 0.5:
             return alpha

@@ -306,11 +306,12 @@ def predictor(model):
 
     A ``tf.function`` around ``model(x, training=False)``, compiled with XLA into one
     executable: one digit takes a few milliseconds, where ``model.predict`` spends 40-65 ms
-    setting itself up, and the plain ``tf.function`` measured 60-130 ms for its first call in
-    each Streamlit run on a busy machine (its ops hop between TensorFlow's thread pools;
-    XLA's single executable does not). A model XLA cannot compile keeps the plain
-    ``tf.function``. Inputs are reshaped to what the model takes; outputs that are not
-    already probabilities (negative, or not summing to 1) go through a softmax.
+    setting itself up. XLA also keeps it fast if TensorFlow's kernel cache is cleared
+    between Streamlit runs (Streamlit's own after-run ``clear_session``, see
+    :mod:`nnlab.ui.keras_session`): the plain ``tf.function`` then measured 60-130 ms for
+    its first call in each run, the XLA one 4-7 ms. A model XLA cannot compile keeps the
+    plain ``tf.function``. Inputs are reshaped to what the model takes; outputs that are
+    not already probabilities (negative, or not summing to 1) go through a softmax.
     """
     with _predictors_lock:
         if model in _predictors:

@@ -8,8 +8,9 @@ from streamlit_drawable_canvas import st_canvas
 
 from nnlab import digits, store
 from nnlab.plots.digits import probability_bars
+from nnlab.ui.page import setup_page
 
-st.set_page_config(page_title="nnlab · Draw", layout="wide")
+setup_page("Draw a digit", "✏️")
 
 BUNDLED, SESSION, SAVED = "Bundled CNN", "Trained on the MNIST page", "A saved model"
 CANVAS = 280
@@ -153,7 +154,7 @@ def photo_section(model):
         show_reading(digits.read_digit(image, model), "photo", "")
 
 
-st.title("Draw a digit")
+st.title("✏️ Draw a digit")
 st.write("Draw a digit from 0 to 9. When you let go of the mouse the network reads it and shows how sure it is "
          "of each answer. Try a thick one, a tiny one in a corner, a 7 with a bar: can you fool it?")
 reader = choose_model()

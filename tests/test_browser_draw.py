@@ -60,10 +60,7 @@ def clear(page) -> None:
 
 @pytest.fixture
 def draw_page(page, app_url):
-    # The home page first: on a server that has not run the app yet, a deep link to /draw shows
-    # Streamlit's "Page not found" dialog over the page (st.navigation registers pages on the first run).
-    open_page(page, app_url)
-    open_page(page, app_url, "draw")
+    open_page(page, app_url, "Draw")
     page.locator(ANSWER).wait_for()  # rendered after the canvas, at the end of the page's first run
     wait_idle(page)
     return page

@@ -123,6 +123,7 @@ class Trainer:
         self.seed = seed
         self.batch_size = batch_size
         self.lock = threading.Lock()
+        self.on_epoch_end = None  # optional callable(EpochRecord), run under the lock after each epoch
         self.n_train = len(x_train)
         self.n_test = 0 if x_test is None else len(x_test)
         self._data = {"train": self._tensors(x_train, y_train)}
@@ -172,6 +173,11 @@ class Trainer:
             return 0.0
         (t0, e0), (t1, e1) = self._speed[0], self._speed[-1]
         return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+
+    @property
+    def train_seconds(self) -> float:
+        """Time spent inside the training calls, without the pauses between chunks."""
+        return self._train_seconds
 
     @property
     def samples_per_s(self) -> float:
@@ -359,8 +365,10 @@ class Trainer:
                 self.epoch += 1
                 self._offset = 0
                 self._epoch_sums = [0.0, 0.0, 0]
-                self.history.epochs.append(EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train,
-                                                       *test, self._train_seconds))
+                record = EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test, self._train_seconds)
+                self.history.epochs.append(record)
+                if self.on_epoch_end is not None:
+                    self.on_epoch_end(record)  # e.g. keep the best epoch's weights, like a checkpoint
         finished = time.perf_counter()
         self._note_speed(finished)
         return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started)

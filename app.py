@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from nnlab.environment import detect
+from nnlab.ui.keras_session import keep_keras_session
 
 # (file, title, icon, URL path, what the page teaches)
 PAGES = (
@@ -54,6 +55,7 @@ def machine_status() -> None:
         st.warning("TensorFlow is not installed: run `make run` (or `pip install -r requirements.txt`).")
 
 
+keep_keras_session()  # Streamlit would clear the Keras session (and TF's kernel cache) after every run
 st.set_page_config(page_title="nnlab · Neural networks, visually", page_icon="🧠", layout="wide")
 navigation = st.navigation(
     [st.Page(home, title="Home", icon="🧠", url_path="home", default=True)]

@@ -28,7 +28,7 @@ from nnlab.presets import PRESETS  # noqa: E402
 
 # (preset, epochs, optimizer, learning rate, batch size, target test accuracy)
 TARGETS = (
-    ("Hands-On DNN 784-300-100-10", 40, "momentum", 0.01, 50, 0.980),
+    ("Hands-On DNN 784-300-100-10", 20, "momentum", 0.01, 50, 0.980),
     ("Small CNN", 3, "adam", 0.001, 128, 0.990),
 )
 

@@ -94,11 +94,14 @@ def evaluate(model, images: np.ndarray, labels: np.ndarray) -> Evaluation:
     return Evaluation(labels, probs, predictions, confusion_matrix(labels, predictions, probs.shape[1]))
 
 
-def first_dense_weights(model) -> np.ndarray | None:
+def first_dense_weights(model, start: np.ndarray | None = None) -> np.ndarray | None:
     """The first layer's weights as images ``(units, 28, 28)``, when that layer is a Dense on the pixels.
 
     Unit ``j`` computes ``relu(sum_i w_ij x_i + b_j)`` over the 784 pixels ``x_i``: its column ``w_:j``
     reshaped to 28x28 shows which pixels push it up (positive) or down (negative): what it looks for.
+    With ``start`` (the same array taken before training) the result is ``w - w_start``, what training
+    changed: pixels that never carry ink (the border) get no gradient, so their random starting values
+    vanish instead of hiding the pattern.
     None when the first layer with weights is not a Dense layer that sees all 784 pixels (e.g. a CNN).
     """
     for layer in model.layers:
@@ -107,6 +110,6 @@ def first_dense_weights(model) -> np.ndarray | None:
         kernel = layer.weights[0]
         if type(layer).__name__ != "Dense" or tuple(kernel.shape)[0] != IMAGE_SIDE * IMAGE_SIDE:
             return None
-        weights = np.asarray(kernel.numpy(), dtype=np.float32)  # (784, units)
-        return weights.T.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+        weights = np.asarray(kernel.numpy(), dtype=np.float32).T.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)  # (units, 28, 28)
+        return weights if start is None else weights - start
     return None

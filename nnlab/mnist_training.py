@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from nnlab.evaluation import evaluate, first_dense_weights
 from nnlab.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
 
 N_TRAIN_FULL = 60_000
@@ -33,6 +34,8 @@ MAX_EPOCHS = 100
 MAX_EARLIER_RUNS = 5  # earlier runs kept for the overlay
 CURVE_POINTS = 300  # at most this many points per smoothed training curve
 SMOOTHING = 0.3  # weight of the newest chunk in the exponential moving average
+DIVERGED_LOSS = 100.0  # mean cross-entropy of a chunk above this = diverged (chance level is ln 10 = 2.3)
+LIVE_CHUNK_S = 0.3  # training between two redraws of the live page: about three redraws a second
 
 RUNNING, PAUSED, STOPPED, FINISHED, DIVERGED = "running", "paused", "stopped", "finished", "diverged"
 ENDED = (STOPPED, FINISHED, DIVERGED)
@@ -235,8 +238,10 @@ class MnistRun:
                              f"({data.n_train:,} images).")
         self._test = (data.x_test, data.y_test)
         self.model = build_model(self.spec, seed=settings.seed)
+        self.first_layer_start = first_dense_weights(self.model)  # to show what training changed
         self.trainer = Trainer(self.model, data.x_train, data.y_train, data.x_val, data.y_val,
-                               batch_size=settings.batch_size, seed=settings.seed, train_metrics="running")
+                               batch_size=settings.batch_size, seed=settings.seed, train_metrics="running",
+                               max_loss=DIVERGED_LOSS)
         self.trainer.on_epoch_end = self._checkpoint
         self.lock = self.trainer.lock
         self.n_train = data.n_train
@@ -254,7 +259,10 @@ class MnistRun:
             return 0
         result = trainer.train_for(seconds, max_epochs=self.settings.epochs, wait=0.05)
         if result.diverged:
-            self._end(DIVERGED, trainer.message)
+            self._end(DIVERGED, f"Training stopped in epoch {trainer.epoch + 1}: the loss blew up (above "
+                                f"{DIVERGED_LOSS:g}, or not a number). With learning rate {self.settings.learning_rate:g} "
+                                "the steps overshoot and the weights blow up. The weights from just before are kept "
+                                "and tested below. Try a learning rate 10 times smaller and press Start.")
         elif trainer.epoch >= self.settings.epochs:
             self._end(FINISHED)
         return result.steps
@@ -328,8 +336,6 @@ class MnistRun:
 
     def _end(self, state: str, message: str = "") -> None:
         """Put back the best epoch (if asked), test the model, release the training data."""
-        from nnlab.evaluation import evaluate
-
         with self.lock:
             if self.ended:
                 return

@@ -101,10 +101,13 @@ class Trainer:
     ``train_metrics``: ``"full"`` evaluates the whole training set after each epoch
     (right for small 2D sets), ``"running"`` keeps the means over the epoch's batches
     (right for MNIST, where one more pass over 55,000 images would cost time).
+    ``max_loss``: a chunk whose mean loss exceeds it trips the guard like a NaN does. With a
+    softmax output Keras computes the cross-entropy from the logits, so a learning rate that is
+    far too large drives the loss to 1e10 and kills the ReLUs without ever making a NaN.
     """
 
     def __init__(self, model, x_train, y_train, x_test=None, y_test=None, *, batch_size: int = 32,
-                 loss=None, optimizer=None, seed: int = 0, train_metrics: str = "full"):
+                 loss=None, optimizer=None, seed: int = 0, train_metrics: str = "full", max_loss: float | None = None):
         import keras
         import tensorflow as tf
 
@@ -120,6 +123,7 @@ class Trainer:
         self.optimizer.build(model.trainable_variables)
         self.binary = model.output_shape[-1] == 1
         self.train_metrics = train_metrics
+        self.max_loss = max_loss  # a chunk whose mean loss is above this also counts as diverged
         self.seed = seed
         self.batch_size = batch_size
         self.lock = threading.Lock()
@@ -260,6 +264,7 @@ class Trainer:
         full = self.train_metrics == "full"
         variables = model.trainable_variables
         state, good = self._state, self._good
+        max_loss = math.inf if self.max_loss is None else float(self.max_loss)
 
         def correct_count(y, pred):
             hits = tf.equal(tf.cast(pred > 0.5, tf.float32), y) if binary else tf.equal(
@@ -305,6 +310,7 @@ class Trainer:
             train_eval = tf.cond(epoch_end, lambda: evaluate(x_train, y_train), lambda: zero) if full else zero
             test_eval = tf.cond(epoch_end, lambda: evaluate(*test), lambda: zero) if test else zero
             ok = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *train_eval, *test_eval]))
+            ok = tf.logical_and(ok, loss_sum <= max_loss * tf.cast(seen, tf.float32))  # blown-up but finite loss
             if good is not None:
                 tf.cond(ok, lambda: tf.group([g.assign(v) for g, v in zip(good, state, strict=True)]), tf.no_op)
             return tf.stack([loss_sum, hits, tf.cast(seen, tf.float32), tf.cast(ok, tf.float32),

@@ -7,7 +7,9 @@ import datetime
 import streamlit as st
 
 from nnlab import store
+from nnlab.evaluation import evaluate, first_dense_weights
 from nnlab.mnist_training import (
+    LIVE_CHUNK_S,
     MAX_EPOCHS,
     N_TRAIN_FULL,
     PAUSED,
@@ -27,8 +29,7 @@ from nnlab.ui.spec_state import current_spec, revision
 st.set_page_config(page_title="nnlab · MNIST", layout="wide")
 
 BOOK, MODEL, RESULT, NOTICE, PENDING = "mnist_book", "mnist_model", "mnist_result", "mnist_notice", "mnist_pending"
-CHUNK_S = 0.4  # training per redraw: with drawing, about two redraws a second
-TICK_S = 0.25  # the fragment asks to run again this often; requests queue while it trains, so it never idles
+TICK_S = 0.2  # the fragment asks to run again this often; requests queue while it trains, so it never idles
 IMAGE_PRESETS = [name for name, spec in PRESETS.items() if spec.input.kind == "image"]
 FROM_BUILD, FROM_PRESET = "The network from the Build page", "A preset"
 TRAIN_SIZES = {"all": "All of them", 20_000: "20,000", 5_000: "5,000 (a quick demo)", 1_000: "1,000 (a few seconds)"}
@@ -99,15 +100,15 @@ def choose_settings(spec: ModelSpec) -> RunSettings:
     low, high = LEARNING_RATE_RANGE
     rate = right.number_input("Learning rate", low, high, float(spec.learning_rate), step=0.001, format="%g",
                               key=key + "lr", help="Try 5 with SGD to see training diverge.")
-    left, middle, right = st.columns(3)
+    left, right = st.columns(2)
     validation = left.radio("Held out for validation", VALIDATION_SIZES, format_func="{:,} images".format,
                             key="mnist_validation", horizontal=True,
                             help="Taken from the 60,000 training images; they judge the network after every epoch.")
-    size = middle.selectbox(f"Training images (of {N_TRAIN_FULL - validation:,})", list(TRAIN_SIZES),
-                            format_func=TRAIN_SIZES.get, key="mnist_train_size")
-    keep_best = right.checkbox("Keep the best epoch", value=True, key="mnist_keep_best",
-                               help="When training ends, put back the weights of the epoch with the best "
-                                    "validation accuracy, like a checkpoint.")
+    size = right.selectbox(f"Training images (of {N_TRAIN_FULL - validation:,})", list(TRAIN_SIZES),
+                           format_func=TRAIN_SIZES.get, key="mnist_train_size")
+    keep_best = st.checkbox("Keep the best epoch (by validation accuracy)", value=True, key="mnist_keep_best",
+                            help="When training ends, put back the weights of the epoch with the best "
+                                 "validation accuracy, like a checkpoint.")
     return RunSettings(epochs=int(epochs), batch_size=int(batch), optimizer=optimizer, learning_rate=float(rate),
                        validation=validation, train_size=None if size == "all" else size, keep_best=keep_best)
 
@@ -170,10 +171,9 @@ def build_pending_run() -> None:
 
 
 def live_panel() -> None:
+    """Draw first, then train: the elements are fresh while training (drawn last, they would sit
+    faded as "stale" during every chunk); the picture is one chunk behind, about 0.3 s."""
     run = book().current
-    was_running = run is not None and run.state == RUNNING
-    if was_running:
-        run.advance(CHUNK_S)
     if run is None:
         st.progress(0.0, text="Press Start to train the network.")
     else:
@@ -181,9 +181,11 @@ def live_panel() -> None:
         show_epoch_metrics(run)
     curves = run.curves() if run is not None and run.history.chunks else None
     st.plotly_chart(live_curves(curves, book().earlier), key="mnist_curves", config=PLOT_CONFIG)
-    if was_running and run.ended:
-        publish(run)
-        st.rerun()  # the whole page: results appear, the timer stops
+    if run is not None and run.state == RUNNING:
+        run.advance(LIVE_CHUNK_S)
+        if run.ended:
+            publish(run)
+            st.rerun()  # the whole page: results appear, the timer stops
 
 
 def show_epoch_metrics(run) -> None:
@@ -214,7 +216,7 @@ def results() -> None:
     st.caption(f"{result['title']}, on the 10,000 test images it never saw while training.")
     cells = st.columns([1, 1, 3])
     cells[0].metric("Test accuracy", f"{evaluation.accuracy:.2%}")
-    cells[1].metric("Mistakes", f"{evaluation.errors:,} of {len(evaluation.labels):,}")
+    cells[1].metric(f"Mistakes (of {len(evaluation.labels):,})", f"{evaluation.errors:,}")
     if result.get("note"):
         cells[2].info(result["note"])
     left, right = st.columns([1.1, 1])
@@ -228,17 +230,17 @@ def results() -> None:
                     key="mnist_gallery", config=PLOT_CONFIG)
     st.caption("The most confident mistakes first. Some are hard even for people; others show what the "
                "network has not learned yet.")
-    weights = first_layer(model)
+    run = result["run"]
+    start = run.first_layer_start if run is not None else None
+    weights = first_dense_weights(model, start)
     if weights is not None:
-        st.plotly_chart(weight_images(weights), key="mnist_weights", config=PLOT_CONFIG)
-        st.caption("Each square is one unit of the first Dense layer: its 784 weights laid out as the image. "
-                   "Blue pixels with ink make the unit fire, orange pixels with ink hold it back.")
-
-
-def first_layer(model):
-    from nnlab.evaluation import first_dense_weights
-
-    return first_dense_weights(model)
+        changed = start is not None
+        st.plotly_chart(weight_images(weights, title="What the first-layer units learned to look for" if changed
+                                      else "What the first-layer units look for"),
+                        key="mnist_weights", config=PLOT_CONFIG)
+        st.caption("Each square is one unit of the first Dense layer: its 784 weights laid out as the image"
+                   + (", minus their random starting values (what training changed). " if changed else ". ")
+                   + "Ink on blue pixels makes the unit fire; ink on orange pixels holds it back.")
 
 
 # ---- 6. saved models --------------------------------------------------------------------------------
@@ -262,8 +264,6 @@ def save(name_key: str, replace_key: str) -> None:
 
 
 def use_saved(name: str) -> None:
-    from nnlab.evaluation import evaluate
-
     try:
         model = store.load_model(name)
         evaluation = evaluate(model, *test_set())

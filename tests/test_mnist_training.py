@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
+from nnlab import mnist_training
 from nnlab.datasets import load_mnist
 from nnlab.mnist_training import (
     DIVERGED,
     FINISHED,
-    MAX_EARLIER_RUNS,
     PAUSED,
     RUNNING,
     STOPPED,
@@ -87,6 +87,8 @@ def test_pausing_and_resuming_takes_the_same_steps_as_one_uninterrupted_run(smal
     while not halting.ended:
         halting.advance(0.001)  # tiny chunks: many stops inside each epoch
         calls += 1
+        if halting.ended:
+            break
         halting.pause()
         steps, position = halting.steps, halting.position
         assert halting.state == PAUSED and halting.advance(1.0) == 0
@@ -113,12 +115,13 @@ def test_stop_in_the_middle_of_an_epoch_keeps_the_history_and_a_usable_model(sma
     assert run.advance(1.0) == 0 and "stopped" in progress_line(run)
 
 
-def test_a_diverging_learning_rate_stops_with_a_message_and_finite_weights(small):
-    run = MnistRun(DNN, settings(optimizer="momentum", learning_rate=10.0, epochs=3), data=small)
+def test_a_diverging_learning_rate_stops_with_a_message_and_keeps_the_last_good_weights(small):
+    hands_on = PRESETS["Hands-On DNN 784-300-100-10"]
+    run = MnistRun(hands_on, settings(optimizer="sgd", learning_rate=5.0, epochs=3), data=small)
     while not run.ended:
         run.advance(0.05)
     assert run.state == DIVERGED
-    assert "NaN" in run.message and "learning rate" in run.message
+    assert "loss blew up" in run.message and "learning rate 5" in run.message
     assert all(np.isfinite(w).all() for w in run.model.get_weights())
     assert run.evaluation is not None and np.isfinite(run.evaluation.probabilities).all()
 
@@ -133,15 +136,18 @@ def test_the_best_epoch_is_kept_like_a_checkpoint(small):
         np.testing.assert_array_equal(kept, best)
 
 
-def test_the_run_book_keeps_earlier_runs_for_the_overlay(small):
+def test_the_run_book_keeps_earlier_runs_for_the_overlay(small, monkeypatch):
+    monkeypatch.setattr(mnist_training, "MAX_EARLIER_RUNS", 2)  # the cap, small enough to reach quickly
     book = RunBook()
     first = book.start(DNN, settings(epochs=1), data=small)
     first.advance(60.0)
-    for _ in range(MAX_EARLIER_RUNS + 1):
-        book.start(DNN, settings(epochs=1), data=small).advance(0.001)
-    assert first.ended and len(book.earlier) == MAX_EARLIER_RUNS
-    assert book.current.state == RUNNING and book.current.label.startswith(f"#{MAX_EARLIER_RUNS + 2} ")
-    assert book.earlier[-1].label.startswith(f"#{MAX_EARLIER_RUNS + 1} ")
+    for _ in range(3):
+        book.start(DNN, settings(epochs=3), data=small).advance(0.001)
+    assert first.ended and len(book.earlier) == 2
+    assert [curves.label[:3] for curves in book.earlier] == ["#2 ", "#3 "]
+    assert book.current.label.startswith("#4 Basic 784-128-10 · adam 0.001 · batch 64")
+    assert book.current.state == RUNNING
+    assert all(len(c.position) == len(c.train_loss) > 0 for c in book.earlier)
     book.clear_earlier()
     assert book.earlier == []
 

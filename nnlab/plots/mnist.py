@@ -179,13 +179,14 @@ def misclassified_gallery(images: np.ndarray, labels: np.ndarray, predictions: n
                           "ink %{z:.2f}<extra></extra>")
 
 
-def weight_images(weights: np.ndarray, count: int = 32, columns: int = 8) -> go.Figure:
+def weight_images(weights: np.ndarray, count: int = 32, columns: int = 8,
+                  title: str = "What the first-layer units look for") -> go.Figure:
     """Each first-layer unit's 784 weights as a 28x28 image, scaled to its own largest ``|w|``:
     blue pixels push the unit up (ink there makes it fire), orange pixels push it down."""
     weights = np.asarray(weights, dtype=np.float32)[:count]
     scale = np.abs(weights).reshape(len(weights), -1).max(axis=1)
     scaled = weights / np.where(scale > 0, scale, 1.0)[:, None, None]
     labels = [f"unit {i + 1}" for i in range(len(scaled))]
-    return _mosaic_figure(scaled, labels, columns, DIVERGING, -1.0, 1.0, "What the first-layer units look for",
+    return _mosaic_figure(scaled, labels, columns, DIVERGING, -1.0, 1.0, title,
                           "weight (scaled) %{z:.2f}<extra></extra>")
 

@@ -29,6 +29,7 @@ from nnlab.ui.spec_state import current_spec, revision
 st.set_page_config(page_title="nnlab · MNIST", layout="wide")
 
 BOOK, MODEL, RESULT, NOTICE, PENDING = "mnist_book", "mnist_model", "mnist_result", "mnist_notice", "mnist_pending"
+PUBLISHED = "mnist_published"  # the last run whose model was published
 TICK_S = 0.2  # the fragment asks to run again this often; requests queue while it trains, so it never idles
 IMAGE_PRESETS = [name for name, spec in PRESETS.items() if spec.input.kind == "image"]
 FROM_BUILD, FROM_PRESET = "The network from the Build page", "A preset"
@@ -54,8 +55,9 @@ def show_notice(area: str) -> None:
 
 
 def publish(run) -> None:
-    """An ended run's model becomes "the model trained in this session" (the Draw page reads it)."""
-    if run is not None and run.ended and st.session_state.get(RESULT, {}).get("run") is not run:
+    """An ended run's model becomes "the model trained in this session" (the Draw page reads it), once."""
+    if run is not None and run.ended and st.session_state.get(PUBLISHED) is not run:
+        st.session_state[PUBLISHED] = run
         st.session_state[MODEL] = run.model
         st.session_state[RESULT] = {"run": run, "title": run.label, "model": run.model,
                                     "evaluation": run.evaluation, "note": run.message}

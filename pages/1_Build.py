@@ -3,10 +3,11 @@
 import streamlit as st
 
 from nnlab.ui.layer_editor import layer_stack_editor, settings_editor
+from nnlab.ui.page import setup_page
 from nnlab.ui.spec_panels import import_export, preset_picker, spec_diagram, spec_summary
 from nnlab.ui.spec_state import current_spec
 
-st.set_page_config(page_title="nnlab · Build", layout="wide")
+setup_page("Build", "🧱")
 st.title("🧱 Build a network")
 st.caption("Stack layers from input to output. The training pages use the network you build here.")
 

@@ -24,9 +24,10 @@ from nnlab.mnist_training import (
 from nnlab.plots.mnist import confusion_heatmap, live_curves, misclassified_gallery, per_digit_bars, weight_images
 from nnlab.presets import PRESETS
 from nnlab.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
+from nnlab.ui.page import setup_page
 from nnlab.ui.spec_state import current_spec, revision
 
-st.set_page_config(page_title="nnlab · MNIST", layout="wide")
+setup_page("MNIST", "📈")
 
 BOOK, MODEL, RESULT, NOTICE, PENDING = "mnist_book", "mnist_model", "mnist_result", "mnist_notice", "mnist_pending"
 PUBLISHED = "mnist_published"  # the last run whose model was published

@@ -1,6 +1,6 @@
 """Take a screenshot of each page with Playwright (for the README and for looking at the pages).
 
-Usage: python scripts/screenshots.py [page-path ...]   e.g. python scripts/screenshots.py "" Build
+Usage: python scripts/screenshots.py [page-path ...]   e.g. python scripts/screenshots.py "" Build Playground
 Writes docs/screenshots/<name>.png.
 """
 
@@ -33,4 +33,4 @@ def main(paths: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["", "build"])
+    main(sys.argv[1:] or ["", "Build"])

@@ -49,7 +49,9 @@ def open_page(page, app_url: str, path: str = "") -> None:
     page.wait_for_selector("[data-testid=stApp]", timeout=60_000)
     wait_idle(page)
     page.wait_for_load_state("networkidle")
-    page.locator("[data-testid=stSkeleton]").first.wait_for(state="detached", timeout=30_000)
+    page.locator("[data-testid=stSkeleton]").first.wait_for(state="detached", timeout=90_000)
+    if page.get_by_text("Page not found").count():
+        raise AssertionError(f"Streamlit says 'Page not found' for /{path}")
 
 
 def exceptions_on_page(page) -> list[str]:

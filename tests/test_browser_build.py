@@ -17,12 +17,12 @@ def total_parameters(page) -> int:
 def test_home_links_to_the_build_page_where_adding_a_layer_changes_the_count(page, app_url):
     open_page(page, app_url)
     assert page.get_by_text("What each page teaches").is_visible()
-    page.get_by_test_id("stMain").get_by_role("link", name="Build a network").click()
-    page.wait_for_url("**/build")
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Build a network").click()
+    page.wait_for_url("**/Build")
     wait_idle(page)
     page.get_by_test_id("stMetricValue").first.wait_for()
     assert total_parameters(page) == PRESETS["Basic 784-128-10"].param_count()
-    assert page.locator(".js-plotly-plot").count() >= 1  # the network diagram
+    page.locator(".js-plotly-plot").first.wait_for()  # the network diagram
     assert "Dense 128 relu" in page.get_by_test_id("stTable").inner_text()
 
     page.get_by_role("button", name="Add layer").click()
@@ -34,7 +34,7 @@ def test_home_links_to_the_build_page_where_adding_a_layer_changes_the_count(pag
 
 
 def test_a_malformed_spec_upload_gets_a_readable_message_and_a_good_one_loads(page, app_url, tmp_path):
-    open_page(page, app_url, "build")
+    open_page(page, app_url, "Build")
     before = total_parameters(page)
     bad = tmp_path / "broken.json"
     bad.write_text('{"layers": [{"kind": "dense", "units": 1000000000}]')

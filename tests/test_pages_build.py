@@ -75,8 +75,9 @@ def test_switching_to_points_input_shows_features(build_page):
     assert "at least one input feature" in build_page.error[0].value
 
 
-def test_the_spec_is_kept_across_reruns(build_page):
+def test_the_spec_is_kept_when_coming_back_to_the_page(build_page):
     build_page.button(key="spec_0_remove_1").click().run()
-    build_page.run()
+    build_page.switch_page(APP).run()
+    assert "What each page teaches" in [header.value for header in build_page.subheader]
     build_page.switch_page("pages/1_Build.py").run()
     assert total_parameters(build_page) == 7850

@@ -1,0 +1,162 @@
+"""Figures for the "Under the hood" page: boundaries, the gradient check, training curves, gradient norms."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from nnlab.plots.style import CLASS_COLORS, DIVERGING, apply_style
+from nnlab.scratch import TRUTH_TABLE, GradientCheck, grid
+
+MAX_POINTS = 400  # longest line sent to the browser; longer series are averaged in buckets
+
+
+def _bucket_mean(values: list[float], max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (fraction of the series, 0..1] and values, averaged down to at most ``max_points``."""
+    values = np.asarray(values, dtype=np.float32)
+    if len(values) == 0:
+        return np.zeros(0), np.zeros(0, np.float32)
+    edges = np.linspace(0, len(values), min(len(values), max_points) + 1).astype(int)
+    means = np.array([values[a:b].mean() for a, b in zip(edges[:-1], edges[1:], strict=True)], dtype=np.float32)
+    return edges[1:] / len(values), means
+
+
+def loss_curve(losses: list[float], title: str = "Training loss", x_title: str = "epoch") -> go.Figure:
+    """One loss value per step."""
+    figure = go.Figure(go.Scatter(x=np.arange(1, len(losses) + 1), y=np.asarray(losses, np.float32), mode="lines",
+                                  line=dict(color=CLASS_COLORS[1], width=3), name="loss"))
+    figure.update_xaxes(title=x_title)
+    figure.update_yaxes(title="cross-entropy", rangemode="tozero")
+    return apply_style(figure, title, height=320)
+
+
+def _boundary_traces(model, low: float = -0.5, high: float = 1.5, points=TRUTH_TABLE, labels=None, showscale=False):
+    axis, flat = grid(low, high)
+    probability = model.prob_class1(flat).reshape(len(axis), len(axis)).astype(np.float32)
+    traces = [go.Heatmap(x=axis, y=axis, z=probability, zmin=0, zmax=1, colorscale=DIVERGING, showscale=showscale,
+                         showlegend=False,
+                         colorbar=dict(title="P(1)", len=0.8), hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>P(1)=%{z:.2f}"),
+              go.Contour(x=axis, y=axis, z=probability, contours=dict(start=0.5, end=0.5, coloring="none"),
+                         line=dict(color="black", width=2), showscale=False, showlegend=False, hoverinfo="skip")]
+    if labels is not None:
+        colors = [CLASS_COLORS[int(label)] for label in labels]
+        traces.append(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers", showlegend=False,
+                                 marker=dict(size=16, color=colors, line=dict(color="black", width=2)),
+                                 text=[f"label {int(label)}" for label in labels], hoverinfo="text"))
+    return traces
+
+
+def boundary(model, labels, title: str | None = None) -> go.Figure:
+    """The model's P(class 1) over the square around the truth table, the 0.5 line, and the four rows."""
+    figure = go.Figure(_boundary_traces(model, labels=labels, showscale=True))
+    figure.update_xaxes(title="x1", constrain="domain")
+    figure.update_yaxes(title="x2", scaleanchor="x")
+    return apply_style(figure, title, height=360)
+
+
+def logic_boundaries(results) -> go.Figure:
+    """A grid of boundaries: one row per model, one column per gate; each title says how many rows are right."""
+    from nnlab.scratch import LOGIC_TARGETS
+
+    gates = list(dict.fromkeys(r.gate for r in results))
+    models = list(dict.fromkeys(r.model_name for r in results))
+    by_key = {(r.model_name, r.gate): r for r in results}
+    titles = []
+    for name in models:
+        for gate in gates:
+            result = by_key[(name, gate)]
+            mark = "✓" if result.accuracy == 1.0 else "✗"
+            titles.append(f"{gate}, {name}: {round(result.accuracy * 4)}/4 {mark}")
+    figure = make_subplots(rows=len(models), cols=len(gates), subplot_titles=titles,
+                           horizontal_spacing=0.05, vertical_spacing=0.12)
+    for row, name in enumerate(models, start=1):
+        for col, gate in enumerate(gates, start=1):
+            for trace in _boundary_traces(by_key[(name, gate)].model, labels=LOGIC_TARGETS[gate],
+                                          showscale=(row, col) == (1, len(gates))):
+                figure.add_trace(trace, row=row, col=col)
+    figure.update_xaxes(showticklabels=False)
+    figure.update_yaxes(showticklabels=False)
+    apply_style(figure, height=300 * len(models) + 80)
+    figure.update_layout(margin=dict(t=40))  # room for the subplot titles
+    return figure
+
+
+def gradient_check_figure(check: GradientCheck) -> go.Figure:
+    """Every gradient entry: TensorFlow's value (x) against the hand-written one (y); all on the diagonal."""
+    figure = go.Figure()
+    values = np.concatenate([check.tensorflow[name].ravel() for name in check.hand])
+    low, high = float(values.min()), float(values.max())
+    figure.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="hand = TensorFlow",
+                                line=dict(color="#999999", dash="dash")))
+    for i, name in enumerate(check.hand):
+        figure.add_trace(go.Scatter(
+            x=check.tensorflow[name].ravel(), y=check.hand[name].ravel(), mode="markers", name=f"∂L/∂{name}",
+            marker=dict(size=10, color=CLASS_COLORS[i % len(CLASS_COLORS)]),
+            hovertemplate="TensorFlow %{x:.6g}<br>by hand %{y:.6g}"))
+    verdict = "within" if check.passed else "OUTSIDE"
+    title = f"Gradient check: max |hand − TensorFlow| = {check.overall_max_diff:.1e} ({verdict} 1e-6)"
+    figure.update_xaxes(title="gradient from tf.GradientTape")
+    figure.update_yaxes(title="gradient by hand (numpy)")
+    return apply_style(figure, title, height=420)
+
+
+def training_curves(runs, accuracy_label: str = "test") -> go.Figure:
+    """Left: the loss of every batch (averaged down); right: accuracy after each epoch, training (dotted) and held out."""
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("Training loss (per batch)", "Accuracy after each epoch"),
+                           horizontal_spacing=0.1)
+    for i, run in enumerate(runs):
+        color = CLASS_COLORS[(i + 1) % len(CLASS_COLORS)]
+        fraction, losses = _bucket_mean(run.batch_losses)
+        seen_epochs = run.samples_done / len(run.x) if len(run.x) else 0
+        figure.add_trace(go.Scatter(x=fraction * seen_epochs, y=losses, mode="lines", name=f"{run.name} loss",
+                                    line=dict(color=color, width=2), legendgroup=run.name), row=1, col=1)
+        epochs = [row["epoch"] for row in run.history]
+        held_out = next((k for k in (run.history[0] if run.history else {}) if k.endswith("_accuracy")), None)
+        figure.add_trace(go.Scatter(x=epochs, y=[row["accuracy"] for row in run.history], mode="lines+markers",
+                                    name=f"{run.name} train", line=dict(color=color, dash="dot"),
+                                    legendgroup=run.name), row=1, col=2)
+        if held_out:
+            figure.add_trace(go.Scatter(x=epochs, y=[row[held_out] for row in run.history], mode="lines+markers",
+                                        name=f"{run.name} {accuracy_label}", line=dict(color=color, width=3),
+                                        legendgroup=run.name), row=1, col=2)
+    top = max((run.epochs for run in runs), default=1)
+    figure.update_xaxes(title="epoch", range=[0, top + 0.1], row=1, col=1)
+    figure.update_xaxes(title="epoch", range=[0.5, top + 0.5], row=1, col=2)
+    figure.update_yaxes(title="loss", rangemode="tozero", row=1, col=1)
+    figure.update_yaxes(title="accuracy", range=[0, 1], row=1, col=2)
+    figure.update_layout(legend=dict(orientation="h", y=-0.2))
+    return apply_style(figure, height=420)
+
+
+def gradient_norms_by_layer(studies) -> go.Figure:
+    """Mean ``||dL/dW||`` of every layer over the first steps, one line per network; log scale."""
+    figure = go.Figure()
+    for i, study in enumerate(studies):
+        mean = study.norms.mean(axis=0)
+        figure.add_trace(go.Scatter(x=np.arange(1, len(mean) + 1), y=mean, mode="lines+markers", name=study.label,
+                                    line=dict(color=CLASS_COLORS[i % len(CLASS_COLORS)], width=3), marker=dict(size=9)))
+    figure.update_xaxes(title="layer (1 = next to the input, last = output)", dtick=1)
+    figure.update_yaxes(title="mean gradient norm ||∂L/∂W||", type="log", exponentformat="power")
+    figure.update_layout(legend=dict(orientation="h", y=-0.25))
+    return apply_style(figure, "Gradient size by layer: vanishing gradients", height=420)
+
+
+def gradient_norms_over_steps(studies) -> go.Figure:
+    """One panel per network: each layer's gradient norm at each step, light (first layer) to dark (output)."""
+    figure = make_subplots(rows=1, cols=len(studies), subplot_titles=[s.label for s in studies], shared_yaxes=True,
+                           horizontal_spacing=0.03)
+    for col, study in enumerate(studies, start=1):
+        n_layers = study.norms.shape[1]
+        for layer in range(n_layers):
+            shade = int(200 - 170 * layer / max(n_layers - 1, 1))
+            figure.add_trace(go.Scatter(
+                x=np.arange(1, len(study.norms) + 1), y=study.norms[:, layer], mode="lines", showlegend=False,
+                line=dict(color=f"rgb({shade},{shade},{min(255, shade + 55)})", width=2),
+                hovertemplate=f"layer {layer + 1}<br>step %{{x}}<br>norm %{{y:.2e}}"), row=1, col=col)
+        figure.update_xaxes(title="step", row=1, col=col)
+    figure.update_yaxes(type="log", exponentformat="power")
+    figure.update_yaxes(title="||∂L/∂W|| per layer", row=1, col=1)
+    apply_style(figure, height=380)
+    figure.update_layout(margin=dict(t=40))  # room for the subplot titles
+    return figure

@@ -1,0 +1,54 @@
+"""The list of pages and the sidebar that links them, shared by the home page and every page.
+
+Streamlit discovers ``pages/`` by itself; its own sidebar would name the home page
+"app" after ``app.py``, so it is switched off (``client.showSidebarNavigation``) and
+this sidebar is drawn instead. (``st.navigation`` is not used: with a ``pages/``
+folder present, a typed or shared URL such as ``/Playground`` bypasses it in
+Streamlit 1.67.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str  # relative to the project root
+    title: str
+    icon: str
+    lesson: str  # what the page teaches, in one line
+
+
+HOME = PageInfo("app.py", "Home", "🧠", "What each page teaches, and what this machine offers.")
+PAGES = (
+    PageInfo("pages/1_Build.py", "Build a network", "🧱",
+             "Stack Dense, Conv2D, pooling and dropout layers; see the shapes, the parameter count and a "
+             "diagram; export the network as Keras code."),
+    PageInfo("pages/2_Playground.py", "2D playground", "🎯",
+             "Watch a decision boundary form live on XOR, circles and spirals; see why one neuron cannot "
+             "solve XOR."),
+    PageInfo("pages/3_MNIST.py", "Train on MNIST", "📈",
+             "Train a digit classifier with live loss and accuracy curves; study its mistakes; save the model."),
+    PageInfo("pages/4_Draw.py", "Draw a digit", "✏️",
+             "Draw with the mouse and see what the network answers, with the 28x28 image it really sees."),
+    PageInfo("pages/5_Under_the_hood.py", "Under the hood", "🔧",
+             "Backpropagation written out by hand, checked number by number against TensorFlow."),
+)
+
+
+def available_pages() -> tuple[PageInfo, ...]:
+    """The pages whose files exist in this checkout."""
+    return tuple(page for page in PAGES if (ROOT / page.path).exists())
+
+
+def sidebar_navigation() -> None:
+    """Links to the home page and every page, in the sidebar."""
+    with st.sidebar:
+        for page in (HOME, *available_pages()):
+            st.page_link(page.path, label=page.title, icon=page.icon)

@@ -1,0 +1,15 @@
+"""What every page does first: page config, the Keras-session fix, the sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nnlab.ui.keras_session import keep_keras_session
+from nnlab.ui.navigation import sidebar_navigation
+
+
+def setup_page(title: str, icon: str) -> None:
+    """Call once at the top of every page, before anything else is drawn."""
+    st.set_page_config(page_title=f"nnlab · {title}", page_icon=icon, layout="wide")
+    keep_keras_session()  # Streamlit would clear the Keras session (and TF's kernel cache) after every run
+    sidebar_navigation()

@@ -1,0 +1,299 @@
+"""The sections of the "Under the hood" page, one function each.
+
+Quick things (numpy backprop, the gradient check) run when the page opens and are
+cached; trainings start only when the user presses Start and run in chunks
+(:mod:`nnlab.ui.live_panel`); TensorFlow is imported only by sections that need it.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import streamlit as st
+
+from nnlab import scratch
+from nnlab.live import EpochRun
+from nnlab.plots import scratch as figures
+from nnlab.ui.live_panel import is_locked, live_training, runs_of
+
+GATE_ROWS = [f"x = ({int(a)}, {int(b)})" for a, b in scratch.TRUTH_TABLE]
+
+
+@st.cache_resource(show_spinner=False)
+def _logic_lesson(seed: int = 0):
+    """Shared read-only: the trained AND/OR/XOR models (nobody modifies them after training)."""
+    return scratch.logic_lesson(seed=seed, epochs=1000)
+
+
+@st.cache_data(show_spinner="Checking the hand-written gradients against TensorFlow…")
+def _gradient_check() -> scratch.GradientCheck:
+    return scratch.gradient_check()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _train_xor(hidden: int, learning_rate: float, epochs: int, seed: int):
+    model = scratch.TanhMLP.init(2, hidden, 2, seed)
+    losses = scratch.train(model, scratch.TRUTH_TABLE, scratch.LOGIC_TARGETS["XOR"], epochs, learning_rate)
+    return model, losses
+
+
+def worked_example() -> None:
+    st.header("1 · One example through the network, by hand")
+    st.markdown(
+        "A network with 2 inputs, a hidden layer of 2 **tanh** units and a **softmax** output over the 2 classes, "
+        "written in plain numpy. Pick one row of the XOR truth table and follow it forward to the loss, "
+        "then backward to every gradient. Each line is the formula, then its value."
+    )
+    pick, weights_choice = st.columns(2)
+    row = pick.selectbox("Example", range(4), format_func=lambda i: f"{GATE_ROWS[i]}, XOR = "
+                         f"{scratch.LOGIC_TARGETS['XOR'][i]}", index=2, key="uth_example_row")
+    trained = weights_choice.radio("Weights", ["as initialised (random)", "after training on XOR"],
+                                   horizontal=True, key="uth_example_weights") != "as initialised (random)"
+    if trained:
+        model = next(r.model for r in _logic_lesson() if r.gate == "XOR" and r.model_name == "hidden layer of 2")
+    else:
+        model = scratch.TanhMLP.init(2, 2, 2, seed=0)
+    label = int(scratch.LOGIC_TARGETS["XOR"][row])
+    st.latex(r",\quad ".join(f"{name} = {scratch.tex_matrix(value)}" for name, value in
+                             (("W_1", model.W1), ("b_1", model.b1), ("W_2", model.W2), ("b_2", model.b2))))
+    st.latex(rf"y = {scratch.tex_matrix(scratch.one_hot([label], 2))}\ \text{{(the label {label}, one-hot)}}")
+    forward, backward = st.columns(2, gap="large")
+    steps = scratch.trace(model, scratch.TRUTH_TABLE[row], label)
+    with forward:
+        st.markdown("**Forward pass**")
+        for step in steps[:6]:
+            st.latex(f"{step.formula} = {scratch.tex_matrix(step.value)}")
+    with backward:
+        st.markdown("**Backward pass** (the chain rule, from the loss back)")
+        for step in steps[6:]:
+            st.latex(f"{step.formula} = {scratch.tex_matrix(step.value)}")
+    st.caption("δ₃ = ŷ − y is the derivative of the loss with respect to z₂ (softmax and cross-entropy together); "
+               "tanh′(z) = 1 − tanh²(z) carries it back through the hidden layer.")
+
+
+def xor_training() -> None:
+    st.header("2 · Training on XOR")
+    st.markdown("The same numpy network, trained by full-batch gradient descent on the four rows of XOR: "
+                "w ← w − learning rate × ∂L/∂w, with the gradients above.")
+    c1, c2, c3, c4 = st.columns(4)
+    hidden = c1.slider("Hidden units", 1, 8, 2, key="uth_xor_hidden")
+    learning_rate = c2.select_slider("Learning rate", [0.03, 0.1, 0.3, 1.0, 3.0], value=1.0, key="uth_xor_lr")
+    epochs = c3.select_slider("Epochs", [100, 300, 1000, 3000], value=1000, key="uth_xor_epochs")
+    seed = int(c4.number_input("Random seed", 0, 999, 0, key="uth_xor_seed"))
+    model, losses = _train_xor(hidden, learning_rate, epochs, seed)
+    correct = int(np.sum(model.predict(scratch.TRUTH_TABLE) == scratch.LOGIC_TARGETS["XOR"]))
+    loss_col, boundary_col = st.columns(2)
+    loss_col.plotly_chart(figures.loss_curve(losses, f"Loss: {losses[0]:.3f} → {losses[-1]:.3f}"), key="uth_xor_loss")
+    boundary_col.plotly_chart(figures.boundary(model, scratch.LOGIC_TARGETS["XOR"], f"{correct}/4 rows right"),
+                              key="uth_xor_boundary")
+    if correct < 4 and hidden >= 2:
+        st.warning("Stuck: gradient descent fell into a local minimum (the loss stops near 0.35 or 0.69). "
+                   "Try another seed, a different learning rate or more hidden units.")
+    elif hidden == 1:
+        st.info("One hidden unit draws one line; XOR needs two.")
+
+
+def logic_gates() -> None:
+    st.header("3 · AND, OR, XOR: one unit against a hidden layer of two")
+    st.markdown("One sigmoid unit draws one straight line. AND and OR can be split by a line; XOR cannot, so "
+                "one unit gets at most 3 of its 4 rows right (here it settles at P = 0.5 everywhere). "
+                "A hidden layer of two units draws two lines and solves it. Colour: P(class 1); black: P = 0.5.")
+    st.plotly_chart(figures.logic_boundaries(_logic_lesson()), key="uth_logic")
+
+
+def gradient_check_section() -> None:
+    st.header("4 · Gradient check against TensorFlow")
+    st.markdown("Is the hand-written backward pass right? The same weights and batch go through "
+                "`tf.GradientTape` in float64; each gradient entry is compared with the numpy one.")
+    check = _gradient_check()
+    numbers, chart = st.columns([1, 2], gap="large")
+    with numbers:
+        st.metric("Largest |hand − TensorFlow|", f"{check.overall_max_diff:.1e}", help="Pass: at most 1e-6")
+        (st.success if check.passed else st.error)(
+            "Hand gradients agree with TensorFlow." if check.passed else "Hand gradients disagree with TensorFlow!")
+        st.table({"parameter": list(check.max_diff), "shape": [str(v.shape) for v in check.hand.values()],
+                  "max |difference|": [f"{v:.1e}" for v in check.max_diff.values()]})
+        st.caption(f"Loss by hand {check.hand_loss:.12f}, by TensorFlow {check.tensorflow_loss:.12f}.")
+    chart.plotly_chart(figures.gradient_check_figure(check), key="uth_gradcheck")
+
+
+@st.cache_resource(show_spinner="Loading MNIST…")
+def _mnist(limit: int):
+    """Shared read-only MNIST rows (one copy for every session)."""
+    from nnlab.naive_tf import mnist_vectors
+
+    arrays = mnist_vectors(limit)
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+def _mnist_runs() -> list[EpochRun]:
+    """The runs for the settings in the widgets (read at Start, so the latest values count)."""
+    from nnlab import naive_tf
+
+    state = st.session_state
+    epochs, init, with_keras = state["uth_mnist_epochs"], state["uth_mnist_init"], state["uth_mnist_keras"]
+    x, y, x_test, y_test = _mnist(state["uth_mnist_limit"])
+    model = naive_tf.naive_mlp([784, naive_tf.HIDDEN, 10], init=init)
+    runs = [EpochRun("from scratch", naive_tf.naive_train_step(model), x, y, naive_tf.BATCH_SIZE, epochs,
+                     naive_tf.evaluator(model, x_test, y_test), model=model)]
+    if with_keras:
+        keras_model = naive_tf.keras_dense_model()
+        runs.append(EpochRun("Keras Dense", naive_tf.keras_train_step(keras_model), x, y, naive_tf.BATCH_SIZE, epochs,
+                             naive_tf.evaluator(keras_model, x_test, y_test), model=keras_model))
+    return runs
+
+
+def scratch_mnist() -> None:
+    from nnlab.naive_tf import INITIALIZERS
+
+    st.header("5 · MNIST with a network written from scratch")
+    st.markdown(
+        "From *Deep Learning with Python*, chapter 2: a dense layer is two `tf.Variable`s, a model is a list of "
+        "layers, a training step records the forward pass on a `tf.GradientTape` and updates every weight by hand, "
+        "w ← w − 0.001 × gradient. 784 → 512 (ReLU) → 10 (softmax), batches of 128. Beside it, a Keras `Dense` "
+        "model with the same sizes and settings (Keras' SGD and its default initialisation)."
+    )
+    with st.expander("The from-scratch code"):
+        from nnlab import naive_tf
+
+        st.code("\n\n".join(inspect.getsource(obj) for obj in (naive_tf.NaiveDense, naive_tf.NaiveSequential,
+                                                               naive_tf.BatchGenerator, naive_tf.update_weights)),
+                language="python")
+    locked = is_locked("uth_mnist")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.slider("Epochs", 1, 10, 10, key="uth_mnist_epochs", disabled=locked)
+    c2.selectbox("Training images", [6000, 15000, 60000], index=2, format_func="{:,}".format,
+                 key="uth_mnist_limit", disabled=locked)
+    c3.selectbox("From-scratch initialisation", ["uniform", "he"], format_func=lambda k: INITIALIZERS[k][0],
+                 key="uth_mnist_init", disabled=locked)
+    c4.checkbox("Train the Keras model beside it", True, key="uth_mnist_keras", disabled=locked)
+    runs = live_training("uth_mnist", _mnist_runs,
+                         lambda runs: figures.training_curves(runs, "test"),
+                         "Press Start: 10 epochs of both networks take one to three minutes on a laptop CPU. "
+                         "Curves and test accuracy update while they train.")
+    if runs and all(run.done for run in runs):
+        st.success(" · ".join(f"{run.name}: test accuracy {run.history[-1]['test_accuracy']:.2%}" for run in runs))
+
+
+def _init_configs():
+    from nnlab.naive_tf import INITIALIZERS
+
+    options = [(a, i) for a in ("sigmoid", "tanh", "relu") for i in INITIALIZERS]
+    return options, lambda config: f"{config[0]} + {INITIALIZERS[config[1]][0]}"
+
+
+def init_section() -> None:
+    from nnlab.init_study import DEFAULT_CONFIGS, compare
+
+    st.header("6 · Why initialisation matters")
+    st.markdown(
+        "A deep network of hand-written dense layers, trained for a few SGD steps on MNIST; after each backward pass "
+        "we measure the size of every layer's weight gradient. The sigmoid's slope is at most ¼, so a deep sigmoid "
+        "network shrinks the gradient at every layer: the first layers barely learn (**vanishing gradients**). "
+        "ReLU with He initialisation (std √(2/n)) keeps it about the same size everywhere."
+    )
+    options, label = _init_configs()
+    configs = st.multiselect("Networks", options, default=list(DEFAULT_CONFIGS), format_func=label,
+                             key="uth_init_configs")
+    c1, c2, c3 = st.columns([1, 1, 1])
+    depth = c1.slider("Hidden layers", 3, 15, 10, key="uth_init_depth")
+    width = c2.select_slider("Units per layer", [16, 32, 64, 128], 64, key="uth_init_width")
+    c3.write("")
+    if c3.button("Measure the gradients", type="primary", disabled=not configs, key="uth_init_run"):
+        with st.spinner("Training each network for 20 steps…"):
+            st.session_state["uth_init_result"] = compare(tuple(configs), depth=depth, width=width, steps=20)
+    studies = st.session_state.get("uth_init_result")
+    if not studies:
+        st.info("Press **Measure the gradients** (a few seconds).")
+        return
+    st.plotly_chart(figures.gradient_norms_by_layer(studies), key="uth_init_layers")
+    st.plotly_chart(figures.gradient_norms_over_steps(studies), key="uth_init_steps")
+    st.caption("Lower row: each line is one layer (light: next to the input, dark: the output). "
+               "Gradient of layer 2 ÷ gradient of the last hidden layer: "
+               + "; ".join(f"{label((s.activation, s.init))}: {s.hidden_ratio:.0e}" for s in studies) + ".")
+
+
+@st.cache_resource(show_spinner="Reading the IMDB reviews…")
+def _imdb():
+    from nnlab.text import load_imdb
+
+    return load_imdb()
+
+
+@st.cache_resource(show_spinner=False)
+def _generated_reviews():
+    from nnlab.text import generated_reviews
+
+    return generated_reviews()
+
+
+def text_section() -> None:
+    from nnlab import text
+
+    st.header("7 · Text: is a movie review positive?")
+    st.markdown(
+        "The TensorFlow text-classification tutorial. Each review is a list of word numbers (the 10,000 most frequent "
+        "words; 2 = unknown). **Embedding(10000, 16)** turns each word into 16 learnt numbers, "
+        "**GlobalAveragePooling1D** averages them over the review, then **Dense(16, ReLU)** and **Dense(1, sigmoid)** "
+        "give P(positive). Adam, binary cross-entropy, reviews cut to 256 words; 10,000 training reviews held out "
+        "for validation."
+    )
+    missing = text.imdb_missing()
+    sources = ["Generated reviews (made-up, works offline)"] if missing else [
+        "IMDB movie reviews (25,000)", "Generated reviews (made-up, works offline)"]
+    if missing:
+        st.warning(text.missing_message(missing))
+        if st.button("Download IMDB (about 17 MB)", key="uth_text_download"):
+            try:
+                with st.spinner("Downloading IMDB through keras.datasets.imdb…"):
+                    text.load_imdb(download=True)
+                st.rerun()
+            except text.ImdbMissingError as error:
+                st.error(str(error))
+    locked = is_locked("uth_text")
+    c1, c2 = st.columns([2, 1])
+    source = c1.radio("Data", sources, key="uth_text_source", disabled=locked)
+    c2.slider("Epochs", 1, 40, 10, key="uth_text_epochs", disabled=locked)
+    if not source.startswith("IMDB"):
+        st.caption(f"Generated reviews use {len(text.generated_word_index())} everyday words; their sentiment words "
+                   "(great, awful, …) decide the label, with some noise. Same format as IMDB.")
+    live_training("uth_text", _text_runs, lambda runs: figures.training_curves(runs, "validation"),
+                  "Press Start to train; the curves follow each epoch.")
+    review_box()
+
+
+def _text_runs() -> list[EpochRun]:
+    """One run for the settings in the widgets (read at Start)."""
+    from nnlab import text
+
+    state = st.session_state
+    use_imdb = state["uth_text_source"].startswith("IMDB")
+    data = _imdb() if use_imdb else _generated_reviews()
+    model = text.build_text_model()
+    run = text.text_run(model, data, epochs=state["uth_text_epochs"], batch_size=512 if use_imdb else 128)
+    state["uth_text_data"] = data
+    return [run]
+
+
+def review_box() -> None:
+    from nnlab import text
+
+    st.subheader("Try your own review")
+    runs, data = runs_of("uth_text"), st.session_state.get("uth_text_data")
+    review = st.text_area("Review (English, up to 5,000 characters)", "A wonderful film, the actors were brilliant "
+                          "and I loved the ending.", max_chars=text.MAX_REVIEW_CHARS, key="uth_text_review")
+    if not runs or data is None or not runs[0].history:
+        st.info("Train the model for at least one epoch first.")
+        return
+    if not text.tokenize(review):
+        st.warning("Type a few words first.")
+        return
+    probability, encoded = text.sentiment(runs[0].model, review, data.word_index)
+    score, verdict = st.columns([1, 3])
+    score.metric("P(positive)", f"{probability:.1%}")
+    verdict.markdown(f"### {'Positive 🙂' if probability > 0.5 else 'Negative 🙁'}")
+    st.caption("What the model reads (words it does not know become [?]): "
+               + text.decode_review(encoded[: text.MAXLEN], data.word_index))

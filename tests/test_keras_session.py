@@ -1,0 +1,24 @@
+"""Streamlit clears the Keras session after every script run; nnlab's pages switch that off."""
+
+from streamlit.runtime.scriptrunner import script_runner
+
+from nnlab.ui.keras_session import keep_keras_session
+from tests.apptest import run_page
+
+
+def test_every_page_run_leaves_keras_session_alone(monkeypatch):
+    monkeypatch.setattr(script_runner, "_clean_problem_modules", lambda: None)
+    run_page("pages/1_Build.py")
+    assert getattr(script_runner._clean_problem_modules, "nnlab", False)
+
+
+def test_keep_keras_session_keeps_models_usable_after_the_clean_up():
+    import keras
+    import numpy as np
+
+    assert keep_keras_session()
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    before = keras.backend.get_uid("dense")
+    script_runner._clean_problem_modules()  # what Streamlit runs after each script run
+    assert keras.backend.get_uid("dense") == before + 1  # clear_session() would have reset the name counter
+    assert model(np.zeros((1, 2), dtype=np.float32)).shape == (1, 1)

@@ -260,6 +260,7 @@ def save(name_key: str, replace_key: str) -> None:
             notify("models", "warning", f"A model called {file} exists already: tick 'Replace it' to overwrite it.")
             return
         saved = store.save_model(result["model"], file)
+        store.remove_stale_temporaries()  # left by a save that was killed (an hour old or more)
     except store.StoreError as error:
         notify("models", "error", str(error))
         return

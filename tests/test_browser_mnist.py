@@ -9,18 +9,9 @@ from tests.browser import exceptions_on_page, open_page, wait_idle
 pytestmark = pytest.mark.browser
 
 
-def dismiss_dialogs(page) -> None:
-    """A first visit to a sub-page right after the server starts may show Streamlit's "Page not found"
-    dialog over the right page; it makes the page inert until closed."""
-    if page.get_by_role("dialog").count():
-        page.keyboard.press("Escape")
-        page.get_by_role("dialog").wait_for(state="detached")
-
-
 def test_one_epoch_on_a_small_subset_shows_curves_and_accuracy_and_the_model_can_be_saved(page, app_server):
     app_url, _, models = app_server
-    open_page(page, app_url, "mnist")
-    dismiss_dialogs(page)
+    open_page(page, app_url, "MNIST")
     page.get_by_text("Press Start to train the network.").wait_for()
 
     page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()

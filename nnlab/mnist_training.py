@@ -243,6 +243,7 @@ class MnistRun:
                                batch_size=settings.batch_size, seed=settings.seed, train_metrics="running",
                                max_loss=DIVERGED_LOSS)
         self.trainer.on_epoch_end = self._checkpoint
+        self.trainer.warm_up()  # trace now (under the page's "Building" spinner), not in the first chunk
         self.lock = self.trainer.lock
         self.n_train = data.n_train
         self.history = self.trainer.history

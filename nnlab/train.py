@@ -39,6 +39,8 @@ DIVERGED = "diverged"
 SPEED_WINDOW_S = 3.0  # epochs/s is measured over about this much wall-clock time
 SPEED_GAP_S = 1.5  # a pause longer than this restarts the speed measurement
 EVAL_BATCH = 2048  # evaluation runs over slices of this many examples
+MIN_STEPS_PER_CALL = 16  # a compiled call costs about 0.3-1 ms whatever it does: never call it for fewer steps
+MAX_CALL_S = 0.5  # nor for more steps than this long
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,17 @@ class Trainer:
         finally:
             self.lock.release()
 
+    def warm_up(self) -> None:
+        """Trace the compiled functions now (about a second), so that the first chunk starts at once.
+
+        Runs a chunk of zero steps: nothing changes.
+        """
+        import tensorflow as tf
+
+        with self.lock:
+            perm = tf.range(self.n_train, dtype=tf.int32)
+            self._run_chunk_fn(perm, tf.constant(0), tf.constant(0), tf.constant(self._batch_size), tf.constant(False))
+
     def step(self) -> ChunkResult:
         """Train exactly one epoch (or, if stopped mid-epoch, the rest of the current one)."""
         return self.train_for(math.inf, whole_epochs=True, max_epochs=self.epoch + 1, wait=30.0)
@@ -273,6 +286,9 @@ class Trainer:
 
         def evaluate(x, y):
             """Sums of loss and hits over ``x``, in slices of EVAL_BATCH to bound memory."""
+            if x.shape[0] is not None and x.shape[0] <= EVAL_BATCH:  # a small set: one pass, no loop
+                pred = model(x, training=False)
+                return tf.reduce_sum(loss_fn(y, pred)), correct_count(y, pred)
             loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
             for start in tf.range(0, tf.shape(x)[0], EVAL_BATCH):
                 pred = model(x[start:start + EVAL_BATCH], training=False)
@@ -341,8 +357,10 @@ class Trainer:
                 self._perm = tf.constant(self._rng.permutation(self.n_train).astype(np.int32))
             batch = self._batch_size
             steps_left = -(-(self.n_train - self._offset) // batch)
-            budget = min(max(deadline - now, 0.02), 0.5)  # at most half a second per call keeps the guard close
-            count = min(steps_left, max(1, int(budget / 2 / self._step_seconds)))
+            # Fill what is left of the budget (whole epochs: the rest of the epoch), at most MAX_CALL_S per
+            # call so the NaN guard stays close; at least MIN_STEPS_PER_CALL so the call cost stays small.
+            budget = MAX_CALL_S if whole_epochs else min(max(deadline - now, 0.0), MAX_CALL_S)
+            count = min(steps_left, max(MIN_STEPS_PER_CALL, int(budget / self._step_seconds)))
             epoch_end = count == steps_left
             call_start = time.perf_counter()
             out = self._run_chunk_fn(self._perm, tf.constant(self._offset), tf.constant(count), tf.constant(batch),

@@ -27,7 +27,7 @@ from nnlab.mnist_training import (
 from nnlab.presets import PRESETS
 
 DNN = PRESETS["Basic 784-128-10"]
-N_TRAIN, N_VAL, BATCH = 640, 300, 64  # 10 steps per epoch
+N_TRAIN, N_VAL, BATCH = 640, 300, 16  # 40 steps per epoch; a chunk is at least 16 steps
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_a_points_network_cannot_learn_mnist():
 def test_pausing_and_resuming_takes_the_same_steps_as_one_uninterrupted_run(small):
     straight = MnistRun(DNN, settings(), data=small)
     straight.advance(60.0)  # the whole run in one call
-    assert straight.state == FINISHED and straight.steps == 2 * 10
+    assert straight.state == FINISHED and straight.steps == 2 * 40
 
     halting = MnistRun(DNN, settings(), data=small)
     calls = 0
@@ -95,7 +95,7 @@ def test_pausing_and_resuming_takes_the_same_steps_as_one_uninterrupted_run(smal
         assert (halting.steps, halting.position) == (steps, position)
         halting.resume()
     assert calls > 2 and halting.state == FINISHED
-    assert halting.steps == straight.steps == 20
+    assert halting.steps == straight.steps == 80
     assert [e.epoch for e in halting.history.epochs] == [1, 2]
     for a, b in zip(halting.model.get_weights(), straight.model.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)  # the same batches in the same order
@@ -145,7 +145,7 @@ def test_the_run_book_keeps_earlier_runs_for_the_overlay(small, monkeypatch):
         book.start(DNN, settings(epochs=3), data=small).advance(0.001)
     assert first.ended and len(book.earlier) == 2
     assert [curves.label[:3] for curves in book.earlier] == ["#2 ", "#3 "]
-    assert book.current.label.startswith("#4 Basic 784-128-10 · adam 0.001 · batch 64")
+    assert book.current.label.startswith("#4 Basic 784-128-10 · adam 0.001 · batch 16")
     assert book.current.state == RUNNING
     assert all(len(c.position) == len(c.train_loss) > 0 for c in book.earlier)
     book.clear_earlier()

@@ -358,9 +358,11 @@ class Trainer:
             batch = self._batch_size
             steps_left = -(-(self.n_train - self._offset) // batch)
             # Fill what is left of the budget (whole epochs: the rest of the epoch), at most MAX_CALL_S per
-            # call so the NaN guard stays close; at least MIN_STEPS_PER_CALL so the call cost stays small.
+            # call so the NaN guard stays close; at least MIN_STEPS_PER_CALL so the call cost stays small,
+            # unless that many steps would overrun MAX_CALL_S (a CNN step on a slow CPU takes 30-120 ms).
             budget = MAX_CALL_S if whole_epochs else min(max(deadline - now, 0.0), MAX_CALL_S)
-            count = min(steps_left, max(MIN_STEPS_PER_CALL, int(budget / self._step_seconds)))
+            floor = MIN_STEPS_PER_CALL if MIN_STEPS_PER_CALL * self._step_seconds <= MAX_CALL_S else 1
+            count = min(steps_left, max(floor, int(budget / self._step_seconds)))
             epoch_end = count == steps_left
             call_start = time.perf_counter()
             out = self._run_chunk_fn(self._perm, tf.constant(self._offset), tf.constant(count), tf.constant(batch),

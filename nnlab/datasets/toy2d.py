@@ -1,9 +1,14 @@
 """Small 2D classification datasets, in the square [-6, 6]^2 as in TensorFlow Playground.
 
-Every generator draws its classes in equal numbers (AND and OR draw each quadrant
+Every generator draws its classes in equal numbers (AND and OR draw each corner
 equally, so their classes are 1:3 and 3:1 by nature), labels the clean points,
 then moves each point by Gaussian noise of standard deviation ``noise * scale``:
 with noise near 0.5 the classes overlap. Same ``seed``, same points.
+
+AND, OR and "XOR, four clusters" are the truth tables of the textbooks: one
+cluster of points around each corner ``(+-3, +-3)`` (input 0 is the negative
+side, 1 the positive side). AND and OR can be split by one straight line, XOR
+cannot. "XOR" itself is TensorFlow Playground's: points all over the four quadrants.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import numpy as np
 
 RADIUS = 5.0  # the data lives within about this distance of the origin
 PADDING = 0.3  # distance kept from the axes by the quadrant datasets
+CORNER = 3.0  # the truth-table datasets (AND, OR, XOR in four clusters) put a cluster at (+-3, +-3)
+CORNER_SPREAD = 0.5
 
 
 @dataclass(frozen=True)
@@ -30,14 +37,6 @@ def _split(n: int, parts: int) -> list[int]:
     return [n // parts + (1 if i < n % parts else 0) for i in range(parts)]
 
 
-def _quadrant_points(rng: np.random.Generator, n: int) -> np.ndarray:
-    """``n`` points spread evenly over the four quadrants, kept ``PADDING`` off the axes."""
-    counts = _split(n, 4)
-    signs = [(1, 1), (-1, 1), (-1, -1), (1, -1)]
-    blocks = [rng.uniform(PADDING, RADIUS, size=(count, 2)) * sign for count, sign in zip(counts, signs, strict=True)]
-    return np.concatenate(blocks)
-
-
 def _xor(rng, n):
     n_neg, n_pos = _split(n, 2)
     same = rng.uniform(PADDING, RADIUS, size=(n_pos, 2)) * rng.choice([-1, 1], size=(n_pos, 1))
@@ -45,13 +44,30 @@ def _xor(rng, n):
     return np.concatenate([mixed, same]), np.repeat([0, 1], [n_neg, n_pos])
 
 
+def _corner_clusters(rng: np.random.Generator, counts: list[int], signs) -> np.ndarray:
+    """Clusters of ``counts[i]`` points around ``CORNER * signs[i]``, standard deviation ``CORNER_SPREAD``."""
+    centres = np.concatenate([np.tile(CORNER * np.array(sign, dtype=float), (count, 1))
+                              for count, sign in zip(counts, signs, strict=True)])
+    return centres + rng.normal(0.0, CORNER_SPREAD, size=centres.shape)
+
+
+def _xor_corners(rng, n):
+    """XOR's truth table as four clusters; class 1 where the signs agree, as in ``xor``."""
+    n_neg, n_pos = _split(n, 2)
+    mixed = _corner_clusters(rng, _split(n_neg, 2), [(-1, 1), (1, -1)])
+    same = _corner_clusters(rng, _split(n_pos, 2), [(1, 1), (-1, -1)])
+    return np.concatenate([mixed, same]), np.repeat([0, 1], [n_neg, n_pos])
+
+
 def _and(rng, n):
-    points = _quadrant_points(rng, n)
+    """AND's truth table as four equal clusters: class 1 only around (+3, +3). One straight line separates it."""
+    points = _corner_clusters(rng, _split(n, 4), [(1, 1), (-1, 1), (-1, -1), (1, -1)])
     return points, ((points[:, 0] > 0) & (points[:, 1] > 0)).astype(np.int64)
 
 
 def _or(rng, n):
-    points = _quadrant_points(rng, n)
+    """OR's truth table as four equal clusters: class 0 only around (-3, -3)."""
+    points = _corner_clusters(rng, _split(n, 4), [(1, 1), (-1, 1), (-1, -1), (1, -1)])
     return points, ((points[:, 0] > 0) | (points[:, 1] > 0)).astype(np.int64)
 
 
@@ -105,6 +121,7 @@ def _three_blobs(rng, n):
 
 DATASETS_2D: dict[str, Dataset2D] = {
     "xor": Dataset2D("XOR", 2, 1.5, _xor),
+    "xor_corners": Dataset2D("XOR, four clusters", 2, 1.5, _xor_corners),
     "circle": Dataset2D("Circle", 2, 1.5, _circle),
     "gauss": Dataset2D("Two Gaussians", 2, 2.0, _gauss),
     "spiral": Dataset2D("Spiral", 2, 1.0, _spiral),

@@ -1,0 +1,128 @@
+"""One playground run: the data, the model and its trainer for a setup, and the pictures of a frame.
+
+:class:`PlaygroundRun` is what a page keeps in its session; :meth:`PlaygroundRun.frame`
+draws the three pictures (decision boundary, network with neuron maps, loss
+curves) from the trainer's current state. The benchmark draws frames with the same
+code, so its redraws/s are the page's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnlab.boundary import dense_kernels, feature_maps, make_grid, plane_maps
+from nnlab.datasets.toy2d import make_2d
+from nnlab.features import feature_matrix
+from nnlab.playground.config import PlaygroundConfig
+
+THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks: 25x25
+# The live page's rhythm (nnlab.ui.playground, bench/xor_speed.py): while playing it asks for a redraw
+# every RUN_EVERY_S, trains at least TRAIN_BUDGET_S before each one, and redraws the network and the
+# loss chart every SLOW_PARTS_EVERY_S only (the decision boundary every time).
+RUN_EVERY_S = 0.1
+TRAIN_BUDGET_S = 0.06
+SLOW_PARTS_EVERY_S = 0.5
+
+
+@dataclass(frozen=True)
+class PlaygroundData:
+    """Points (n, 2) and labels (n,) of the training and test sets, and their feature matrices."""
+
+    train_points: np.ndarray
+    train_labels: np.ndarray
+    test_points: np.ndarray
+    test_labels: np.ndarray
+    x_train: np.ndarray
+    x_test: np.ndarray
+
+
+def make_data(config: PlaygroundConfig) -> PlaygroundData:
+    """Draw ``config.points`` points (already shuffled) and split them ``train_percent`` : rest."""
+    points, labels = make_2d(config.dataset, n=config.points, noise=config.noise / 100, seed=config.data_seed)
+    n = config.n_train
+    return PlaygroundData(points[:n], labels[:n], points[n:], labels[n:],
+                          feature_matrix(points[:n], config.features), feature_matrix(points[n:], config.features))
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The pictures of one moment of training (plotly figures)."""
+
+    boundary: object
+    network: object
+    loss: object
+
+
+def pool(image: np.ndarray, size: int = THUMB_POOL) -> np.ndarray:
+    """Average ``image`` (h, w, c) over ``size x size`` blocks."""
+    h, w, c = image.shape
+    return image[:h - h % size, :w - w % size].reshape(h // size, size, w // size, size, c).mean(axis=(1, 3))
+
+
+def to_unit_range(maps: np.ndarray, floor: float = 1.0) -> np.ndarray:
+    """Scale each channel of ``maps`` into [-1, 1] by ``max(floor, max |value|)``.
+
+    With ``floor=1`` a tanh or sigmoid neuron keeps its true values (a weak neuron looks pale)
+    and an unbounded one (ReLU, linear) is scaled down to fit.
+    """
+    scale = np.maximum(floor, np.abs(maps).max(axis=(0, 1), keepdims=True))
+    return np.clip(maps / scale, -1.0, 1.0).astype(np.float32)
+
+
+class PlaygroundRun:
+    """The data, the Keras model and the :class:`~nnlab.train.Trainer` of one setup."""
+
+    def __init__(self, config: PlaygroundConfig):
+        from nnlab.build import build_model
+        from nnlab.train import Trainer
+
+        self.model_key, self.data_key = config.model_key(), config.data_key()
+        self.spec = config.to_spec()
+        self.features = config.features
+        self.data = make_data(config)
+        self.grid = make_grid()
+        self.input_maps = pool(to_unit_range(feature_maps(self.grid, config.features), floor=1e-6))
+        model = build_model(self.spec, seed=config.seed)
+        self.trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
+                               self.data.test_labels, batch_size=config.batch_size, seed=config.seed)
+
+    def matches(self, config: PlaygroundConfig) -> bool:
+        """True when ``config`` needs the same model and data (only live settings differ)."""
+        return self.model_key == config.model_key() and self.data_key == config.data_key()
+
+    def apply_live(self, config: PlaygroundConfig) -> None:
+        """The settings that change without starting over: learning rate and batch size."""
+        trainer = self.trainer
+        if trainer.batch_size != config.batch_size:
+            trainer.batch_size = config.batch_size
+        if not np.isclose(trainer.learning_rate, config.learning_rate, rtol=1e-6):
+            trainer.learning_rate = config.learning_rate
+
+    def frame(self, config: PlaygroundConfig, network_height: int | None = None, boundary_height: int = 520,
+              everything: bool = True) -> Frame:
+        """Draw the boundary, the network with what each neuron computes, and the loss curves.
+
+        ``everything=False`` draws only the boundary (``network`` and ``loss`` are None): a page
+        that redraws many times a second can refresh the other two less often.
+        """
+        from nnlab.plots.boundary import boundary_figure, loss_figure
+        from nnlab.plots.network import network_figure
+
+        trainer, data, grid = self.trainer, self.data, self.grid
+        maps = plane_maps(trainer.model, grid, self.features)
+        test = (data.test_points, data.test_labels) if config.show_test else None
+        boundary = boundary_figure(grid.xs, grid.ys, maps.probabilities(), (data.train_points, data.train_labels),
+                                   test, discretize=config.discretize, height=boundary_height)
+        if not everything:
+            return Frame(boundary, None, None)
+        node_maps = [self.input_maps] + [pool(to_unit_range(h)) for h in maps.hidden]
+        node_maps.append(pool(2.0 * maps.output - 1.0))  # a probability p in [0, 1] as 2p - 1 in [-1, 1]
+        tallest = max([len(self.features), self.spec.output_units] + [h.units for h in self.spec.layers])
+        height = network_height or min(640, max(300, 75 * (tallest + 2)))  # neuron squares of a readable size
+        network = network_figure(self.spec, dense_kernels(trainer.model), height=height, node_maps=node_maps)
+        history = trainer.history
+        loss = loss_figure([r.epoch for r in history.epochs], history.series("train_loss"),
+                           history.series("test_loss"))
+        return Frame(boundary, network, loss)

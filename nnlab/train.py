@@ -1,0 +1,422 @@
+"""Train a Keras model in small, time-budgeted chunks: the engine behind every live page.
+
+A page asks the :class:`Trainer` for "about 0.1 s of training", redraws, asks again.
+Each chunk runs several mini-batch steps inside ONE compiled ``tf.function`` call,
+so the cost of a call (about 0.3 ms) is paid once per chunk, not once per step;
+``fit()`` pays 23-42 ms per call before any maths (DESIGN.md section 2).
+
+One step of mini-batch gradient descent on the batch ``B`` (indices into the
+shuffled training set)::
+
+    L(w) = mean_{i in B} loss(y_i, f(x_i; w)) + R(w)     R: the L1/L2 penalty, if any
+    w   <- optimizer(w, dL/dw)                            e.g. SGD: w - lr * dL/dw
+
+An epoch is one pass over a fresh shuffle of the training set in batches of
+``batch_size`` (the last batch may be smaller). After each epoch the trainer
+records the loss and accuracy on the training set and on the test set.
+
+NaN guard: after every chunk the trainer checks that the loss and all the weights
+are finite. If not, it puts back the weights and optimizer state saved after the
+last good chunk, stops, and says what happened (:attr:`Trainer.message`).
+
+Each trainer has a ``threading.Lock``: two script runs of one session (Streamlit
+starts a new run while the old thread may still be training) never train the same
+model at once. The trainer imports no streamlit and knows nothing about pages.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+READY = "ready"
+DIVERGED = "diverged"
+SPEED_WINDOW_S = 3.0  # epochs/s is measured over about this much wall-clock time
+SPEED_GAP_S = 1.5  # a pause longer than this restarts the speed measurement
+EVAL_BATCH = 2048  # evaluation runs over slices of this many examples
+MIN_STEPS_PER_CALL = 16  # a compiled call costs about 0.3-1 ms whatever it does: never call it for fewer steps
+MAX_CALL_S = 0.5  # nor for more steps than this long
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """The state of the model at the end of epoch ``epoch`` (1-based).
+
+    ``train_loss`` and ``train_accuracy`` are measured on the whole training set after
+    the epoch (``train_metrics="full"``) or are the means over the epoch's batches
+    (``"running"``, what ``fit()`` reports). Losses exclude the L1/L2 penalty.
+    """
+
+    epoch: int
+    train_loss: float
+    train_accuracy: float
+    test_loss: float | None
+    test_accuracy: float | None
+    seconds: float  # training time so far, without the pauses between chunks
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """Mean loss and accuracy over the batches of one chunk: a fine-grained, noisy curve."""
+
+    epoch: float  # position at the end of the chunk, in epochs (2.5 = half-way through epoch 3)
+    loss: float
+    accuracy: float
+
+
+@dataclass
+class History:
+    epochs: list[EpochRecord] = field(default_factory=list)
+    chunks: list[ChunkRecord] = field(default_factory=list)
+
+    @property
+    def last(self) -> EpochRecord | None:
+        return self.epochs[-1] if self.epochs else None
+
+    def series(self, name: str) -> list[float | None]:
+        """One column of the epoch records, e.g. ``series("test_loss")``."""
+        return [getattr(record, name) for record in self.epochs]
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What one call to :meth:`Trainer.train_for` did."""
+
+    epochs: int = 0  # epochs completed in this call
+    steps: int = 0  # mini-batch steps taken in this call
+    seconds: float = 0.0
+    busy: bool = False  # another thread was training this model: nothing done
+    diverged: bool = False  # the NaN guard fired: weights put back, training stopped
+
+
+class Trainer:
+    """Holds a model, its data and its optimizer; trains on request, records history.
+
+    ``model``: a built Keras model. Its compiled loss and optimizer are used unless
+    ``loss`` / ``optimizer`` are given. One output unit means binary labels (0/1,
+    threshold 0.5); several mean integer class labels (argmax).
+    ``train_metrics``: ``"full"`` evaluates the whole training set after each epoch
+    (right for small 2D sets), ``"running"`` keeps the means over the epoch's batches
+    (right for MNIST, where one more pass over 55,000 images would cost time).
+    ``max_loss``: a chunk whose mean loss exceeds it trips the guard like a NaN does. With a
+    softmax output Keras computes the cross-entropy from the logits, so a learning rate that is
+    far too large drives the loss to 1e10 and kills the ReLUs without ever making a NaN.
+    """
+
+    def __init__(self, model, x_train, y_train, x_test=None, y_test=None, *, batch_size: int = 32,
+                 loss=None, optimizer=None, seed: int = 0, train_metrics: str = "full", max_loss: float | None = None):
+        import keras
+        import tensorflow as tf
+
+        if train_metrics not in ("full", "running"):
+            raise ValueError("train_metrics is 'full' or 'running'.")
+        if len(x_train) == 0 or len(x_train) != len(y_train):
+            raise ValueError("The training set needs at least one example and one label per example.")
+        if (x_test is None) != (y_test is None) or (x_test is not None and len(x_test) != len(y_test)):
+            raise ValueError("Give both x_test and y_test, with one label per example, or neither.")
+        self.model = model
+        self.loss_fn = keras.losses.get(loss if loss is not None else model.loss)
+        self.optimizer = optimizer if optimizer is not None else model.optimizer
+        self.optimizer.build(model.trainable_variables)
+        self.binary = model.output_shape[-1] == 1
+        self.train_metrics = train_metrics
+        self.max_loss = max_loss  # a chunk whose mean loss is above this also counts as diverged
+        self.seed = seed
+        self.batch_size = batch_size
+        self.lock = threading.Lock()
+        self.on_epoch_end = None  # optional callable(EpochRecord), run under the lock after each epoch
+        self.n_train = len(x_train)
+        self.n_test = 0 if x_test is None else len(x_test)
+        self._data = {"train": self._tensors(x_train, y_train)}
+        if x_test is not None and len(x_test):
+            self._data["test"] = self._tensors(x_test, y_test)
+        self._state = list(model.weights) + [v for v in self.optimizer.variables if v is not self._lr_variable]
+        self._initial = [np.array(v.numpy()) for v in self._state]
+        self._good = [tf.Variable(value, trainable=False) for value in self._initial]  # after the last good chunk
+        self._compile()
+        self._clear()
+
+    # ---- settings that may change while training -------------------------------
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError("The batch size is a whole number of at least 1.")
+        self._batch_size = int(value)
+
+    @property
+    def _lr_variable(self):
+        return getattr(self.optimizer, "_learning_rate", None)
+
+    @property
+    def learning_rate(self) -> float:
+        return float(np.asarray(self.optimizer.learning_rate))
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+            raise ValueError("The learning rate is a positive number.")
+        self.optimizer.learning_rate.assign(float(value))
+
+    # ---- progress ---------------------------------------------------------------
+    @property
+    def position(self) -> float:
+        """Epochs done, with the fraction of the current one (for progress bars and ETAs)."""
+        return self.epoch + self._offset / self.n_train
+
+    @property
+    def epochs_per_s(self) -> float:
+        """Epochs per second of wall-clock time over the last few seconds of training (0 when unknown)."""
+        if len(self._speed) < 2:
+            return 0.0
+        (t0, e0), (t1, e1) = self._speed[0], self._speed[-1]
+        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+
+    @property
+    def train_seconds(self) -> float:
+        """Time spent inside the training calls, without the pauses between chunks."""
+        return self._train_seconds
+
+    @property
+    def samples_per_s(self) -> float:
+        return self.epochs_per_s * self.n_train
+
+    @property
+    def diverged(self) -> bool:
+        return self.status == DIVERGED
+
+    # ---- training -----------------------------------------------------------------
+    def train_for(self, seconds: float, *, whole_epochs: bool = False, max_epochs: int | None = None,
+                  wait: float = 0.0) -> ChunkResult:
+        """Train for about ``seconds`` and return what was done.
+
+        ``whole_epochs``: keep going past the budget to the end of the current epoch, so
+        training always pauses between epochs. ``max_epochs``: never go past this epoch.
+        ``wait``: how long to wait for another thread that is training this model;
+        if it is still busy after that, nothing is done (``busy=True``).
+        """
+        acquired = self.lock.acquire(timeout=wait) if wait > 0 else self.lock.acquire(blocking=False)
+        if not acquired:
+            return ChunkResult(busy=True)
+        try:
+            return self._train_locked(seconds, whole_epochs, max_epochs)
+        finally:
+            self.lock.release()
+
+    def warm_up(self) -> None:
+        """Trace the compiled functions now (about a second), so that the first chunk starts at once.
+
+        Runs a chunk of zero steps: nothing changes.
+        """
+        import tensorflow as tf
+
+        with self.lock:
+            perm = tf.range(self.n_train, dtype=tf.int32)
+            self._run_chunk_fn(perm, tf.constant(0), tf.constant(0), tf.constant(self._batch_size), tf.constant(False))
+
+    def step(self) -> ChunkResult:
+        """Train exactly one epoch (or, if stopped mid-epoch, the rest of the current one)."""
+        return self.train_for(math.inf, whole_epochs=True, max_epochs=self.epoch + 1, wait=30.0)
+
+    def reset(self) -> None:
+        """Back to the initial weights and optimizer state, epoch 0, the same shuffles as before."""
+        with self.lock:
+            for variable, saved, value in zip(self._state, self._good, self._initial, strict=True):
+                variable.assign(value)
+                saved.assign(value)
+            self._clear()
+
+    def evaluate(self, part: str = "train") -> tuple[float, float]:
+        """Mean loss (without the L1/L2 penalty) and accuracy on ``"train"`` or ``"test"``."""
+        x, y = self._data[part]
+        loss_sum, hits = (float(v) for v in self._evaluate_fn(x, y))
+        return loss_sum / int(x.shape[0]), hits / int(x.shape[0])
+
+    @property
+    def has_test(self) -> bool:
+        return "test" in self._data
+
+    # ---- internals ------------------------------------------------------------------
+    def _clear(self) -> None:
+        self.epoch = 0
+        self.steps = 0
+        self.status = READY
+        self.message = ""
+        self.history = History()
+        self._offset = 0
+        self._rng = np.random.default_rng(self.seed)
+        self._perm = None
+        self._epoch_sums = [0.0, 0.0, 0]  # loss sum, correct sum, examples: the running means of this epoch
+        self._train_seconds = 0.0
+        self._speed: deque[tuple[float, float]] = deque()
+        self._step_seconds = 1e-3  # running estimate of one step's cost, sizes the chunks
+
+    def _tensors(self, x, y):
+        import tensorflow as tf
+
+        x = tf.constant(np.asarray(x, dtype=np.float32))
+        y = np.asarray(y)
+        y = tf.constant(y.reshape(-1, 1).astype(np.float32) if self.binary else y.reshape(-1).astype(np.int32))
+        return x, y
+
+    def _compile(self) -> None:
+        """Build the compiled functions. One chunk is ONE call: steps, NaN check, evaluation, saving."""
+        import tensorflow as tf
+
+        model, optimizer, loss_fn, binary = self.model, self.optimizer, self.loss_fn, self.binary
+        x_train, y_train = self._data["train"]
+        test = self._data.get("test")
+        full = self.train_metrics == "full"
+        variables = model.trainable_variables
+        state, good = self._state, self._good
+        max_loss = math.inf if self.max_loss is None else float(self.max_loss)
+
+        def correct_count(y, pred):
+            hits = tf.equal(tf.cast(pred > 0.5, tf.float32), y) if binary else tf.equal(
+                tf.argmax(pred, axis=-1, output_type=tf.int32), y)
+            return tf.reduce_sum(tf.cast(hits, tf.float32))
+
+        def evaluate(x, y):
+            """Sums of loss and hits over ``x``, in slices of EVAL_BATCH to bound memory."""
+            if x.shape[0] is not None and x.shape[0] <= EVAL_BATCH:  # a small set: one pass, no loop
+                pred = model(x, training=False)
+                return tf.reduce_sum(loss_fn(y, pred)), correct_count(y, pred)
+            loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
+            for start in tf.range(0, tf.shape(x)[0], EVAL_BATCH):
+                pred = model(x[start:start + EVAL_BATCH], training=False)
+                yb = y[start:start + EVAL_BATCH]
+                loss_sum += tf.reduce_sum(loss_fn(yb, pred))
+                hits += correct_count(yb, pred)
+            return loss_sum, hits
+
+        def all_finite(values):
+            return tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in values])
+
+        @tf.function(reduce_retracing=True)
+        def run_chunk(perm, offset, count, batch_size, epoch_end):
+            """``count`` steps on the batches of ``perm`` from ``offset``; at an epoch end also evaluate.
+
+            Returns [loss sum, hits, examples, ok, train loss sum, train hits, test loss sum, test hits].
+            ``ok`` is 1 when the loss, the weights and the evaluation are finite; only then is the new
+            state saved as the last good one.
+            """
+            loss_sum, hits, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0)
+            for i in tf.range(count):
+                start = offset + i * batch_size
+                index = perm[start:start + batch_size]
+                xb, yb = tf.gather(x_train, index), tf.gather(y_train, index)
+                with tf.GradientTape() as tape:
+                    pred = model(xb, training=True)
+                    data_loss = tf.reduce_mean(loss_fn(yb, pred))
+                    total = data_loss + tf.add_n(model.losses) if model.losses else data_loss
+                optimizer.apply(tape.gradient(total, variables), variables)
+                n = tf.shape(index)[0]
+                loss_sum += data_loss * tf.cast(n, tf.float32)
+                hits += correct_count(yb, pred)
+                seen += n
+            zero = (tf.constant(0.0), tf.constant(0.0))
+            train_eval = tf.cond(epoch_end, lambda: evaluate(x_train, y_train), lambda: zero) if full else zero
+            test_eval = tf.cond(epoch_end, lambda: evaluate(*test), lambda: zero) if test else zero
+            ok = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *train_eval, *test_eval]))
+            ok = tf.logical_and(ok, loss_sum <= max_loss * tf.cast(seen, tf.float32))  # blown-up but finite loss
+            if good is not None:
+                tf.cond(ok, lambda: tf.group([g.assign(v) for g, v in zip(good, state, strict=True)]), tf.no_op)
+            return tf.stack([loss_sum, hits, tf.cast(seen, tf.float32), tf.cast(ok, tf.float32),
+                             *train_eval, *test_eval])
+
+        @tf.function
+        def restore_good():
+            for variable, saved in zip(state, good, strict=True):
+                variable.assign(saved)
+
+        self._run_chunk_fn = run_chunk
+        self._restore_good_fn = restore_good
+        self._evaluate_fn = tf.function(evaluate, reduce_retracing=True)
+
+    def _train_locked(self, seconds: float, whole_epochs: bool, max_epochs: int | None) -> ChunkResult:
+        import tensorflow as tf
+
+        started = time.perf_counter()
+        deadline = started + seconds
+        self._note_speed(started)
+        self.status, self.message = READY, ""  # after a divergence the user chose to go on
+        epochs_before, steps_before = self.epoch, self.steps
+        while max_epochs is None or self.epoch < max_epochs:
+            now = time.perf_counter()
+            if now >= deadline and (not whole_epochs or self._offset == 0) and self.steps > steps_before:
+                break
+            if self._offset == 0:
+                self._perm = tf.constant(self._rng.permutation(self.n_train).astype(np.int32))
+            batch = self._batch_size
+            steps_left = -(-(self.n_train - self._offset) // batch)
+            # Fill what is left of the budget (whole epochs: the rest of the epoch), at most MAX_CALL_S per
+            # call so the NaN guard stays close; at least MIN_STEPS_PER_CALL so the call cost stays small,
+            # unless that many steps would overrun MAX_CALL_S (a CNN step on a slow CPU takes 30-120 ms).
+            budget = MAX_CALL_S if whole_epochs else min(max(deadline - now, 0.0), MAX_CALL_S)
+            floor = MIN_STEPS_PER_CALL if MIN_STEPS_PER_CALL * self._step_seconds <= MAX_CALL_S else 1
+            count = min(steps_left, max(floor, int(budget / self._step_seconds)))
+            epoch_end = count == steps_left
+            call_start = time.perf_counter()
+            out = self._run_chunk_fn(self._perm, tf.constant(self._offset), tf.constant(count), tf.constant(batch),
+                                     tf.constant(epoch_end)).numpy().astype(np.float64)
+            elapsed = time.perf_counter() - call_start
+            self._step_seconds = 0.7 * self._step_seconds + 0.3 * elapsed / count
+            loss_sum, hits, seen, ok, train_loss, train_hits, test_loss, test_hits = (float(v) for v in out)
+            if not ok:
+                return self._diverge(started, epochs_before, steps_before)
+            seen = int(seen)
+            self.steps += count
+            self._offset += seen
+            self._train_seconds += elapsed
+            sums = self._epoch_sums
+            sums[0] += loss_sum
+            sums[1] += hits
+            sums[2] += seen
+            self.history.chunks.append(ChunkRecord(self.position, loss_sum / seen, hits / seen))
+            if epoch_end:
+                if self.train_metrics == "running":
+                    train_loss, train_hits = sums[0], sums[1]
+                    n_train = sums[2]
+                else:
+                    n_train = self.n_train
+                test = (test_loss / self.n_test, test_hits / self.n_test) if self.has_test else (None, None)
+                self.epoch += 1
+                self._offset = 0
+                self._epoch_sums = [0.0, 0.0, 0]
+                record = EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test, self._train_seconds)
+                self.history.epochs.append(record)
+                if self.on_epoch_end is not None:
+                    self.on_epoch_end(record)  # e.g. keep the best epoch's weights, like a checkpoint
+        finished = time.perf_counter()
+        self._note_speed(finished)
+        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started)
+
+    def _diverge(self, started: float, epochs_before: int, steps_before: int) -> ChunkResult:
+        """The NaN guard: put back the state saved after the last good chunk, stop, explain."""
+        self._restore_good_fn()
+        self.status = DIVERGED
+        self.message = (
+            f"Training stopped in epoch {self.epoch + 1}: the loss or the weights became NaN or infinite "
+            f"(not a number). With learning rate {self.learning_rate:g} the steps overshoot and the weights "
+            "blow up. The weights from just before are kept. Try a learning rate 10 times smaller, "
+            "or press Reset to start again."
+        )
+        finished = time.perf_counter()
+        self._speed.clear()
+        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, diverged=True)
+
+    def _note_speed(self, now: float) -> None:
+        speed = self._speed
+        if speed and now - speed[-1][0] > SPEED_GAP_S:
+            speed.clear()
+        speed.append((now, self.position))
+        while len(speed) > 2 and now - speed[0][0] > SPEED_WINDOW_S:
+            speed.popleft()

@@ -1,0 +1,452 @@
+"""The 2D playground page, section by section (the page file calls these in order).
+
+State in ``st.session_state``:
+
+* ``pg_config``: the :class:`~nnlab.playground.config.PlaygroundConfig`, the one source of truth.
+  Every widget writes into it from an ``on_change`` / ``on_click`` callback. Widget keys carry
+  a revision (``pg_rev``); loading a lesson or a link bumps it, so the widgets are created
+  again showing the new values.
+* ``pg_run``: the :class:`~nnlab.playground.session.PlaygroundRun` (data, model, trainer).
+* ``pg_playing``: whether the live view trains. Play, Pause, Step and Reset only flip this flag
+  or call the trainer; the training itself happens in the live fragment, in short chunks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from nnlab.datasets.toy2d import DATASETS_2D
+from nnlab.playground.config import (
+    BATCH_RANGE,
+    CONTROL_GROUPS,
+    DATASET_ORDER,
+    LEARNING_RATES,
+    LOSSES,
+    MAX_LAYERS,
+    MAX_SEED,
+    MAX_UNITS,
+    NOISE_RANGE,
+    OPTIMIZERS,
+    POINTS_RANGE,
+    REG_RATES,
+    REGULARIZATIONS,
+    TRAIN_PERCENT_RANGE,
+    PlaygroundConfig,
+    from_query,
+    to_query,
+)
+from nnlab.playground.lessons import LESSONS
+from nnlab.playground.session import RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
+from nnlab.spec import ACTIVATIONS, FEATURES
+from nnlab.ui.runtime import keep_tensorflow_warm
+
+CONFIG, REV, RUN, PLAYING, LESSON, URL_NOTES, FRAMES = (
+    "pg_config", "pg_rev", "pg_run", "pg_playing", "pg_lesson", "pg_url_notes", "pg_frames")
+MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
+LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
+ACTIVATION_TITLES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
+FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
+                  "sin(x1)": "sin(x1)", "sin(x2)": "sin(x2)"}
+
+
+# ---- state ---------------------------------------------------------------------------
+
+
+def config() -> PlaygroundConfig:
+    """The session's setup; on a session's first run, read from the link (the URL query string)."""
+    if CONFIG not in st.session_state:
+        loaded, ignored = from_query(st.query_params.to_dict())
+        st.session_state[CONFIG] = loaded
+        st.session_state[URL_NOTES] = ignored
+        st.session_state[PLAYING] = False
+    return st.session_state[CONFIG]
+
+
+def set_config(new: PlaygroundConfig, rebuild_widgets: bool = False) -> None:
+    st.session_state[CONFIG] = new
+    if rebuild_widgets:
+        st.session_state[REV] = st.session_state.get(REV, 0) + 1
+
+
+def key(name: str) -> str:
+    """A widget key bound to the current revision of the setup."""
+    return f"pg_{st.session_state.get(REV, 0)}_{name}"
+
+
+def current_run():
+    """The run (data, model, trainer) for the current setup, built when the setup needs a new one.
+
+    Returns None (and shows why) when the setup cannot be trained.
+    """
+    from nnlab.playground.session import PlaygroundRun
+
+    setup = config()
+    problems = setup.problems()
+    if problems:
+        for problem in problems:
+            st.error(problem)
+        return None
+    run = st.session_state.get(RUN)
+    if run is None or not run.matches(setup):
+        with st.spinner("Building the network..."):
+            run = PlaygroundRun(setup)
+            keep_tensorflow_warm()
+            run.trainer.warm_up()
+        st.session_state[RUN] = run
+    run.apply_live(setup)
+    return run
+
+
+def _change(field: str, widget: str, convert=None) -> None:
+    value = st.session_state[widget]
+    set_config(replace(config(), **{field: convert(value) if convert else value}))
+
+
+# ---- run controls --------------------------------------------------------------------
+
+
+def _play() -> None:
+    st.session_state[PLAYING] = True
+
+
+def _pause() -> None:
+    st.session_state[PLAYING] = False
+
+
+def _step() -> None:
+    st.session_state[PLAYING] = False
+    run = st.session_state.get(RUN)
+    if run is not None and run.matches(config()):
+        run.apply_live(config())
+        run.trainer.step()
+
+
+def _reset() -> None:
+    st.session_state[PLAYING] = False
+    run = st.session_state.get(RUN)
+    if run is not None:
+        run.trainer.reset()
+
+
+def run_controls() -> None:
+    """Play, Pause, Step (one epoch) and Reset."""
+    playing = st.session_state.get(PLAYING, False)
+    columns = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
+    columns[0].button("Play", key="pg_play", on_click=_play, disabled=playing, type="primary", icon="▶️",
+                      width="stretch", help="Train continuously, redrawing about ten times a second")
+    columns[1].button("Pause", key="pg_pause", on_click=_pause, disabled=not playing, icon="⏸️",
+                      width="stretch")
+    columns[2].button("Step", key="pg_step", on_click=_step, icon="⏭️", width="stretch",
+                      help="Train exactly one epoch: one pass over the training points")
+    columns[3].button("Reset", key="pg_reset", on_click=_reset, icon="🔄", width="stretch",
+                      help="Back to the starting weights, epoch 0")
+    columns[4].caption("**Play** trains and redraws continuously · **Step** trains one epoch · "
+                       "**Reset** goes back to the starting weights.")
+
+
+# ---- lessons ---------------------------------------------------------------------------
+
+
+def _load_lesson(name: str) -> None:
+    st.session_state[PLAYING] = False
+    st.session_state[LESSON] = name
+    set_config(LESSONS[name].apply(config()), rebuild_widgets=True)
+
+
+def lessons() -> None:
+    """One-click setups from the textbooks (in the sidebar)."""
+    if "lessons" in config().hide:
+        return
+    st.subheader("Lessons")
+    for name, lesson in LESSONS.items():
+        st.button(lesson.title, key=f"pg_lesson_{name}", on_click=_load_lesson, args=(name,), width="stretch")
+
+
+def lesson_explanation() -> None:
+    """The explanation of the lesson whose setup is on the page (until the setup changes)."""
+    name = st.session_state.get(LESSON)
+    if name and LESSONS[name].apply(config()) == config():
+        lesson = LESSONS[name]
+        st.info(f"**{lesson.title}.** {lesson.explanation}\n\n*Press Play. Expect: {lesson.expected}*")
+
+
+# ---- network editor ----------------------------------------------------------------------
+
+
+def _edit_network(method: str, *args) -> None:
+    set_config(getattr(config(), method)(*args), rebuild_widgets=True)
+
+
+def _set_activation(index: int, widget: str) -> None:
+    set_config(config().change_activation(index, st.session_state[widget]))
+
+
+def network_editor() -> None:
+    """Hidden layers and neurons with + and -, an activation per layer, above the network picture."""
+    setup = config()
+    if "network" in setup.hide:
+        return
+    layers = setup.layers
+    columns = st.columns(2 + len(layers), vertical_alignment="bottom")
+    with columns[0]:
+        st.markdown(f"**{len(layers)} hidden layer{'s' if len(layers) != 1 else ''}**")
+        minus, plus = st.columns(2)
+        minus.button("−", key=key("layer_minus"), on_click=_edit_network, args=("remove_layer",),
+                     disabled=not layers, help="Remove the last hidden layer", width="stretch")
+        plus.button("+", key=key("layer_plus"), on_click=_edit_network, args=("add_layer",),
+                    disabled=len(layers) >= MAX_LAYERS, help="Add a hidden layer", width="stretch")
+    for index, layer in enumerate(layers):
+        with columns[index + 1]:
+            widget = key(f"activation_{index}")
+            st.selectbox(f"{layer.units} neuron{'s' if layer.units != 1 else ''}", ACTIVATIONS,
+                         index=ACTIVATIONS.index(layer.activation), key=widget, on_change=_set_activation,
+                         args=(index, widget), format_func=ACTIVATION_TITLES.get,
+                         help=f"Hidden layer {index + 1}: its activation")
+            minus, plus = st.columns(2)
+            minus.button("−", key=key(f"units_minus_{index}"), on_click=_edit_network,
+                         args=("change_units", index, -1), disabled=layer.units <= 1, width="stretch",
+                         help=f"One neuron fewer in layer {index + 1}")
+            plus.button("+", key=key(f"units_plus_{index}"), on_click=_edit_network,
+                        args=("change_units", index, 1), disabled=layer.units >= MAX_UNITS, width="stretch",
+                        help=f"One neuron more in layer {index + 1}")
+
+
+# ---- sidebar -----------------------------------------------------------------------------
+
+
+def _regenerate() -> None:
+    setup = config()
+    set_config(replace(setup, data_seed=(setup.data_seed + 1) % (MAX_SEED + 1)))
+
+
+def data_controls() -> None:
+    setup = config()
+    if "data" in setup.hide:
+        return
+    st.subheader("Data")
+    widget = key("dataset")
+    st.selectbox("Dataset", DATASET_ORDER, index=DATASET_ORDER.index(setup.dataset), key=widget,
+                 format_func=lambda name: DATASETS_2D[name].title, on_change=_change, args=("dataset", widget))
+    for field, label, (low, high), step, fmt in (
+        ("noise", "Noise", NOISE_RANGE, 5, "%d%%"),
+        ("train_percent", "Training share of the points", TRAIN_PERCENT_RANGE, 10, "%d%%"),
+        ("points", "Number of points", POINTS_RANGE, 50, "%d"),
+    ):
+        widget = key(field)
+        st.slider(label, low, high, getattr(setup, field), step, format=fmt, key=widget, on_change=_change,
+                  args=(field, widget))
+    st.button("Regenerate", key="pg_regenerate", on_click=_regenerate, icon="🎲",
+              help="Draw new random points (and start training over)")
+
+
+def _toggle_feature(name: str, widget: str) -> None:
+    setup = config()
+    chosen = set(setup.features) | {name} if st.session_state[widget] else set(setup.features) - {name}
+    set_config(replace(setup, features=tuple(f for f in FEATURES if f in chosen)))
+
+
+def feature_controls() -> None:
+    setup = config()
+    if "features" in setup.hide:
+        return
+    st.subheader("Input features")
+    columns = st.columns(2)
+    for index, name in enumerate(FEATURES):
+        widget = key(f"feature_{name}")
+        columns[index % 2].checkbox(FEATURE_LABELS[name], value=name in setup.features, key=widget,
+                                    on_change=_toggle_feature, args=(name, widget))
+
+
+def training_controls() -> None:
+    setup = config()
+    if "training" in setup.hide:
+        return
+    st.subheader("Training")
+    widget = key("learning_rate")
+    st.select_slider("Learning rate", LEARNING_RATES, value=setup.learning_rate, key=widget, on_change=_change,
+                     args=("learning_rate", widget), format_func=lambda v: f"{v:g}")
+    if setup.learning_rate >= 1:
+        st.caption("⚠️ Steps this large usually overshoot: the boundary jumps about, and the loss may become NaN.")
+    widget = key("batch_size")
+    st.slider("Batch size", *BATCH_RANGE, value=setup.batch_size, key=widget, on_change=_change,
+              args=("batch_size", widget))
+    for field, label, options in (("optimizer", "Optimizer", OPTIMIZERS), ("loss", "Loss", LOSSES),
+                                  ("regularization", "Regularization", REGULARIZATIONS)):
+        widget = key(field)
+        st.selectbox(label, list(options), index=list(options).index(getattr(setup, field)), key=widget,
+                     format_func=options.get, on_change=_change, args=(field, widget))
+    if setup.regularization != "none":
+        widget = key("reg_rate")
+        st.select_slider("Regularization rate", REG_RATES, value=setup.reg_rate, key=widget, on_change=_change,
+                         args=("reg_rate", widget), format_func=lambda v: f"{v:g}")
+    widget = key("seed")
+    st.number_input("Seed (starting weights)", 0, MAX_SEED, setup.seed, key=widget, on_change=_change,
+                    args=("seed", widget), help="Another seed gives other random starting weights")
+    st.caption("Changing the network, the data, the optimizer, the loss or the regularization starts over; "
+               "the learning rate and the batch size change while training.")
+
+
+def display_controls() -> None:
+    setup = config()
+    st.subheader("Display")
+    for field, label in (("show_test", "Show test points"), ("discretize", "Discretize output")):
+        widget = key(field)
+        st.toggle(label, value=getattr(setup, field), key=widget, on_change=_change, args=(field, widget))
+
+
+def share_controls() -> None:
+    setup = config()
+    if "share" in setup.hide:
+        st.caption("Some controls are hidden by the link that opened this page.")
+        return
+    st.subheader("Share")
+    widget = key("hide")
+    hidden = st.multiselect("Hide in the shared link", list(CONTROL_GROUPS), default=sorted(setup.hide), key=widget,
+                            format_func=CONTROL_GROUPS.get,
+                            help="For a classroom: students who open the link do not see these controls")
+    link = f"{_page_url()}?{urlencode(to_query(replace(setup, hide=frozenset(hidden))))}"
+    st.code(link, language=None, wrap_lines=True)
+    st.caption("Copy the link: it opens this exact setup (data, network, settings and seed).")
+
+
+def _page_url() -> str:
+    url = st.context.url or ""
+    return url.split("?", 1)[0]
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        lessons()
+        data_controls()
+        feature_controls()
+        training_controls()
+        display_controls()
+        share_controls()
+
+
+def sync_url() -> None:
+    """Keep the address bar's query string equal to the setup, so the URL itself is a shareable link."""
+    wanted = to_query(config())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def messages() -> None:
+    for note in st.session_state.pop(URL_NOTES, []):
+        st.warning(note)
+    for note in config().notes():
+        st.info(note)
+
+
+# ---- the live view -------------------------------------------------------------------
+
+
+def live_view() -> None:
+    """Train a chunk (while playing) and redraw; ticks about ten times a second while playing."""
+    playing = st.session_state.get(PLAYING, False)
+
+    @st.fragment(run_every=RUN_EVERY_S if playing else None)
+    def view() -> None:
+        run = current_run()
+        if run is None:
+            return
+        trainer = run.trainer
+        if st.session_state.get(PLAYING):
+            result = trainer.train_for(_train_budget(), whole_epochs=True)
+            if result.diverged:
+                st.session_state[PLAYING] = False
+                st.rerun()  # the whole page, so that the ticking stops and Play is enabled again
+        if trainer.diverged:
+            st.error(trainer.message, icon="🛑")
+        metrics_row(run)
+        pictures(run)
+        st.session_state[LAST_TICK] = time.perf_counter()
+
+    view()
+
+
+def _train_budget() -> float:
+    """Seconds to train in this tick: the time the browser took since the last tick ended,
+    from TRAIN_BUDGET_S to MAX_TRAIN_BUDGET_S.
+
+    A fast browser asks again at once and gets short chunks (many redraws); a slow one (an old
+    laptop, a busy machine) waits longer between redraws, and the server trains meanwhile, so
+    the epochs/s stay up while the redraws/s are what the browser manages.
+    """
+    last_end = st.session_state.get(LAST_TICK)
+    gap = time.perf_counter() - last_end if last_end is not None else 0.0
+    return min(max(gap, TRAIN_BUDGET_S), MAX_TRAIN_BUDGET_S)
+
+
+def _rates(epoch: int) -> tuple[float, float]:
+    """Epochs and redraws per second of wall-clock time over the last few seconds of playing."""
+    ticks = st.session_state.setdefault(FRAMES, deque(maxlen=40))
+    now = time.perf_counter()
+    if ticks and now - ticks[-1][0] > 2.0:  # a pause: start measuring again
+        ticks.clear()
+    ticks.append((now, epoch))
+    while len(ticks) > 2 and now - ticks[0][0] > 3.0:
+        ticks.popleft()
+    if len(ticks) < 3:
+        return 0.0, 0.0
+    seconds = ticks[-1][0] - ticks[0][0]
+    return (ticks[-1][1] - ticks[0][1]) / seconds, (len(ticks) - 1) / seconds
+
+
+def _loss_text(loss: float) -> str:
+    """Three decimals; tiny losses in scientific notation so that they do not read as exactly 0."""
+    return f"{loss:.3f}" if loss >= 0.001 or loss == 0 else f"{loss:.1e}"
+
+
+def metrics_row(run) -> None:
+    trainer = run.trainer
+    last = trainer.history.last
+    playing = st.session_state.get(PLAYING, False)
+    columns = st.columns(5)
+    columns[0].metric("Epoch", f"{trainer.epoch:,}")
+    columns[1].metric("Training loss", _loss_text(last.train_loss) if last else "–")
+    columns[2].metric("Test loss", _loss_text(last.test_loss) if last else "–")
+    columns[3].metric("Accuracy: training / test",
+                      f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–")
+    if playing:
+        epochs_per_s, redraws_per_s = _rates(trainer.epoch)
+        columns[4].metric("Speed", f"{epochs_per_s:,.0f} epochs/s" if epochs_per_s else "measuring…",
+                          help="Epochs per second of wall-clock time while playing, redraws included")
+        columns[4].caption(f"{redraws_per_s:.0f} redraws/s" if redraws_per_s else "")
+    else:
+        columns[4].metric("Speed", "paused")
+
+
+def _frame(run):
+    """This tick's pictures. While playing, the network and the loss chart are redrawn only every
+    SLOW_PARTS_EVERY_S: Streamlit 1.67 rebuilds a plotly chart from scratch whenever its figure
+    changes, so an unchanged figure (the same object, sent again) costs the browser nothing."""
+    setup = config()
+    now = time.perf_counter()
+    cached = st.session_state.get(SLOW_PARTS)
+    fresh = (not st.session_state.get(PLAYING) or cached is None or cached[0] is not run
+             or now - cached[1] > SLOW_PARTS_EVERY_S)
+    frame = run.frame(setup, everything=fresh)
+    if fresh:
+        st.session_state[SLOW_PARTS] = (run, now, frame.network, frame.loss)
+        return frame
+    return replace(frame, network=cached[2], loss=cached[3])
+
+
+def pictures(run) -> None:
+    frame = _frame(run)
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
+        lesson_explanation()
+        network_editor()
+        st.plotly_chart(frame.network, key="pg_network", config={"displayModeBar": False})
+        st.caption("Each square is a neuron: what it computes at each point of the plane (blue +, orange −). "
+                   "Lines are weights: blue +, orange −, thicker = larger.")
+    with right:
+        st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
+        st.plotly_chart(frame.loss, key="pg_loss", config={"displayModeBar": False})

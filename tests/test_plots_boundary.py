@@ -1,0 +1,107 @@
+"""Boundary, loss and neuron-picture figures: valid plotly, the right colours, the right data."""
+
+import base64
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from nnlab.plots.boundary import boundary_figure, boundary_z, class_colorscale, loss_figure, thin
+from nnlab.plots.network import network_figure
+from nnlab.plots.raster import diverging_rgb, png_data_uri
+from nnlab.plots.style import CLASS_COLORS, NEGATIVE, POSITIVE
+from nnlab.presets import PRESETS
+
+XS = np.linspace(-6, 6, 10, dtype=np.float32)
+
+
+def validated(figure: go.Figure) -> go.Figure:
+    """Rebuild with plotly's validation on: a misspelt property raises here."""
+    return go.Figure(figure.to_plotly_json())
+
+
+def values(array) -> np.ndarray:
+    """A data array as numpy, also when plotly holds it as a base64 typed array ({"dtype", "bdata"})."""
+    if isinstance(array, dict) and "bdata" in array:
+        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        shape = array.get("shape")
+        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
+    return np.asarray(array)
+
+
+def points(n=12, classes=2):
+    rng = np.random.default_rng(0)
+    return rng.uniform(-5, 5, size=(n, 2)).astype(np.float32), np.arange(n) % classes
+
+
+def test_two_class_boundary_with_train_and_test_points():
+    p1 = np.tile(np.linspace(0, 1, 10, dtype=np.float32), (10, 1))
+    probabilities = np.stack([1 - p1, p1], axis=-1)
+    figure = validated(boundary_figure(XS, XS, probabilities, points(), points(6)))
+    heatmap, *scatters = figure.data
+    np.testing.assert_allclose(values(heatmap.z), p1)
+    assert (heatmap.zmin, heatmap.zmax) == (0, 1)
+    assert [s.name for s in scatters] == ["class 0 (train)", "class 1 (train)", "class 0 (test)", "class 1 (test)"]
+    assert [s.marker.color for s in scatters] == [CLASS_COLORS[0], CLASS_COLORS[1]] * 2
+    assert sum(len(values(s.x)) for s in scatters[:2]) == 12 and sum(len(values(s.x)) for s in scatters[2:]) == 6
+    assert figure.layout.yaxis.scaleanchor == "x"  # a square plane
+
+
+def test_discretize_shows_only_the_predicted_class():
+    p1 = np.array([[0.2, 0.6], [0.49, 0.51]], dtype=np.float32)
+    np.testing.assert_array_equal(boundary_z(np.stack([1 - p1, p1], -1), discretize=True), [[0, 1], [0, 1]])
+    figure = validated(boundary_figure(XS[:2], XS[:2], np.stack([1 - p1, p1], -1), points(), discretize=True))
+    assert figure.data[0].zsmooth is False
+
+
+def test_three_classes_take_the_colour_of_the_winner_pale_when_unsure():
+    sure = np.array([[[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]], dtype=np.float32)
+    unsure = np.full((1, 1, 3), 1 / 3, dtype=np.float32)
+    z = boundary_z(sure)
+    assert 1 / 3 < z[0, 0] < 2 / 3 and z[0, 1] > 2 / 3  # class 1's band, class 2's band, near the full colour
+    assert boundary_z(unsure)[0, 0] < 0.01  # no confidence: the palest end of class 0's band
+    scale = class_colorscale(3)
+    assert scale[0][0] == 0 and scale[-1][0] == 1 and len(scale) == 6
+    figure = validated(boundary_figure(XS, XS, np.full((10, 10, 3), 1 / 3, dtype=np.float32), points(classes=3)))
+    assert len(figure.data) == 4 and figure.data[0].showscale is False
+
+
+def test_loss_curves_are_thinned_but_keep_the_last_epoch():
+    index = thin(list(range(1000)), limit=100)
+    assert len(index) <= 101 and index[0] == 0 and index[-1] == 999
+    epochs = list(range(1, 1001))
+    figure = validated(loss_figure(epochs, [1 / e for e in epochs], [2 / e for e in epochs]))
+    train, test = figure.data
+    assert values(train.x)[-1] == 1000 and len(values(train.x)) <= 401
+    assert test.line.dash == "dash" and np.isclose(values(test.y)[-1], 0.002)
+    assert len(validated(loss_figure([], [], [])).data) == 1  # no epochs yet: an empty train curve, no crash
+
+
+def test_diverging_colours_and_png_pictures():
+    rgb = diverging_rgb(np.array([-1.0, 0.0, 1.0, 5.0]))
+    assert "#" + "".join(f"{c:02X}" for c in rgb[0]) == NEGATIVE
+    assert "#" + "".join(f"{c:02X}" for c in rgb[2]) == POSITIVE
+    assert (rgb[1] > 240).all() and (rgb[3] == rgb[2]).all()  # white in the middle, clipped beyond 1
+    uri = png_data_uri(np.zeros((3, 5, 4), dtype=np.uint8))
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert image.size == (5, 3) and image.mode == "RGBA"
+
+
+def test_network_with_neuron_pictures_draws_each_neuron_in_one_image():
+    spec = PRESETS["Playground default 2-4-2-1 tanh"]  # 2 inputs, 4, 2, 1 output
+    sizes = [2, 4, 2, 1]
+    maps = [np.zeros((5, 5, n), dtype=np.float32) + 0.5 for n in sizes]
+    maps[1][..., 2] = -1.0  # hidden layer 1, neuron 3: all orange
+    weights = [np.ones((2, 4)), -np.ones((4, 2)), np.ones((2, 1))]
+    figure = validated(network_figure(spec, weights, node_maps=maps))
+    (image,) = figure.layout.images
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(image.source.split(",", 1)[1]))))
+    assert pixels.shape[2] == 4 and (pixels[..., 3] == 255).sum() == 5 * 5 * sum(sizes)  # one 5x5 square each
+    orange = np.all(pixels[..., :3] == diverging_rgb(np.array(-1.0)), axis=-1)
+    assert orange.sum() == 25
+    markers = [trace for trace in figure.data if trace.mode == "markers"]
+    assert [len(values(trace.x)) for trace in markers] == sizes
+    assert "Dense 4 tanh, neuron 3" in markers[1].hovertext
+    edges = [trace for trace in figure.data if trace.mode == "lines"]
+    assert {trace.line.color for trace in edges} == {POSITIVE, NEGATIVE}

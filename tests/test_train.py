@@ -1,0 +1,172 @@
+"""The Trainer: chunks, epochs, history, Step, Reset, the NaN guard and the lock."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from nnlab.build import build_model
+from nnlab.datasets import make_2d
+from nnlab.features import feature_matrix
+from nnlab.playground.config import DEFAULT
+from nnlab.playground.session import PlaygroundRun
+from nnlab.spec import InputSpec, LayerSpec, ModelSpec
+from nnlab.train import DIVERGED, READY, Trainer
+
+
+def small_trainer(dataset="xor", layers=((4, "tanh"),), n=200, batch=10, seed=0, optimizer="adam",
+                  learning_rate=0.03, n_classes=2, **kwargs) -> Trainer:
+    spec = ModelSpec(InputSpec("points", ("x1", "x2")),
+                     tuple(LayerSpec("dense", units=u, activation=a) for u, a in layers),
+                     n_classes=n_classes, optimizer=optimizer, learning_rate=learning_rate, batch_size=batch)
+    x, y = make_2d(dataset, n=n, seed=seed)
+    half = n // 2
+    return Trainer(build_model(spec, seed=seed), x[:half], y[:half], x[half:], y[half:], batch_size=batch,
+                   seed=seed, **kwargs)
+
+
+def weights(trainer):
+    return [np.array(w) for w in trainer.model.get_weights()]
+
+
+def test_default_xor_network_reaches_full_training_accuracy():
+    """The page's default setup (XOR, 2-4-2-1 tanh, momentum 0.1, batch 10, seed 0) learns XOR exactly."""
+    trainer = PlaygroundRun(DEFAULT).trainer
+    while trainer.epoch < 50 and not any(r.train_accuracy == 1.0 for r in trainer.history.epochs):
+        trainer.train_for(1.0, max_epochs=50)
+    reached = [r.epoch for r in trainer.history.epochs if r.train_accuracy == 1.0]
+    assert reached, f"best training accuracy {max(trainer.history.series('train_accuracy')):.3f} in 50 epochs"
+    assert trainer.history.last.test_accuracy > 0.9
+
+
+def test_step_trains_exactly_one_epoch():
+    trainer = small_trainer(n=200, batch=10)  # 100 training points: 10 steps an epoch
+    result = trainer.step()
+    assert (trainer.epoch, trainer.steps, result.epochs, result.steps) == (1, 10, 1, 10)
+    assert [r.epoch for r in trainer.history.epochs] == [1]
+    trainer.step()
+    assert (trainer.epoch, trainer.steps) == (2, 20)
+    record = trainer.history.last
+    assert record.epoch == 2 and 0 <= record.train_accuracy <= 1 and record.test_loss is not None
+
+
+def test_a_last_smaller_batch_and_a_batch_larger_than_the_data():
+    trainer = small_trainer(n=200, batch=30)  # 100 points: batches of 30, 30, 30, 10
+    trainer.step()
+    assert trainer.steps == 4
+    trainer.batch_size = 500  # the whole set in one step
+    trainer.step()
+    assert (trainer.epoch, trainer.steps) == (2, 5)
+
+
+def test_training_in_small_chunks_equals_training_in_whole_epochs():
+    """Pausing mid-epoch and resuming takes the same steps on the same batches as one run."""
+    chunked, whole = small_trainer(batch=5), small_trainer(batch=5)
+    while chunked.epoch < 2:
+        chunked.train_for(0.0, max_epochs=2)  # a zero budget: one call of the minimum size at a time
+    whole.step()
+    whole.step()
+    assert chunked.steps == whole.steps == 40
+    assert len(chunked.history.chunks) > len(whole.history.chunks)
+    for a, b in zip(weights(chunked), weights(whole), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_reset_restores_the_starting_weights_and_replays_the_same_run():
+    trainer = small_trainer()
+    start = weights(trainer)
+    trainer.step()
+    trainer.step()
+    first_run = trainer.history.series("train_loss")
+    assert not np.allclose(weights(trainer)[0], start[0])
+    trainer.reset()
+    assert (trainer.epoch, trainer.steps, trainer.history.epochs, trainer.status) == (0, 0, [], READY)
+    for a, b in zip(weights(trainer), start, strict=True):
+        np.testing.assert_array_equal(a, b)
+    trainer.step()
+    trainer.step()
+    np.testing.assert_allclose(trainer.history.series("train_loss"), first_run, rtol=1e-5)
+
+
+def test_nan_is_caught_the_last_good_weights_kept_and_reset_recovers():
+    """Learning rate 10 on the spiral with linear units: the weights overflow to inf and NaN."""
+    trainer = small_trainer("spiral", layers=((8, "linear"), (8, "linear")), optimizer="sgd", learning_rate=10.0)
+    start = weights(trainer)
+    result = trainer.train_for(2.0, max_epochs=20)
+    assert result.diverged and trainer.diverged and trainer.status == DIVERGED
+    assert "NaN" in trainer.message and "learning rate 10" in trainer.message
+    assert all(np.isfinite(w).all() for w in weights(trainer))
+    assert all(np.isfinite(r.train_loss) for r in trainer.history.epochs)
+    trainer.reset()
+    assert trainer.status == READY and trainer.epoch == 0
+    for a, b in zip(weights(trainer), start, strict=True):
+        np.testing.assert_array_equal(a, b)
+    trainer.learning_rate = 0.01
+    assert trainer.learning_rate == pytest.approx(0.01)
+    trainer.step()
+    assert not trainer.diverged and np.isfinite(trainer.history.last.train_loss)
+
+
+def test_a_second_thread_never_trains_the_same_model_at_once():
+    trainer = small_trainer()
+    with trainer.lock:  # another script run is training
+        result = trainer.train_for(0.1)
+        assert result.busy and trainer.steps == 0
+        waiter = threading.Thread(target=trainer.step)
+        waiter.start()
+        waiter.join(timeout=0.3)
+        assert waiter.is_alive() and trainer.steps == 0  # Step waits for the lock
+    waiter.join(timeout=60)
+    assert trainer.epoch == 1
+
+
+def test_three_classes_with_running_training_metrics():
+    spec = ModelSpec(InputSpec("points", ("x1", "x2")), (LayerSpec("dense", units=8, activation="relu"),),
+                     n_classes=3, optimizer="adam", learning_rate=0.03, batch_size=16)
+    x, y = make_2d("three_blobs", n=300, seed=1)
+    trainer = Trainer(build_model(spec, seed=1), x, y, batch_size=16, train_metrics="running")
+    while trainer.epoch < 15:
+        trainer.train_for(1.0, max_epochs=15)
+    assert trainer.history.last.test_loss is None and not trainer.has_test
+    assert trainer.history.last.train_accuracy > 0.9
+    assert trainer.position == 15 and trainer.samples_per_s >= 0
+
+
+def test_bad_arguments_are_refused_with_a_message():
+    spec = ModelSpec(InputSpec("points", ("x1", "x2")), (), n_classes=2)
+    model = build_model(spec, seed=0)
+    x = feature_matrix(np.zeros((4, 2), dtype=np.float32), ("x1", "x2"))
+    with pytest.raises(ValueError, match="one label per example"):
+        Trainer(model, x, np.zeros(3))
+    with pytest.raises(ValueError, match="both x_test and y_test"):
+        Trainer(model, x, np.zeros(4), x_test=x)
+    with pytest.raises(ValueError, match="train_metrics"):
+        Trainer(model, x, np.zeros(4), train_metrics="sometimes")
+    trainer = Trainer(model, x, np.zeros(4))
+    with pytest.raises(ValueError, match="batch size"):
+        trainer.batch_size = 0
+    with pytest.raises(ValueError, match="learning rate"):
+        trainer.learning_rate = float("nan")
+
+
+def test_the_weight_penalty_is_trained_on_but_not_reported_as_loss():
+    """L2 with a large rate shrinks the weights; the recorded loss is the data loss alone."""
+    def trained(regularization):
+        spec = ModelSpec(InputSpec("points", ("x1", "x2")), (LayerSpec("dense", units=4, activation="tanh"),),
+                         n_classes=2, optimizer="sgd", learning_rate=0.05, regularization=regularization,
+                         reg_rate=0.5 if regularization != "none" else 0.0)
+        x, y = make_2d("gauss", n=100, seed=0)
+        trainer = Trainer(build_model(spec, seed=0), x, y, batch_size=10)
+        while trainer.epoch < 5:
+            trainer.train_for(1.0, max_epochs=5)
+        p = np.clip(trainer.model(x, training=False).numpy()[:, 0], 1e-7, 1 - 1e-7)
+        cross_entropy = float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+        assert trainer.history.last.train_loss == pytest.approx(cross_entropy, rel=1e-3)
+        penalty = float(sum(np.asarray(loss) for loss in trainer.model.losses)) if trainer.model.losses else 0.0
+        kernels = [layer.kernel.numpy() for layer in trainer.model.layers]
+        return sum(float(np.square(k).sum()) for k in kernels), penalty
+
+    plain, no_penalty = trained("none")
+    shrunk, penalty = trained("l2")
+    assert shrunk < 0.5 * plain
+    assert no_penalty == 0.0 and penalty > 0.01

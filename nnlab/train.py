@@ -105,10 +105,13 @@ class Trainer:
     ``train_metrics``: ``"full"`` evaluates the whole training set after each epoch
     (right for small 2D sets), ``"running"`` keeps the means over the epoch's batches
     (right for MNIST, where one more pass over 55,000 images would cost time).
+    ``max_loss``: a chunk whose mean loss exceeds it trips the guard like a NaN does. With a
+    softmax output Keras computes the cross-entropy from the logits, so a learning rate that is
+    far too large drives the loss to 1e10 and kills the ReLUs without ever making a NaN.
     """
 
     def __init__(self, model, x_train, y_train, x_test=None, y_test=None, *, batch_size: int = 32,
-                 loss=None, optimizer=None, seed: int = 0, train_metrics: str = "full"):
+                 loss=None, optimizer=None, seed: int = 0, train_metrics: str = "full", max_loss: float | None = None):
         import keras
         import tensorflow as tf
 
@@ -124,9 +127,11 @@ class Trainer:
         self.optimizer.build(model.trainable_variables)
         self.binary = model.output_shape[-1] == 1
         self.train_metrics = train_metrics
+        self.max_loss = max_loss  # a chunk whose mean loss is above this also counts as diverged
         self.seed = seed
         self.batch_size = batch_size
         self.lock = threading.Lock()
+        self.on_epoch_end = None  # optional callable(EpochRecord), run under the lock after each epoch
         self.n_train = len(x_train)
         self.n_test = 0 if x_test is None else len(x_test)
         self._data = {"train": self._tensors(x_train, y_train)}
@@ -177,6 +182,11 @@ class Trainer:
             return 0.0
         (t0, e0), (t1, e1) = self._speed[0], self._speed[-1]
         return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+
+    @property
+    def train_seconds(self) -> float:
+        """Time spent inside the training calls, without the pauses between chunks."""
+        return self._train_seconds
 
     @property
     def samples_per_s(self) -> float:
@@ -280,6 +290,7 @@ class Trainer:
         full = self.train_metrics == "full"
         variables = model.trainable_variables
         state, good = self._state, self._good
+        max_loss = math.inf if self.max_loss is None else float(self.max_loss)
 
         def correct_count(y, pred):
             hits = tf.equal(tf.cast(pred > 0.5, tf.float32), y) if binary else tf.equal(
@@ -326,6 +337,11 @@ class Trainer:
             """[train loss sum, train hits, test loss sum, test hits], zeros for what is not measured."""
             return [*(evaluate(x_train, y_train) if full else zero), *(evaluate(*test) if test else zero)]
 
+        def healthy(loss_sum, seen, evaluation):
+            """Finite weights, loss and evaluation, and a mean loss of at most ``max_loss``."""
+            finite = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *evaluation]))
+            return tf.logical_and(finite, loss_sum <= max_loss * seen)  # a blown-up but finite loss fails too
+
         def keep_if_good(ok):
             """Save the state as the last good one when ``ok``."""
             tf.cond(ok, lambda: tf.group([g.assign(v) for g, v in zip(good, state, strict=True)]), tf.no_op)
@@ -340,7 +356,7 @@ class Trainer:
             """
             loss_sum, hits, seen = steps(perm, offset, count, batch_size)
             evaluation = tf.cond(epoch_end, epoch_evaluation, lambda: [tf.constant(0.0)] * 4)
-            ok = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *evaluation]))
+            ok = healthy(loss_sum, seen, evaluation)
             keep_if_good(ok)
             return tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation])
 
@@ -355,7 +371,7 @@ class Trainer:
             for e in tf.range(tf.shape(perms)[0]):
                 loss_sum, hits, seen = steps(perms[e], 0, steps_per_epoch, batch_size)
                 evaluation = epoch_evaluation()
-                ok = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *evaluation]))
+                ok = healthy(loss_sum, seen, evaluation)
                 records = records.write(e, tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation]))
                 if not ok:
                     break
@@ -407,9 +423,11 @@ class Trainer:
                 self._epoch_started = time.perf_counter()
             steps_left = -(-(self.n_train - self._offset) // batch)
             # Fill what is left of the budget (whole epochs: the rest of the epoch), at most MAX_CALL_S per
-            # call so the NaN guard stays close; at least MIN_STEPS_PER_CALL so the call cost stays small.
+            # call so the NaN guard stays close; at least MIN_STEPS_PER_CALL so the call cost stays small,
+            # unless that many steps would overrun MAX_CALL_S (a CNN step on a slow CPU takes 30-120 ms).
             budget = MAX_CALL_S if whole_epochs else min(max(deadline - now, 0.0), MAX_CALL_S)
-            count = min(steps_left, max(MIN_STEPS_PER_CALL, int(budget / self._step_seconds)))
+            floor = MIN_STEPS_PER_CALL if MIN_STEPS_PER_CALL * self._step_seconds <= MAX_CALL_S else 1
+            count = min(steps_left, max(floor, int(budget / self._step_seconds)))
             epoch_end = count == steps_left
             call_start = time.perf_counter()
             out = self._run_chunk_fn(self._perm, tf.constant(self._offset), tf.constant(count), tf.constant(batch),
@@ -431,8 +449,8 @@ class Trainer:
     def _epochs_that_fit(self, seconds_left: float, max_epochs: int | None) -> int:
         """How many whole epochs to run in the next call: as many as fit in what is left of the budget
         (at most MAX_CALL_S), when the trainer is between epochs and knows what an epoch costs."""
-        if self._offset or not self._epoch_seconds:
-            return 0
+        if self._offset or not self._epoch_seconds or self.on_epoch_end is not None:
+            return 0  # (an on_epoch_end hook may read the weights: it gets one epoch per call)
         epochs = int(min(seconds_left, MAX_CALL_S) / self._epoch_seconds)
         if max_epochs is not None:
             epochs = min(epochs, max_epochs - self.epoch)
@@ -460,17 +478,20 @@ class Trainer:
         self.epoch += 1
         self._offset = 0
         self._epoch_sums = [0.0, 0.0, 0]
-        self.history.epochs.append(EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test,
-                                               self._train_seconds))
+        record = EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test, self._train_seconds)
+        self.history.epochs.append(record)
+        if self.on_epoch_end is not None:
+            self.on_epoch_end(record)  # e.g. keep the best epoch's weights, like a checkpoint
 
     def _diverge(self, started: float, epochs_before: int, steps_before: int, calls: int) -> ChunkResult:
         """The NaN guard: put back the state saved after the last good chunk, stop, explain."""
         self._restore_good_fn()
         self.status = DIVERGED
+        blew_up = "" if self.max_loss is None else f", or the loss grew past {self.max_loss:g}"
         self.message = (
             f"Training stopped in epoch {self.epoch + 1}: the loss or the weights became NaN or infinite "
-            f"(not a number). With learning rate {self.learning_rate:g} the steps overshoot and the weights "
-            "blow up. The weights from just before are kept. Try a learning rate 10 times smaller, "
+            f"(not a number){blew_up}. With learning rate {self.learning_rate:g} the steps overshoot and the "
+            "weights blow up. The weights from just before are kept. Try a learning rate 10 times smaller, "
             "or press Reset to start again."
         )
         finished = time.perf_counter()

@@ -197,3 +197,19 @@ def test_nan_in_the_middle_of_a_run_keeps_the_weights_of_the_last_good_epoch():
     assert result.diverged and trainer.epoch == 2 and len(trainer.history.epochs) == 2 and result.calls >= 1
     for a, b in zip(weights(trainer), good, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_blown_up_but_finite_loss_trips_the_guard():
+    trainer = small_trainer(max_loss=1e-6)  # any real loss is above this
+    result = trainer.train_for(1.0, max_epochs=3)
+    assert result.diverged and "grew past 1e-06" in trainer.message and trainer.epoch == 0
+
+
+def test_the_epoch_hook_sees_every_epoch_with_its_own_weights():
+    trainer, kernels = small_trainer(), {}
+    trainer.on_epoch_end = lambda record: kernels.setdefault(record.epoch, weights(trainer)[0])
+    trainer.step()  # what an epoch costs is known now: short epochs could share a call, but not with a hook
+    trainer.train_for(5.0, max_epochs=4)
+    assert sorted(kernels) == [1, 2, 3, 4] and trainer.train_seconds > 0
+    assert not np.allclose(kernels[3], kernels[4])
+    np.testing.assert_array_equal(kernels[4], weights(trainer)[0])

@@ -1,0 +1,189 @@
+"""Saved models in the models folder: save, list, load, delete and download them, safely.
+
+The folder is ``$NNLAB_MODELS_DIR`` when set (the browser tests point it at a temporary
+folder), otherwise ``<repo>/models`` (git-ignored). Each model is one ``.keras`` file.
+
+* **A name is never a path.** A model name is letters, digits, spaces, ``_ . -`` (at most
+  100 characters, starting with a letter or digit, no ``..``); :func:`file_name` adds
+  ``.keras``. Anything else is refused with a :class:`StoreError` a student can act on.
+* **Saving is atomic.** The model is written to a hidden temporary file in the same folder,
+  flushed to disk, then renamed over the old file with ``os.replace`` (atomic on POSIX and
+  Windows): a crash or a failure while writing leaves the previous file whole.
+* **Loading is safe.** A Keras file can carry code (Lambda layers; CVE-2024-3660 and several
+  ``safe_mode`` bypasses fixed up to Keras 3.14), so a model is loaded only when it is a
+  regular file (not a link) in the folder, at most :data:`MAX_MODEL_BYTES`, with Keras >= 3.14
+  and ``safe_mode=True``, without its optimizer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"  # the default folder
+ENV_VAR = "NNLAB_MODELS_DIR"
+MODEL_SUFFIX = ".keras"
+MAX_MODEL_BYTES = 50_000_000
+MIN_KERAS = (3, 14)
+TEMP_PREFIX = ".saving-"  # hidden, and not a valid model name: never listed
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}$")
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)  # device names on Windows
+
+
+class StoreError(ValueError):
+    """A model that cannot be saved, listed, loaded or deleted; the message says why."""
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    """One file in the models folder."""
+
+    name: str  # the file name, e.g. "my net.keras"
+    size: int  # bytes
+    modified: float  # seconds since the epoch
+
+    @property
+    def title(self) -> str:
+        """The name without ``.keras``."""
+        return self.name[: -len(MODEL_SUFFIX)] if self.name.endswith(MODEL_SUFFIX) else self.name
+
+
+def models_dir() -> Path:
+    """``$NNLAB_MODELS_DIR`` when set, else :data:`MODELS_DIR` (read at each call)."""
+    folder = os.environ.get(ENV_VAR)
+    return Path(folder) if folder else MODELS_DIR
+
+
+def _folder(folder: Path | str | None) -> Path:
+    return Path(folder) if folder is not None else models_dir()
+
+
+def check_name(name: str) -> str:
+    """``name`` if it is a safe file name for a saved model (letters, digits, space, ``_ . -``, no ``..``)."""
+    if not isinstance(name, str) or not _NAME.match(name) or ".." in name or name != name.strip():
+        raise StoreError(f"{str(name)[:60]!r} is not a valid model name: use letters, digits, spaces, '_', '-' "
+                         "and '.', start with a letter or digit, no '..', at most 100 characters.")
+    if _RESERVED.match(name):
+        raise StoreError(f"{name!r} is a reserved device name on Windows; choose another name.")
+    return name
+
+
+def file_name(name: str) -> str:
+    """The file name for the model called ``name``: ``name`` checked, with ``.keras`` added if missing."""
+    name = name.strip() if isinstance(name, str) else name
+    check_name(name)
+    return name if name.endswith(MODEL_SUFFIX) else check_name(name + MODEL_SUFFIX)
+
+
+def list_models(folder: Path | None = None) -> list[str]:
+    """File names of the ``.keras`` models in ``folder`` (default :func:`models_dir`; [] when it does not exist)."""
+    return [saved.name for saved in saved_models(folder)]
+
+
+def saved_models(folder: Path | None = None) -> list[SavedModel]:
+    """The saved models with their sizes and times, sorted by name."""
+    folder = _folder(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        if path.suffix == MODEL_SUFFIX and _NAME.match(path.name) and ".." not in path.name \
+                and path.is_file() and not path.is_symlink():
+            stat = path.stat()
+            found.append(SavedModel(path.name, stat.st_size, stat.st_mtime))
+    return sorted(found, key=lambda saved: saved.name.lower())
+
+
+def model_path(name: str, folder: Path | None = None) -> Path:
+    """The path of the saved model ``name`` inside ``folder`` (default :func:`models_dir`), after checking the name."""
+    check_name(name)
+    if not name.endswith(MODEL_SUFFIX):
+        raise StoreError(f"Only {MODEL_SUFFIX} model files can be loaded, not {name!r}.")
+    return _folder(folder) / name
+
+
+def _existing(name: str, folder: Path | None) -> Path:
+    path = model_path(name, folder)
+    if path.is_symlink() or not path.is_file():
+        raise StoreError(f"There is no saved model called {name!r} in {path.parent.name}/.")
+    return path
+
+
+def save_model(model, name: str, folder: Path | None = None) -> str:
+    """Save ``model`` as ``name`` (``.keras`` added), atomically; returns the file name.
+
+    Written to a hidden temporary file next to the target, flushed, then ``os.replace``-d over
+    it; on any failure the temporary file is removed and the previous file is left as it was.
+    """
+    import keras
+
+    target = model_path(file_name(name), folder)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=MODEL_SUFFIX, dir=target.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        keras.saving.save_model(model, temp)
+        size = temp.stat().st_size
+        if size > MAX_MODEL_BYTES:
+            raise StoreError(f"The model file would be {size / 1e6:.0f} MB; at most {MAX_MODEL_BYTES / 1e6:.0f} MB "
+                             "can be loaded again, so it was not saved.")
+        with temp.open("r+b") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(error, StoreError) or not isinstance(error, Exception):
+            raise
+        raise StoreError(f"{target.name} could not be saved: {str(error)[:300]}") from error
+    return target.name
+
+
+def load_model(name: str, folder: Path | None = None):
+    """The Keras model saved as ``folder/name``, loaded with ``safe_mode=True`` and without its optimizer."""
+    import keras
+
+    path = _existing(name, folder)
+    size = path.stat().st_size
+    if size > MAX_MODEL_BYTES:
+        raise StoreError(f"{name} is {size / 1e6:.0f} MB; models above {MAX_MODEL_BYTES / 1e6:.0f} MB are not loaded.")
+    version = tuple(int(part) for part in re.findall(r"\d+", keras.__version__)[:2])
+    if version < MIN_KERAS:
+        raise StoreError(f"Keras {keras.__version__} is too old to load model files safely; install Keras >= 3.14.")
+    try:
+        return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as error:  # noqa: BLE001 - any failure of a foreign file becomes a plain message
+        raise StoreError(f"{name} could not be loaded safely: {str(error)[:300]}") from None
+
+
+def model_bytes(name: str, folder: Path | None = None) -> bytes:
+    """The saved file's bytes, for a download button."""
+    path = _existing(name, folder)
+    if path.stat().st_size > MAX_MODEL_BYTES:
+        raise StoreError(f"{name} is larger than {MAX_MODEL_BYTES / 1e6:.0f} MB.")
+    return path.read_bytes()
+
+
+def delete_model(name: str, folder: Path | None = None) -> None:
+    """Remove the saved model ``name``."""
+    _existing(name, folder).unlink()
+
+
+def remove_stale_temporaries(folder: Path | None = None, older_than_s: float = 3600.0) -> int:
+    """Delete temporary files left by saves that were killed (never touches model files); returns how many."""
+    folder = _folder(folder)
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.glob(TEMP_PREFIX + "*" + MODEL_SUFFIX):
+        with contextlib.suppress(OSError):
+            if path.is_file() and not path.is_symlink() and time.time() - path.stat().st_mtime > older_than_s:
+                path.unlink()
+                removed += 1
+    return removed

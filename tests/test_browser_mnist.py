@@ -1,0 +1,47 @@
+"""Real-browser test of the MNIST page: train one epoch on a small subset, read the result, save the model."""
+
+import re
+
+import pytest
+
+from tests.browser import exceptions_on_page, open_page, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_one_epoch_on_a_small_subset_shows_curves_and_accuracy_and_the_model_can_be_saved(page, app_server):
+    app_url, _, models = app_server
+    open_page(page, app_url, "MNIST")
+    page.get_by_text("Press Start to train the network.").wait_for()
+
+    page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
+    page.get_by_role("option", name="1,000 (a few seconds)").click()
+    wait_idle(page)
+    epochs = page.get_by_label("Epochs (passes over the training images)")
+    epochs.fill("1")
+    epochs.press("Enter")
+    wait_idle(page)
+
+    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_text("Test accuracy").wait_for(timeout=180_000)
+    wait_idle(page)
+    assert "1 of 1 epochs · 100% · done" in page.get_by_test_id("stProgress").inner_text()
+    curves = page.locator(".js-plotly-plot").first
+    assert "training (smoothed)" in curves.inner_text() and "validation (each epoch)" in curves.inner_text()
+    assert curves.locator(".scatterlayer .trace").count() >= 4  # loss and accuracy, training and validation
+    accuracy = page.get_by_test_id("stMetric").filter(has_text="Test accuracy").get_by_test_id("stMetricValue")
+    value = float(re.fullmatch(r"([\d.]+)%", accuracy.inner_text()).group(1))
+    assert 30 < value <= 100  # one epoch on 1,000 images reads most digits already
+    assert page.get_by_text("Confusion matrix: where each digit went").count() == 1
+
+    name = page.get_by_role("textbox", name="Name")
+    name.fill("browser net")
+    name.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="💾 Save").click()
+    page.get_by_text("Saved as browser net.keras").wait_for()
+    wait_idle(page)
+    saved = page.get_by_test_id("stMarkdown").filter(has_text="browser net").filter(has_text="MB")
+    assert saved.count() == 1  # the list of saved models
+    assert (models / "browser net.keras").is_file()
+    assert exceptions_on_page(page) == []

@@ -1,0 +1,113 @@
+"""Page tests (streamlit AppTest) for the MNIST page: controls, messages, saving, on a tiny subset."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnlab import store
+from nnlab.mnist_training import FINISHED, PAUSED, RUNNING, STOPPED
+from nnlab.presets import PRESETS
+from tests.apptest import APP, run_page
+
+PAGE = "pages/3_MNIST.py"
+KEY = "mnist_Basic 784-128-10_0_"  # the settings widgets of the Build page's default network
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "models"))
+    return run_page(PAGE)
+
+
+def tiny(at, epochs: int, batch: int = 50):
+    """1,000 training images, ``epochs`` epochs of 1000 / batch steps."""
+    at.selectbox(key="mnist_train_size").set_value(1_000)
+    at.number_input(key=KEY + "epochs").set_value(epochs)
+    at.number_input(key=KEY + "batch").set_value(batch)
+    return at.run()
+
+
+def current(at):
+    return at.session_state["mnist_book"].current
+
+
+def train_until(at, done, limit: int = 60):
+    for _ in range(limit):
+        if done(current(at)):
+            return at
+        at.run()  # one more fragment run: one more chunk
+    raise AssertionError(f"not done after {limit} runs: {current(at).state} at {current(at).position}")
+
+
+def test_the_page_opens_ready_to_train_the_build_network(page):
+    assert not page.exception
+    assert page.radio(key="mnist_source").value == "The network from the Build page"
+    assert "Press Start" in page.get("progress")[0].proto.text
+    assert not page.button(key="mnist_start").disabled and page.button(key="mnist_pause").disabled
+    assert "No saved models yet" in " ".join(c.value for c in page.caption)
+
+
+def test_a_batch_larger_than_the_training_set_is_refused_with_a_message(page):
+    tiny(page, epochs=1, batch=2_000)
+    assert "larger than the training set (1,000 images)" in page.error[0].value
+    assert page.button(key="mnist_start").disabled
+
+
+def test_a_network_for_2d_points_is_refused_with_a_message():
+    page = AppTest.from_file(APP, default_timeout=60)
+    page.session_state["model_spec"] = PRESETS["XOR 2-2-1 tanh"]  # as left by the Build page
+    page.run().switch_page(PAGE).run()
+    assert page.radio(key="mnist_source").value == "A preset"  # chosen for the student
+    page.radio(key="mnist_source").set_value("The network from the Build page").run()
+    assert "takes 2D points" in page.error[0].value and page.button(key="mnist_start").disabled
+    assert not page.exception
+
+
+def test_start_pause_resume_and_stop(page):
+    tiny(page, epochs=20, batch=10)
+    page.button(key="mnist_start").click().run()
+    assert not page.exception and current(page).state == RUNNING and current(page).steps > 0
+    page.button(key="mnist_pause").click().run()
+    run = current(page)
+    assert run.state == PAUSED and page.button(key="mnist_resume")
+    steps = run.steps
+    page.run().run()
+    assert run.steps == steps and "paused" in page.get("progress")[0].proto.text
+    page.button(key="mnist_resume").click().run()
+    assert run.state == RUNNING and run.steps > steps
+    page.button(key="mnist_stop").click().run()
+    assert run.state == STOPPED and 0 < run.position < 20
+    assert page.session_state["mnist_model"] is run.model  # the Draw page's "model trained in this session"
+    assert any(m.label == "Test accuracy" for m in page.metric)
+    assert not page.exception
+
+
+def test_a_tiny_run_finishes_is_tested_saved_listed_loaded_and_deleted(page, tmp_path):
+    tiny(page, epochs=1)
+    page.button(key="mnist_start").click().run()
+    train_until(page, lambda run: run.ended)
+    run = current(page)
+    assert run.state == FINISHED and run.steps == 1_000 // 50
+    metrics = {m.label: m.value for m in page.metric}
+    assert metrics["Test accuracy"].endswith("%") and float(metrics["Test accuracy"][:-1]) > 30
+    assert len(page.get("plotly_chart")) >= 5  # curves, confusion, per digit, gallery, first-layer weights
+
+    page.text_input(key="mnist_save_name").set_value("../evil").run()
+    page.button(key="mnist_save").click().run()
+    assert "not a valid model name" in page.error[0].value
+    page.text_input(key="mnist_save_name").set_value("tiny net").run()
+    page.button(key="mnist_save").click().run()
+    assert "Saved as tiny net.keras" in page.success[0].value
+    assert store.list_models() == ["tiny net.keras"] and (tmp_path / "models" / "tiny net.keras").is_file()
+    assert any("tiny net" in m.value for m in page.markdown)
+
+    page.button(key="mnist_save").click().run()  # the same name again: not replaced unless asked
+    assert "exists already" in page.warning[0].value
+
+    page.button(key="mnist_use_0").click().run()
+    assert "Loaded tiny net.keras" in page.success[0].value
+    assert page.session_state["mnist_model"] is not run.model
+    assert {m.label: m.value for m in page.metric}["Test accuracy"] == metrics["Test accuracy"]
+
+    page.button(key="mnist_delete_0").click().run()
+    assert "Deleted tiny net.keras" in page.success[0].value and store.list_models() == []
+    assert not page.exception

@@ -11,7 +11,7 @@ from nnlab.features import feature_matrix
 from nnlab.playground.config import DEFAULT
 from nnlab.playground.session import PlaygroundRun
 from nnlab.spec import InputSpec, LayerSpec, ModelSpec
-from nnlab.train import DIVERGED, READY, Trainer
+from nnlab.train import DIVERGED, EVAL_BATCH, READY, Trainer
 
 
 def small_trainer(dataset="xor", layers=((4, "tanh"),), n=200, batch=10, seed=0, optimizer="adam",
@@ -120,15 +120,18 @@ def test_a_second_thread_never_trains_the_same_model_at_once():
     assert trainer.epoch == 1
 
 
-def test_three_classes_with_running_training_metrics():
+def test_three_classes_with_running_training_metrics_and_a_large_test_set():
     spec = ModelSpec(InputSpec("points", ("x1", "x2")), (LayerSpec("dense", units=8, activation="relu"),),
                      n_classes=3, optimizer="adam", learning_rate=0.03, batch_size=16)
     x, y = make_2d("three_blobs", n=300, seed=1)
-    trainer = Trainer(build_model(spec, seed=1), x, y, batch_size=16, train_metrics="running")
+    x_test, y_test = make_2d("three_blobs", n=2 * EVAL_BATCH + 100, seed=2)  # evaluated in three slices
+    trainer = Trainer(build_model(spec, seed=1), x, y, x_test, y_test, batch_size=16, train_metrics="running")
     while trainer.epoch < 15:
         trainer.train_for(1.0, max_epochs=15)
-    assert trainer.history.last.test_loss is None and not trainer.has_test
-    assert trainer.history.last.train_accuracy > 0.9
+    assert trainer.history.last.train_accuracy > 0.9 and trainer.history.last.test_accuracy > 0.9
+    loss, accuracy = trainer.evaluate("test")
+    assert loss == pytest.approx(trainer.history.last.test_loss, rel=1e-5)
+    assert accuracy == pytest.approx(trainer.history.last.test_accuracy)
     assert trainer.position == 15 and trainer.samples_per_s >= 0
 
 

@@ -357,8 +357,7 @@ class Trainer:
             state saved as the last good one.
             """
             loss_sum, hits, seen = steps(perm, offset, count, batch_size)
-            # (a lambda written here, so that AutoGraph converts the evaluation's loop)
-            evaluation = tf.cond(epoch_end, lambda: epoch_evaluation(), lambda: [tf.constant(0.0)] * 4)
+            evaluation = tf.cond(epoch_end, epoch_evaluation, lambda: [tf.constant(0.0)] * 4)
             ok = healthy(loss_sum, seen, evaluation)
             keep_if_good(ok)
             return tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation])
@@ -389,7 +388,7 @@ class Trainer:
         self._run_chunk_fn = run_chunk
         self._run_epochs_fn = run_epochs
         self._restore_good_fn = restore_good
-        self._evaluate_fn = tf.function(evaluate, reduce_retracing=True)
+        self._evaluate_fn = tf.function(evaluate)  # one trace per set: its size must stay known (static slices)
 
     def _train_locked(self, seconds: float, whole_epochs: bool, max_epochs: int | None) -> ChunkResult:
         import tensorflow as tf

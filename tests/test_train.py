@@ -132,6 +132,7 @@ def test_three_classes_with_running_training_metrics_and_a_large_test_set():
     loss, accuracy = trainer.evaluate("test")
     assert loss == pytest.approx(trainer.history.last.test_loss, rel=1e-5)
     assert accuracy == pytest.approx(trainer.history.last.test_accuracy)
+    assert trainer.evaluate("train")[1] > 0.9 and trainer.evaluate("test") == (loss, accuracy)  # sets of two sizes
     assert trainer.position == 15 and trainer.samples_per_s >= 0
 
 

@@ -111,10 +111,10 @@ def confusion_heatmap(confusion: np.ndarray, height: int = 520) -> go.Figure:
                    hovertemplate="true %{y}, read as %{x}: %{z:.0f} mistakes<extra></extra>"),
     ])
     apply_style(figure, "Confusion matrix: where each digit went", height)
-    figure.update_layout(xaxis=dict(title="read as (predicted)", side="top", tickmode="linear", dtick=1, constrain="domain"),
+    figure.update_layout(xaxis=dict(title="read as (predicted)", tickmode="linear", dtick=1, constrain="domain"),
                          yaxis=dict(title="true digit", autorange="reversed", tickmode="linear", dtick=1,
                                     scaleanchor="x"),
-                         margin=dict(l=10, r=10, t=90, b=10))
+                         margin=dict(l=10, r=10, t=50, b=10))
     return figure
 
 

@@ -4,11 +4,11 @@ The playground's default network (2-4-2-1 tanh, SGD with momentum, cross-entropy
 training points (500 points, 50 % for training), batch 10 (25 steps an epoch):
 
 1. trainer + redraws: the page's own loop without the browser: train a chunk
-   (``Trainer.train_for(0.06 s, whole_epochs=True)``), then redraw as the page does:
-   the decision boundary on a 100x100 grid every time, the network with its neuron
-   pictures and the loss chart every 0.5 s, each figure serialized as
-   ``st.plotly_chart`` does (``to_dict`` then ``plotly.io.to_json``). A redraw is one
-   new decision-boundary figure;
+   (``Trainer.train_for(0.06 s, whole_epochs=True)``), then redraw as the page does
+   while playing: the decision boundary on a 100x100 grid every time (an image, see
+   nnlab.plots.live), the network with its neuron pictures (an image) and the loss
+   chart (a plotly figure, serialized as ``st.plotly_chart`` does: ``to_dict`` then
+   ``plotly.io.to_json``) every 0.5 s. A redraw is one new decision-boundary picture;
 2. trainer alone: the same chunks with no redraws;
 3. baseline: plain ``model.fit`` on the same network and data, all epochs in one call
    (the fastest ``fit`` can be), and ``fit(epochs=1)`` + ``predict`` on the grid per
@@ -38,33 +38,36 @@ TARGET_EPOCHS_PER_S = 120
 TARGET_REDRAWS_PER_S = 10
 
 
-def serialize(figure) -> int:
-    """What st.plotly_chart does with a figure before sending it: bytes of JSON."""
-    return len(pio.to_json(figure.to_dict(), validate=False))
+def serialize(picture) -> int:
+    """Bytes sent for a picture: an image as it is, a plotly figure as st.plotly_chart serializes it."""
+    if isinstance(picture, bytes):
+        return len(picture)
+    return len(pio.to_json(picture.to_dict(), validate=False))
 
 
-def trainer_loop(seconds: float, redraw: bool) -> tuple[float, float, float]:
-    """(epochs/s, redraws/s, KB sent per redraw) of the page's loop."""
+def trainer_loop(seconds: float, redraw: bool) -> tuple[float, float, float, float]:
+    """(epochs/s, redraws/s, KB sent per redraw, epochs per CPU-second) of the page's loop."""
     run = PlaygroundRun(DEFAULT)
     run.trainer.warm_up()
     run.trainer.train_for(0.2, whole_epochs=True)
     if redraw:
-        run.frame(DEFAULT)  # the grid function is traced on the first frame
-    start, epochs, frames, sent = time.perf_counter(), run.trainer.epoch, 0, 0
+        run.frame(DEFAULT, live=True)  # the grid function is traced on the first frame
+    start, cpu, epochs, frames, sent = time.perf_counter(), time.process_time(), run.trainer.epoch, 0, 0
     slow_parts_drawn = -SLOW_PARTS_EVERY_S
     while time.perf_counter() - start < seconds:
         run.trainer.train_for(TRAIN_BUDGET_S, whole_epochs=True)
         if redraw:
             now = time.perf_counter()
             everything = now - slow_parts_drawn > SLOW_PARTS_EVERY_S
-            frame = run.frame(DEFAULT, everything=everything)
+            frame = run.frame(DEFAULT, everything=everything, live=True)
             sent += serialize(frame.boundary)
             if everything:
                 sent += serialize(frame.network) + serialize(frame.loss)
                 slow_parts_drawn = now
             frames += 1
-    elapsed = time.perf_counter() - start
-    return (run.trainer.epoch - epochs) / elapsed, frames / elapsed, sent / max(frames, 1) / 1024
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    done = run.trainer.epoch - epochs
+    return done / elapsed, frames / elapsed, sent / max(frames, 1) / 1024, done / cpu
 
 
 def fit_baseline(seconds: float) -> tuple[float, float]:
@@ -91,15 +94,17 @@ def fit_baseline(seconds: float) -> tuple[float, float]:
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 6.0
     print(f"XOR, {DEFAULT.n_train} training points, batch {DEFAULT.batch_size}, network 2-4-2-1 tanh, "
-          f"{os.cpu_count()} CPU cores, {seconds:g} s per measurement")
+          f"{os.cpu_count()} CPU cores (load average {os.getloadavg()[0]:.1f}), {seconds:g} s per measurement")
     fit_one_call, fit_per_frame = fit_baseline(seconds)
     print(f"baseline model.fit, all epochs in one call:     {fit_one_call:8.1f} epochs/s (no redraws)")
     print(f"baseline model.fit(epochs=1) + predict per frame: {fit_per_frame:6.1f} epochs/s = redraws/s")
-    alone, _, _ = trainer_loop(seconds, redraw=False)
+    alone, _, _, alone_cpu = trainer_loop(seconds, redraw=False)
     print(f"trainer alone (compiled chunks, no redraws):    {alone:8.1f} epochs/s")
-    epochs_per_s, redraws_per_s, kilobytes = trainer_loop(seconds, redraw=True)
+    epochs_per_s, redraws_per_s, kilobytes, per_cpu_second = trainer_loop(seconds, redraw=True)
     print(f"trainer + redraws (the page's loop):            {epochs_per_s:8.1f} epochs/s")
-    print(f"redraws_per_s: {redraws_per_s:.1f}  ({kilobytes:.0f} KB of figure JSON per redraw)")
+    print(f"redraws_per_s: {redraws_per_s:.1f}  ({kilobytes:.0f} KB of pictures per redraw)")
+    print(f"per CPU-second used by this process: {alone_cpu:.0f} epochs alone, {per_cpu_second:.0f} with redraws "
+          "(wall-clock figures fall when other programs share the cores)")
     print(f"vs model.fit in one call: {epochs_per_s / fit_one_call:.1f}x; "
           f"vs fit+predict per frame: {epochs_per_s / fit_per_frame:.1f}x")
     met = epochs_per_s >= TARGET_EPOCHS_PER_S and redraws_per_s >= TARGET_REDRAWS_PER_S

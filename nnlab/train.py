@@ -41,6 +41,7 @@ SPEED_GAP_S = 1.5  # a pause longer than this restarts the speed measurement
 EVAL_BATCH = 2048  # evaluation runs over slices of this many examples
 MIN_STEPS_PER_CALL = 16  # a compiled call costs about 0.3-1 ms whatever it does: never call it for fewer steps
 MAX_CALL_S = 0.5  # nor for more steps than this long
+MAX_EPOCHS_PER_CALL = 64  # short epochs (small data sets) are run several to a call
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class ChunkResult:
     seconds: float = 0.0
     busy: bool = False  # another thread was training this model: nothing done
     diverged: bool = False  # the NaN guard fired: weights put back, training stopped
+    calls: int = 0  # compiled calls made (each runs many steps, or several short epochs)
 
 
 class Trainer:
@@ -138,6 +140,7 @@ class Trainer:
         self._state = list(model.weights) + [v for v in self.optimizer.variables if v is not self._lr_variable]
         self._initial = [np.array(v.numpy()) for v in self._state]
         self._good = [tf.Variable(value, trainable=False) for value in self._initial]  # after the last good chunk
+        self._traced = False
         self._compile()
         self._clear()
 
@@ -214,13 +217,21 @@ class Trainer:
     def warm_up(self) -> None:
         """Trace the compiled functions now (about a second), so that the first chunk starts at once.
 
-        Runs a chunk of zero steps: nothing changes.
+        Runs calls of zero steps: nothing changes. Training does it by itself when needed.
         """
+        with self.lock:
+            self._trace()
+
+    def _trace(self) -> None:
         import tensorflow as tf
 
-        with self.lock:
-            perm = tf.range(self.n_train, dtype=tf.int32)
-            self._run_chunk_fn(perm, tf.constant(0), tf.constant(0), tf.constant(self._batch_size), tf.constant(False))
+        if self._traced:
+            return
+        perm = tf.range(self.n_train, dtype=tf.int32)
+        batch = tf.constant(self._batch_size)
+        self._run_chunk_fn(perm, tf.constant(0), tf.constant(0), batch, tf.constant(False))
+        self._run_epochs_fn(tf.zeros((0, self.n_train), dtype=tf.int32), batch, tf.constant(0))
+        self._traced = True
 
     def step(self) -> ChunkResult:
         """Train exactly one epoch (or, if stopped mid-epoch, the rest of the current one)."""
@@ -258,6 +269,8 @@ class Trainer:
         self._train_seconds = 0.0
         self._speed: deque[tuple[float, float]] = deque()
         self._step_seconds = 1e-3  # running estimate of one step's cost, sizes the chunks
+        self._epoch_seconds = 0.0  # running estimate of one epoch's cost (0: not known yet)
+        self._epoch_started = 0.0
 
     def _tensors(self, x, y):
         import tensorflow as tf
@@ -300,14 +313,8 @@ class Trainer:
         def all_finite(values):
             return tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in values])
 
-        @tf.function(reduce_retracing=True)
-        def run_chunk(perm, offset, count, batch_size, epoch_end):
-            """``count`` steps on the batches of ``perm`` from ``offset``; at an epoch end also evaluate.
-
-            Returns [loss sum, hits, examples, ok, train loss sum, train hits, test loss sum, test hits].
-            ``ok`` is 1 when the loss, the weights and the evaluation are finite; only then is the new
-            state saved as the last good one.
-            """
+        def steps(perm, offset, count, batch_size):
+            """``count`` steps on the batches of ``perm`` from ``offset``: sums of loss, hits and examples."""
             loss_sum, hits, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0)
             for i in tf.range(count):
                 start = offset + i * batch_size
@@ -322,15 +329,54 @@ class Trainer:
                 loss_sum += data_loss * tf.cast(n, tf.float32)
                 hits += correct_count(yb, pred)
                 seen += n
-            zero = (tf.constant(0.0), tf.constant(0.0))
-            train_eval = tf.cond(epoch_end, lambda: evaluate(x_train, y_train), lambda: zero) if full else zero
-            test_eval = tf.cond(epoch_end, lambda: evaluate(*test), lambda: zero) if test else zero
-            ok = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *train_eval, *test_eval]))
-            ok = tf.logical_and(ok, loss_sum <= max_loss * tf.cast(seen, tf.float32))  # blown-up but finite loss
-            if good is not None:
-                tf.cond(ok, lambda: tf.group([g.assign(v) for g, v in zip(good, state, strict=True)]), tf.no_op)
-            return tf.stack([loss_sum, hits, tf.cast(seen, tf.float32), tf.cast(ok, tf.float32),
-                             *train_eval, *test_eval])
+            return loss_sum, hits, tf.cast(seen, tf.float32)
+
+        zero = (tf.constant(0.0), tf.constant(0.0))
+
+        def epoch_evaluation():
+            """[train loss sum, train hits, test loss sum, test hits], zeros for what is not measured."""
+            return [*(evaluate(x_train, y_train) if full else zero), *(evaluate(*test) if test else zero)]
+
+        def healthy(loss_sum, seen, evaluation):
+            """Finite weights, loss and evaluation, and a mean loss of at most ``max_loss``."""
+            finite = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *evaluation]))
+            return tf.logical_and(finite, loss_sum <= max_loss * seen)  # a blown-up but finite loss fails too
+
+        def keep_if_good(ok):
+            """Save the state as the last good one when ``ok``."""
+            tf.cond(ok, lambda: tf.group([g.assign(v) for g, v in zip(good, state, strict=True)]), tf.no_op)
+
+        @tf.function(reduce_retracing=True)
+        def run_chunk(perm, offset, count, batch_size, epoch_end):
+            """``count`` steps on the batches of ``perm`` from ``offset``; at an epoch end also evaluate.
+
+            Returns [loss sum, hits, examples, ok, train loss sum, train hits, test loss sum, test hits].
+            ``ok`` is 1 when the loss, the weights and the evaluation are finite; only then is the new
+            state saved as the last good one.
+            """
+            loss_sum, hits, seen = steps(perm, offset, count, batch_size)
+            evaluation = tf.cond(epoch_end, epoch_evaluation, lambda: [tf.constant(0.0)] * 4)
+            ok = healthy(loss_sum, seen, evaluation)
+            keep_if_good(ok)
+            return tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation])
+
+        @tf.function(input_signature=[tf.TensorSpec([None, self.n_train], tf.int32), tf.TensorSpec([], tf.int32),
+                                      tf.TensorSpec([], tf.int32)])
+        def run_epochs(perms, batch_size, steps_per_epoch):
+            """Whole epochs, one per row of ``perms``, each evaluated: a (epochs, 8) array laid out as
+            :func:`run_chunk`'s result. Stops at the first epoch that is not finite; the state is saved
+            as the last good one only when every epoch was."""
+            records = tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=[8])
+            ok = tf.constant(True)
+            for e in tf.range(tf.shape(perms)[0]):
+                loss_sum, hits, seen = steps(perms[e], 0, steps_per_epoch, batch_size)
+                evaluation = epoch_evaluation()
+                ok = healthy(loss_sum, seen, evaluation)
+                records = records.write(e, tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation]))
+                if not ok:
+                    break
+            keep_if_good(ok)
+            return records.stack()
 
         @tf.function
         def restore_good():
@@ -338,24 +384,43 @@ class Trainer:
                 variable.assign(saved)
 
         self._run_chunk_fn = run_chunk
+        self._run_epochs_fn = run_epochs
         self._restore_good_fn = restore_good
         self._evaluate_fn = tf.function(evaluate, reduce_retracing=True)
 
     def _train_locked(self, seconds: float, whole_epochs: bool, max_epochs: int | None) -> ChunkResult:
         import tensorflow as tf
 
+        self._trace()  # before the clock starts: tracing is not training
         started = time.perf_counter()
         deadline = started + seconds
         self._note_speed(started)
         self.status, self.message = READY, ""  # after a divergence the user chose to go on
         epochs_before, steps_before = self.epoch, self.steps
+        calls = 0
         while max_epochs is None or self.epoch < max_epochs:
             now = time.perf_counter()
             if now >= deadline and (not whole_epochs or self._offset == 0) and self.steps > steps_before:
                 break
+            batch = self._batch_size
+            epochs = self._epochs_that_fit(deadline - now, max_epochs)
+            if epochs > 1:  # several short epochs in one call
+                call_start = time.perf_counter()
+                perms = np.stack([self._rng.permutation(self.n_train) for _ in range(epochs)]).astype(np.int32)
+                steps_per_epoch = -(-self.n_train // batch)
+                records = self._run_epochs_fn(tf.constant(perms), tf.constant(batch),
+                                              tf.constant(steps_per_epoch)).numpy().astype(np.float64)
+                calls += 1
+                elapsed = time.perf_counter() - call_start
+                self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * elapsed / len(records)
+                if not all(records[:, 3]):
+                    return self._diverge(started, epochs_before, steps_before, calls)
+                for record in records:
+                    self._record(steps_per_epoch, elapsed / len(records), record, epoch_end=True)
+                continue
             if self._offset == 0:
                 self._perm = tf.constant(self._rng.permutation(self.n_train).astype(np.int32))
-            batch = self._batch_size
+                self._epoch_started = time.perf_counter()
             steps_left = -(-(self.n_train - self._offset) // batch)
             # Fill what is left of the budget (whole epochs: the rest of the epoch), at most MAX_CALL_S per
             # call so the NaN guard stays close; at least MIN_STEPS_PER_CALL so the call cost stays small,
@@ -367,51 +432,72 @@ class Trainer:
             call_start = time.perf_counter()
             out = self._run_chunk_fn(self._perm, tf.constant(self._offset), tf.constant(count), tf.constant(batch),
                                      tf.constant(epoch_end)).numpy().astype(np.float64)
+            calls += 1
             elapsed = time.perf_counter() - call_start
             self._step_seconds = 0.7 * self._step_seconds + 0.3 * elapsed / count
-            loss_sum, hits, seen, ok, train_loss, train_hits, test_loss, test_hits = (float(v) for v in out)
-            if not ok:
-                return self._diverge(started, epochs_before, steps_before)
-            seen = int(seen)
-            self.steps += count
-            self._offset += seen
-            self._train_seconds += elapsed
-            sums = self._epoch_sums
-            sums[0] += loss_sum
-            sums[1] += hits
-            sums[2] += seen
-            self.history.chunks.append(ChunkRecord(self.position, loss_sum / seen, hits / seen))
+            if not out[3]:
+                return self._diverge(started, epochs_before, steps_before, calls)
+            self._record(count, elapsed, out, epoch_end)
             if epoch_end:
-                if self.train_metrics == "running":
-                    train_loss, train_hits = sums[0], sums[1]
-                    n_train = sums[2]
-                else:
-                    n_train = self.n_train
-                test = (test_loss / self.n_test, test_hits / self.n_test) if self.has_test else (None, None)
-                self.epoch += 1
-                self._offset = 0
-                self._epoch_sums = [0.0, 0.0, 0]
-                record = EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test, self._train_seconds)
-                self.history.epochs.append(record)
-                if self.on_epoch_end is not None:
-                    self.on_epoch_end(record)  # e.g. keep the best epoch's weights, like a checkpoint
+                epoch_seconds = time.perf_counter() - self._epoch_started
+                self._epoch_seconds = epoch_seconds if self._epoch_seconds == 0 else (
+                    0.7 * self._epoch_seconds + 0.3 * epoch_seconds)
         finished = time.perf_counter()
         self._note_speed(finished)
-        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started)
+        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, calls=calls)
 
-    def _diverge(self, started: float, epochs_before: int, steps_before: int) -> ChunkResult:
+    def _epochs_that_fit(self, seconds_left: float, max_epochs: int | None) -> int:
+        """How many whole epochs to run in the next call: as many as fit in what is left of the budget
+        (at most MAX_CALL_S), when the trainer is between epochs and knows what an epoch costs."""
+        if self._offset or not self._epoch_seconds or self.on_epoch_end is not None:
+            return 0  # (an on_epoch_end hook may read the weights: it gets one epoch per call)
+        epochs = int(min(seconds_left, MAX_CALL_S) / self._epoch_seconds)
+        if max_epochs is not None:
+            epochs = min(epochs, max_epochs - self.epoch)
+        return min(epochs, MAX_EPOCHS_PER_CALL)
+
+    def _record(self, count: int, elapsed: float, out: np.ndarray, epoch_end: bool) -> None:
+        """Book one call's result (laid out as ``run_chunk`` returns it): steps, position, history."""
+        loss_sum, hits, seen, _, train_loss, train_hits, test_loss, test_hits = (float(v) for v in out)
+        seen = int(seen)
+        self.steps += count
+        self._offset += seen
+        self._train_seconds += elapsed
+        sums = self._epoch_sums
+        sums[0] += loss_sum
+        sums[1] += hits
+        sums[2] += seen
+        self.history.chunks.append(ChunkRecord(self.position, loss_sum / seen, hits / seen))
+        if not epoch_end:
+            return
+        if self.train_metrics == "running":
+            train_loss, train_hits, n_train = sums[0], sums[1], sums[2]
+        else:
+            n_train = self.n_train
+        test = (test_loss / self.n_test, test_hits / self.n_test) if self.has_test else (None, None)
+        self.epoch += 1
+        self._offset = 0
+        self._epoch_sums = [0.0, 0.0, 0]
+        record = EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test, self._train_seconds)
+        self.history.epochs.append(record)
+        if self.on_epoch_end is not None:
+            self.on_epoch_end(record)  # e.g. keep the best epoch's weights, like a checkpoint
+
+    def _diverge(self, started: float, epochs_before: int, steps_before: int, calls: int) -> ChunkResult:
         """The NaN guard: put back the state saved after the last good chunk, stop, explain."""
         self._restore_good_fn()
         self.status = DIVERGED
+        blew_up = "" if self.max_loss is None else f", or the loss grew past {self.max_loss:g}"
         self.message = (
             f"Training stopped in epoch {self.epoch + 1}: the loss or the weights became NaN or infinite "
-            f"(not a number). With learning rate {self.learning_rate:g} the steps overshoot and the weights "
-            "blow up. The weights from just before are kept. Try a learning rate 10 times smaller, "
+            f"(not a number){blew_up}. With learning rate {self.learning_rate:g} the steps overshoot and the "
+            "weights blow up. The weights from just before are kept. Try a learning rate 10 times smaller, "
             "or press Reset to start again."
         )
         finished = time.perf_counter()
         self._speed.clear()
-        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, diverged=True)
+        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, diverged=True,
+                           calls=calls)
 
     def _note_speed(self, now: float) -> None:
         speed = self._speed

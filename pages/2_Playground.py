@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from nnlab.ui.page import setup_page
 from nnlab.ui.playground import config, live_view, messages, run_controls, sidebar, sync_url
 
-st.set_page_config(page_title="nnlab · Playground", layout="wide")
+setup_page("Playground", "🎯")
 config()
 st.title("🎯 2D playground")
 st.caption("A network learns to tell orange points from blue ones. Press **Play** and watch the boundary form; "

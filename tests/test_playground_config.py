@@ -124,3 +124,17 @@ def test_a_lesson_keeps_the_display_switches_and_hidden_controls():
     mine = replace(DEFAULT, show_test=True, hide=frozenset({"data"}), layers=(Hidden(8, "relu"),))
     lesson = LESSONS["and_one_unit"].apply(mine)
     assert lesson.show_test and lesson.hide == {"data"} and lesson.layers == () and lesson.dataset == "and"
+
+
+@settings(max_examples=5, deadline=None, derandomize=True)
+@given(configs)
+def test_any_setup_trains_and_draws_or_says_why_not(config):
+    """Every combination of the page's controls either trains and draws, or is refused with a reason."""
+    if config.problems():
+        assert not config.features  # the only setup the page refuses
+        return
+    run = PlaygroundRun(config)
+    run.trainer.step()
+    assert run.trainer.epoch == 1 or run.trainer.diverged
+    paused, live = run.frame(config), run.frame(config, live=True)
+    assert paused.boundary.data and isinstance(live.boundary, bytes) and isinstance(live.network, bytes)

@@ -1,4 +1,4 @@
-"""Boundary, loss and neuron-picture figures: valid plotly, the right colours, the right data."""
+"""Boundary and loss figures (valid plotly, the right data) and the live pictures (the right colours)."""
 
 import base64
 import io
@@ -8,8 +8,9 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from nnlab.plots.boundary import boundary_figure, boundary_z, class_colorscale, loss_figure, thin
-from nnlab.plots.network import network_figure
-from nnlab.plots.raster import diverging_rgb, png_data_uri
+from nnlab.plots.live import BoundaryPainter, network_image
+from nnlab.plots.network import neuron_columns
+from nnlab.plots.raster import diverging_rgb
 from nnlab.plots.style import CLASS_COLORS, NEGATIVE, POSITIVE
 from nnlab.presets import PRESETS
 
@@ -78,30 +79,54 @@ def test_loss_curves_are_thinned_but_keep_the_last_epoch():
     assert len(validated(loss_figure([], [], [])).data) == 1  # no epochs yet: an empty train curve, no crash
 
 
-def test_diverging_colours_and_png_pictures():
+def test_diverging_colours():
     rgb = diverging_rgb(np.array([-1.0, 0.0, 1.0, 5.0]))
     assert "#" + "".join(f"{c:02X}" for c in rgb[0]) == NEGATIVE
     assert "#" + "".join(f"{c:02X}" for c in rgb[2]) == POSITIVE
     assert (rgb[1] > 240).all() and (rgb[3] == rgb[2]).all()  # white in the middle, clipped beyond 1
-    uri = png_data_uri(np.zeros((3, 5, 4), dtype=np.uint8))
-    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
-    assert image.size == (5, 3) and image.mode == "RGBA"
 
 
-def test_network_with_neuron_pictures_draws_each_neuron_in_one_image():
+def decode(picture: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(picture)).convert("RGB")).astype(int)
+
+
+def test_live_boundary_picture_is_the_plane_with_its_points():
+    side = 100
+    p1 = np.zeros((20, 20), dtype=np.float32)
+    p1[:, 10:] = 1.0  # blue on the right half (x1 > 0), orange on the left
+    probabilities = np.stack([1 - p1, p1], axis=-1)
+    painter = BoundaryPainter(6.0, (np.array([[3.0, 3.0]]), np.array([0])), side=side)
+    picture = decode(painter.paint(probabilities))
+    left, top = 44, 12  # the plane's place in the picture
+    plane = picture[top + 5:top + side - 5, left + 5:left + side - 5]
+    pale_orange, pale_blue = plane[10, 5], plane[-10, -5]
+    assert pale_orange[0] > pale_orange[2] and pale_blue[2] > pale_blue[0]  # orange left, blue right
+    x, y = left + int(9 / 12 * side), top + int(3 / 12 * side)  # the orange point at (3, 3), on the blue side
+    point = picture[y, x]
+    assert abs(point - np.array([0xE6, 0x9F, 0x00])).max() < 40  # drawn in full orange over the blue
+    three = np.full((20, 20, 3), 1 / 3, dtype=np.float32)
+    no_points = BoundaryPainter(6.0, (np.zeros((0, 2)), np.zeros(0)), (np.zeros((0, 2)), np.zeros(0)))
+    assert decode(no_points.paint(three, discretize=True)).shape == (12 + 440 + 44, 44 + 440 + 14, 3)
+
+
+def test_live_network_picture_draws_each_neuron_and_colours_edges_by_sign():
     spec = PRESETS["Playground default 2-4-2-1 tanh"]  # 2 inputs, 4, 2, 1 output
-    sizes = [2, 4, 2, 1]
-    maps = [np.zeros((5, 5, n), dtype=np.float32) + 0.5 for n in sizes]
+    columns, titles = neuron_columns(spec)
+    assert [len(c) for c in columns] == [2, 4, 2, 1] and titles[1] == "Dense 4 tanh"
+    maps = [np.full((5, 5, len(c)), 1.0, dtype=np.float32) for c in columns]  # every neuron all blue
     maps[1][..., 2] = -1.0  # hidden layer 1, neuron 3: all orange
-    weights = [np.ones((2, 4)), -np.ones((4, 2)), np.ones((2, 1))]
-    figure = validated(network_figure(spec, weights, node_maps=maps))
-    (image,) = figure.layout.images
-    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(image.source.split(",", 1)[1]))))
-    assert pixels.shape[2] == 4 and (pixels[..., 3] == 255).sum() == 5 * 5 * sum(sizes)  # one 5x5 square each
-    orange = np.all(pixels[..., :3] == diverging_rgb(np.array(-1.0)), axis=-1)
-    assert orange.sum() == 25
-    markers = [trace for trace in figure.data if trace.mode == "markers"]
-    assert [len(values(trace.x)) for trace in markers] == sizes
-    assert "Dense 4 tanh, neuron 3" in markers[1].hovertext
-    edges = [trace for trace in figure.data if trace.mode == "lines"]
-    assert {trace.line.color for trace in edges} == {POSITIVE, NEGATIVE}
+    positive = network_image(columns, titles, ["x1", "x2"], [np.ones((2, 4)), np.ones((4, 2)), np.ones((2, 1))], maps)
+    negative = network_image(columns, titles, ["x1", "x2"], [-np.ones((2, 4)), -np.ones((4, 2)), -np.ones((2, 1))],
+                             maps)
+    blue, orange = diverging_rgb(np.array(1.0)), diverging_rgb(np.array(-1.0))
+
+    def count(picture, colour):
+        return int((np.abs(decode(picture) - colour).max(axis=-1) < 30).sum())
+
+    square = 46 * 46  # a neuron's picture, in pixels
+    # Orange edges: the blue pixels are the 8 blue neurons; the orange ones, 1 neuron and the edges.
+    assert 0.85 * 8 * square < count(negative, blue) < 1.05 * 8 * square
+    assert count(negative, orange) > 1.5 * square
+    # Blue edges: the orange pixels are the one orange neuron.
+    assert 0.85 * square < count(positive, orange) < 1.05 * square
+    assert count(positive, blue) > count(negative, blue) + 0.5 * square

@@ -170,3 +170,46 @@ def test_the_weight_penalty_is_trained_on_but_not_reported_as_loss():
     shrunk, penalty = trained("l2")
     assert shrunk < 0.5 * plain
     assert no_penalty == 0.0 and penalty > 0.01
+
+
+def test_several_short_epochs_in_one_call_take_the_same_batches_as_one_at_a_time():
+    together, one_by_one = small_trainer(batch=10), small_trainer(batch=10)
+    together.step()
+    one_by_one.step()  # the first epoch measures what an epoch costs
+    result = together.train_for(60.0, max_epochs=6)  # a budget for all: the rest comes in one call
+    while one_by_one.epoch < 6:
+        one_by_one.step()
+    assert result.epochs == 5 and together.epoch == one_by_one.epoch == 6 and together.steps == 60
+    assert result.calls == 1
+    np.testing.assert_allclose(together.history.series("train_loss"), one_by_one.history.series("train_loss"),
+                               rtol=1e-4)
+    for a, b in zip(weights(together), weights(one_by_one), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_nan_in_the_middle_of_a_run_keeps_the_weights_of_the_last_good_epoch():
+    trainer = small_trainer("spiral", layers=((8, "linear"), (8, "linear")), optimizer="sgd", learning_rate=0.001)
+    trainer.step()
+    trainer.step()
+    good = weights(trainer)
+    trainer.learning_rate = 10.0
+    result = trainer.train_for(2.0, max_epochs=40)  # several epochs to a call, the NaN inside one of them
+    assert result.diverged and trainer.epoch == 2 and len(trainer.history.epochs) == 2 and result.calls >= 1
+    for a, b in zip(weights(trainer), good, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_blown_up_but_finite_loss_trips_the_guard():
+    trainer = small_trainer(max_loss=1e-6)  # any real loss is above this
+    result = trainer.train_for(1.0, max_epochs=3)
+    assert result.diverged and "grew past 1e-06" in trainer.message and trainer.epoch == 0
+
+
+def test_the_epoch_hook_sees_every_epoch_with_its_own_weights():
+    trainer, kernels = small_trainer(), {}
+    trainer.on_epoch_end = lambda record: kernels.setdefault(record.epoch, weights(trainer)[0])
+    trainer.step()  # what an epoch costs is known now: short epochs could share a call, but not with a hook
+    trainer.train_for(5.0, max_epochs=4)
+    assert sorted(kernels) == [1, 2, 3, 4] and trainer.train_seconds > 0
+    assert not np.allclose(kernels[3], kernels[4])
+    np.testing.assert_array_equal(kernels[4], weights(trainer)[0])

@@ -48,7 +48,7 @@ def make_data(config: PlaygroundConfig) -> PlaygroundData:
 
 @dataclass(frozen=True)
 class Frame:
-    """The pictures of one moment of training (plotly figures)."""
+    """The pictures of one moment of training: plotly figures, or JPEG bytes for the live ones."""
 
     boundary: object
     network: object
@@ -84,9 +84,21 @@ class PlaygroundRun:
         self.data = make_data(config)
         self.grid = make_grid()
         self.input_maps = pool(to_unit_range(feature_maps(self.grid, config.features), floor=1e-6))
+        self._painters: dict[bool, object] = {}
         model = build_model(self.spec, seed=config.seed)
         self.trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
                                self.data.test_labels, batch_size=config.batch_size, seed=config.seed)
+
+    def _painter(self, show_test: bool):
+        """The live boundary's painter for this data (points drawn once), with or without the test points."""
+        from nnlab.plots.live import BoundaryPainter
+
+        if show_test not in self._painters:
+            data = self.data
+            test = (data.test_points, data.test_labels) if show_test else None
+            self._painters[show_test] = BoundaryPainter(float(self.grid.xs[-1]), (data.train_points,
+                                                        data.train_labels), test)
+        return self._painters[show_test]
 
     def matches(self, config: PlaygroundConfig) -> bool:
         """True when ``config`` needs the same model and data (only live settings differ)."""
@@ -100,28 +112,34 @@ class PlaygroundRun:
         if not np.isclose(trainer.learning_rate, config.learning_rate, rtol=1e-6):
             trainer.learning_rate = config.learning_rate
 
-    def frame(self, config: PlaygroundConfig, network_height: int | None = None, boundary_height: int = 520,
-              everything: bool = True) -> Frame:
-        """Draw the boundary, the network with what each neuron computes, and the loss curves.
+    def frame(self, config: PlaygroundConfig, everything: bool = True, live: bool = False) -> Frame:
+        """Draw the decision boundary, the network with what each neuron computes, and the loss curves.
 
-        ``everything=False`` draws only the boundary (``network`` and ``loss`` are None): a page
-        that redraws many times a second can refresh the other two less often.
+        The network is always an image (:mod:`nnlab.plots.live`), the loss chart a plotly figure. The
+        boundary is a plotly figure (hover, zoom) with ``live=False``, for a paused page, and an image
+        with ``live=True``, which a page can swap many times a second without the chart blinking.
+        ``everything=False`` draws only the boundary (``network`` and ``loss`` are None): a page that
+        redraws many times a second can refresh the other two less often.
         """
         from nnlab.plots.boundary import boundary_figure, loss_figure
-        from nnlab.plots.network import network_figure
+        from nnlab.plots.live import network_image
+        from nnlab.plots.network import neuron_columns
 
         trainer, data, grid = self.trainer, self.data, self.grid
         maps = plane_maps(trainer.model, grid, self.features)
+        train = (data.train_points, data.train_labels)
         test = (data.test_points, data.test_labels) if config.show_test else None
-        boundary = boundary_figure(grid.xs, grid.ys, maps.probabilities(), (data.train_points, data.train_labels),
-                                   test, discretize=config.discretize, height=boundary_height)
+        if live:
+            boundary = self._painter(config.show_test).paint(maps.probabilities(), config.discretize)
+        else:
+            boundary = boundary_figure(grid.xs, grid.ys, maps.probabilities(), train, test,
+                                       discretize=config.discretize, height=520)
         if not everything:
             return Frame(boundary, None, None)
         node_maps = [self.input_maps] + [pool(to_unit_range(h)) for h in maps.hidden]
         node_maps.append(pool(2.0 * maps.output - 1.0))  # a probability p in [0, 1] as 2p - 1 in [-1, 1]
-        tallest = max([len(self.features), self.spec.output_units] + [h.units for h in self.spec.layers])
-        height = network_height or min(640, max(300, 75 * (tallest + 2)))  # neuron squares of a readable size
-        network = network_figure(self.spec, dense_kernels(trainer.model), height=height, node_maps=node_maps)
+        columns, titles = neuron_columns(self.spec)
+        network = network_image(columns, titles, list(self.features), dense_kernels(trainer.model), node_maps)
         history = trainer.history
         loss = loss_figure([r.epoch for r in history.epochs], history.series("train_loss"),
                            history.series("test_loss"))

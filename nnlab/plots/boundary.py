@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from nnlab.plots.raster import hex_rgb
 from nnlab.plots.style import CLASS_COLORS, DIVERGING, FONT_SIZE, fast_figure, style_layout
 
 MAX_CURVE_POINTS = 400  # longer loss curves are thinned to this many points: the chart stays light
@@ -19,13 +20,13 @@ BACKGROUND_WHITE_SHARE = 0.45  # the plane is paler than the points, so the poin
 
 def _mix(color: str, white_share: float) -> str:
     """``color`` (#RRGGBB) mixed with white: 0 gives the colour, 1 gives white."""
-    rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    rgb = hex_rgb(color)
     mixed = rgb + (255.0 - rgb) * white_share
     return "#" + "".join(f"{int(round(c)):02X}" for c in mixed)
 
 
-def _pale_diverging() -> list:
-    """The orange-white-blue scale of two classes, paled for a background."""
+def pale_diverging() -> list:
+    """The orange-white-blue scale of two classes, paled for a background (the points keep full colours)."""
     return [[stop, _mix(color, BACKGROUND_WHITE_SHARE)] for stop, color in DIVERGING]
 
 
@@ -66,7 +67,7 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, probabilities: np.ndarray, t
     heatmap = dict(type="heatmap", x=xs, y=ys, z=boundary_z(probabilities, discretize), zmin=0.0, zmax=1.0,
                    zsmooth=False if discretize else "fast")
     if k == 2:
-        heatmap.update(colorscale=_pale_diverging(), colorbar=dict(title=dict(text="p(blue)", side="right"), thickness=14,
+        heatmap.update(colorscale=pale_diverging(), colorbar=dict(title=dict(text="p(blue)", side="right"), thickness=14,
                                                            len=0.8),
                        hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>p(blue) = %{z:.3f}<extra></extra>")
     else:
@@ -85,9 +86,10 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, probabilities: np.ndarray, t
             ))
     layout = style_layout(height=height)
     layout.update(
-        xaxis=dict(range=[float(xs[0]), float(xs[-1])], title=dict(text="x1"), zeroline=False, constrain="domain"),
+        xaxis=dict(range=[float(xs[0]), float(xs[-1])], title=dict(text="x1"), zeroline=False, constrain="domain",
+                   dtick=5),
         yaxis=dict(range=[float(ys[0]), float(ys[-1])], title=dict(text="x2"), zeroline=False, scaleanchor="x",
-                   constrain="domain"),
+                   constrain="domain", dtick=5),
         legend=dict(orientation="h", y=-0.12, font=dict(size=FONT_SIZE - 3)),
     )
     return fast_figure(data, layout)

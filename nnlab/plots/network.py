@@ -5,10 +5,6 @@ in each) are drawn neuron by neuron with every connection. Given the weights,
 an edge's colour is the sign of its weight (blue positive, orange negative) and
 its width grows with ``|w| / max|w|``, as in TensorFlow Playground.
 
-With ``node_maps`` (what each neuron computes over the plane, see
-:mod:`nnlab.boundary`), every neuron is drawn as a small heatmap of its output,
-as in TensorFlow Playground: blue where it is positive, orange where negative.
-
 Larger networks are drawn as one block per layer whose height grows with the
 logarithm of the layer's size, labelled with its kind and output shape.
 """
@@ -20,12 +16,10 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from nnlab.plots.raster import diverging_rgb, png_data_uri
-from nnlab.plots.style import FONT_SIZE, LAYER_COLORS, NEGATIVE, POSITIVE, apply_style, fast_figure, style_layout
+from nnlab.plots.style import FONT_SIZE, LAYER_COLORS, NEGATIVE, POSITIVE, apply_style
 from nnlab.spec import ModelSpec
 
 MAX_DRAWN_UNITS = 12
-NODE_HALF = 0.36  # half the side of a neuron's heatmap, in units of the distance between neurons
 WIDTH_BINS = 5  # edges are grouped into this many widths per sign: a few traces, not one per edge
 
 
@@ -38,15 +32,10 @@ def is_small(spec: ModelSpec) -> bool:
     )
 
 
-def network_figure(spec: ModelSpec, weights: list[np.ndarray] | None = None, height: int = 420,
-                   node_maps: list[np.ndarray] | None = None) -> go.Figure:
-    """The diagram of ``spec``; ``weights`` are the Dense kernels (n_in, n_out), input to output.
-
-    ``node_maps``: one array (t, t, units) per column (the input features, each hidden layer,
-    the output), values in [-1, 1]; each neuron is then drawn as a t x t heatmap.
-    """
+def network_figure(spec: ModelSpec, weights: list[np.ndarray] | None = None, height: int = 420) -> go.Figure:
+    """The diagram of ``spec``; ``weights`` are the Dense kernels (n_in, n_out), input to output."""
     if is_small(spec):
-        return _neuron_figure(spec, weights, height, node_maps)
+        return _neuron_figure(spec, weights, height)
     return _block_figure(spec, height)
 
 
@@ -55,70 +44,42 @@ def _column_positions(count: int) -> np.ndarray:
     return np.arange(count, dtype=float)[::-1] - (count - 1) / 2
 
 
-def _neuron_figure(spec: ModelSpec, weights, height: int, node_maps=None) -> go.Figure:
+def neuron_columns(spec: ModelSpec) -> tuple[list[np.ndarray], list[str]]:
+    """For a small network: the vertical positions of each column's neurons, and the column names."""
     sizes = [len(spec.input.features)] + [layer.units for layer in spec.layers] + [spec.output_units]
     names = ["Input"] + [layer.describe() for layer in spec.layers] + [f"Output {spec.output_activation}"]
-    columns = [_column_positions(size) for size in sizes]
+    return [_column_positions(size) for size in sizes], names
+
+
+def _neuron_figure(spec: ModelSpec, weights, height: int) -> go.Figure:
+    columns, names = neuron_columns(spec)
     top = max(column.max() for column in columns) + 1.0
-    pictures = node_maps is not None
-    data = [edge for sign, color in ((1, POSITIVE), (-1, NEGATIVE))
-            for edge in _edge_traces(columns, weights, sign, color)]
-    annotations = []
+    figure = go.Figure()
+    for sign, color in ((1, POSITIVE), (-1, NEGATIVE)):
+        for trace in _edge_traces(columns, weights, sign, color):
+            figure.add_trace(trace)
     for index, (ys, name) in enumerate(zip(columns, names, strict=True)):
         kind = "input" if index == 0 else "output" if index == len(columns) - 1 else "dense"
         labels = list(spec.input.features) if index == 0 else [""] * len(ys)
-        hover = [f"{name}, neuron {i + 1}" for i in range(len(ys))]
-        if pictures:  # the picture is the neuron; an invisible square marker keeps its hover text
-            marker = dict(size=2 * NODE_HALF * 40, color="rgba(0,0,0,0)", symbol="square")
-            if index == 0:
-                data.append(dict(type="scatter", x=[index - NODE_HALF - 0.05] * len(ys), y=ys, mode="text",
-                                 text=labels, textposition="middle left", hoverinfo="skip", showlegend=False))
-        else:
-            marker = dict(size=26, color=LAYER_COLORS[kind], line=dict(color="white", width=2))
-        data.append(dict(type="scatter", x=[index] * len(ys), y=ys, mode="markers" if pictures else "markers+text",
-                         text=None if pictures else labels, textposition="middle left", marker=marker,
-                         hovertext=hover, hoverinfo="text", showlegend=False))
-        title = "<br>".join(name.rsplit(" ", 1)) if pictures else name  # "Dense 8<br>relu": narrow columns
-        annotations.append(dict(x=index, y=top, text=f"<b>{title}</b>", showarrow=False, font=dict(size=FONT_SIZE - 2)))
-    layout = style_layout(height=height)
-    layout.update(annotations=annotations,
-                  xaxis=dict(visible=False, range=[-1.3 if pictures else -0.9, len(columns) - 0.5]),
-                  yaxis=dict(visible=False))
-    if pictures:
-        layout["images"] = [_node_image(columns, node_maps)]
-        layout["yaxis"].update(scaleanchor="x", constrain="domain")  # square neuron pictures
-    return fast_figure(data, layout)
+        figure.add_trace(go.Scatter(
+            x=[index] * len(ys), y=ys, mode="markers+text", text=labels, textposition="middle left",
+            marker=dict(size=26, color=LAYER_COLORS[kind], line=dict(color="white", width=2)),
+            hovertext=[f"{name}, neuron {i + 1}" for i in range(len(ys))], hoverinfo="text", showlegend=False,
+        ))
+        figure.add_annotation(x=index, y=top, text=f"<b>{name}</b>", showarrow=False, font=dict(size=FONT_SIZE - 2))
+    figure.update_xaxes(visible=False, range=[-0.9, len(columns) - 0.5])
+    figure.update_yaxes(visible=False)
+    return apply_style(figure, height=height)
 
 
-def _node_image(columns: list[np.ndarray], node_maps: list[np.ndarray]) -> dict:
-    """All the neuron pictures in one transparent PNG, laid over the edges (a plotly layout image).
-
-    Neuron ``i`` of column ``c`` sits at (c, columns[c][i]) and is a square of side ``2 * NODE_HALF``.
-    """
-    thumb = node_maps[0].shape[0]
-    per_unit = thumb / (2 * NODE_HALF)  # pixels per unit of the axes
-    top = max(float(ys.max()) for ys in columns)
-    bottom = min(float(ys.min()) for ys in columns)
-    width = int(round((len(columns) - 1) * per_unit)) + thumb
-    height = int(round((top - bottom) * per_unit)) + thumb
-    canvas = np.zeros((height, width, 4), dtype=np.uint8)
-    for c, (ys, maps) in enumerate(zip(columns, node_maps, strict=True)):
-        for i, y in enumerate(ys):
-            left, upper = int(round(c * per_unit)), int(round((top - y) * per_unit))
-            canvas[upper:upper + thumb, left:left + thumb, :3] = diverging_rgb(maps[::-1, :, i])  # row 0 = top
-            canvas[upper:upper + thumb, left:left + thumb, 3] = 255
-    return dict(source=png_data_uri(canvas), xref="x", yref="y", x=-NODE_HALF, y=top + NODE_HALF,
-                sizex=width / per_unit, sizey=height / per_unit, sizing="stretch", layer="above")
-
-
-def _edge_traces(columns, weights, sign: int, color: str) -> list[dict]:
+def _edge_traces(columns, weights, sign: int, color: str) -> list[go.Scatter]:
     """Edges of one sign, grouped by width; without weights, thin grey edges (sign +1 only)."""
     if weights is None:
         if sign < 0:
             return []
         xs, ys = _edge_coordinates(columns, lambda layer, i, j: True)
-        return [dict(type="scatter", x=_gapped(xs), y=_gapped(ys), mode="lines", line=dict(color="#BBBBBB", width=1.5),
-                     hoverinfo="skip", showlegend=False)]
+        return [go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#BBBBBB", width=1.5),
+                           hoverinfo="skip", showlegend=False)]
     largest = max((float(np.max(np.abs(w))) for w in weights if np.size(w)), default=1.0) or 1.0
     traces = []
     for band in range(WIDTH_BINS):
@@ -130,15 +91,9 @@ def _edge_traces(columns, weights, sign: int, color: str) -> list[dict]:
 
         xs, ys = _edge_coordinates(columns, keep)
         if xs:
-            traces.append(dict(type="scatter", x=_gapped(xs), y=_gapped(ys), mode="lines",
-                               line=dict(color=color, width=1 + 6 * high), opacity=0.35 + 0.6 * high,
-                               hoverinfo="skip", showlegend=False))
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color, width=1 + 6 * high),
+                                     opacity=0.35 + 0.6 * high, hoverinfo="skip", showlegend=False))
     return traces
-
-
-def _gapped(values: list) -> np.ndarray:
-    """Coordinates with None breaks as float32 with NaN breaks: one typed array in the JSON, not a list."""
-    return np.array(values, dtype=np.float32)
 
 
 def _edge_coordinates(columns, keep) -> tuple[list, list]:

@@ -43,7 +43,7 @@ from nnlab.playground.config import (
 from nnlab.playground.lessons import LESSONS
 from nnlab.playground.session import RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
 from nnlab.spec import ACTIVATIONS, FEATURES
-from nnlab.ui.runtime import keep_tensorflow_warm
+from nnlab.ui.runtime import freeze_loaded_objects
 
 CONFIG, REV, RUN, PLAYING, LESSON, URL_NOTES, FRAMES = (
     "pg_config", "pg_rev", "pg_run", "pg_playing", "pg_lesson", "pg_url_notes", "pg_frames")
@@ -95,7 +95,7 @@ def current_run():
     if run is None or not run.matches(setup):
         with st.spinner("Building the network..."):
             run = PlaygroundRun(setup)
-            keep_tensorflow_warm()
+            freeze_loaded_objects()  # TensorFlow is loaded now: keep Streamlit's after-run gc cheap
             run.trainer.warm_up()
         st.session_state[RUN] = run
     run.apply_live(setup)
@@ -423,15 +423,15 @@ def metrics_row(run) -> None:
 
 
 def _frame(run):
-    """This tick's pictures. While playing, the network and the loss chart are redrawn only every
-    SLOW_PARTS_EVERY_S: Streamlit 1.67 rebuilds a plotly chart from scratch whenever its figure
-    changes, so an unchanged figure (the same object, sent again) costs the browser nothing."""
+    """This tick's pictures. While playing, the boundary is an image (a plotly chart would blink: see
+    :mod:`nnlab.plots.live`), and the network and the loss chart are redrawn only every
+    SLOW_PARTS_EVERY_S: an unchanged figure (the same object, sent again) costs the browser nothing."""
     setup = config()
     now = time.perf_counter()
     cached = st.session_state.get(SLOW_PARTS)
     fresh = (not st.session_state.get(PLAYING) or cached is None or cached[0] is not run
              or now - cached[1] > SLOW_PARTS_EVERY_S)
-    frame = run.frame(setup, everything=fresh)
+    frame = run.frame(setup, everything=fresh, live=bool(st.session_state.get(PLAYING)))
     if fresh:
         st.session_state[SLOW_PARTS] = (run, now, frame.network, frame.loss)
         return frame
@@ -444,9 +444,12 @@ def pictures(run) -> None:
     with left:
         lesson_explanation()
         network_editor()
-        st.plotly_chart(frame.network, key="pg_network", config={"displayModeBar": False})
+        st.image(frame.network)
         st.caption("Each square is a neuron: what it computes at each point of the plane (blue +, orange −). "
                    "Lines are weights: blue +, orange −, thicker = larger.")
     with right:
-        st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
+        if isinstance(frame.boundary, bytes):  # playing: a picture, swapped in place at each redraw
+            st.image(frame.boundary)
+        else:
+            st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
         st.plotly_chart(frame.loss, key="pg_loss", config={"displayModeBar": False})

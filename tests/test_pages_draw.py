@@ -1,0 +1,129 @@
+"""Page tests (streamlit AppTest) for the Draw page.
+
+AppTest cannot drive the drawing canvas (a custom component): drawing is tested in the
+browser (test_browser_draw.py). Here: the empty page, the model choice, and photo uploads.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageDraw
+
+from nnlab.build import build_model
+from nnlab.presets import PRESETS
+from tests.apptest import run_page
+
+PAGE = "pages/4_Draw.py"
+
+
+def seven_photo(fmt: str = "PNG") -> bytes:
+    """A dark '7' on light grey paper, as a phone would photograph it."""
+    image = Image.new("L", (400, 400), 215)
+    ImageDraw.Draw(image).line([(110, 90), (290, 90), (170, 330)], fill=35, width=26, joint="curve")
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def upload(at, data: bytes, name: str = "digit.png", mime: str = "image/png"):
+    at.get("file_uploader")[0].set_value((name, data, mime))
+    return at.run()
+
+
+def answers(at) -> str:
+    return " | ".join(m.value for m in at.markdown) + " | " + " | ".join(c.value for c in at.caption)
+
+
+@pytest.fixture
+def draw_page(monkeypatch, tmp_path):
+    monkeypatch.setenv("NNLAB_MODELS_DIR", str(tmp_path))
+    return run_page(PAGE)
+
+
+def test_empty_page_asks_for_a_digit_with_the_bundled_model(draw_page):
+    at = draw_page
+    assert not at.exception
+    assert [i.value for i in at.info] == ["Draw a digit on the black square, with the mouse or a finger."]
+    assert at.radio(key="draw_model_choice").value == "Bundled CNN"
+    assert at.slider(key="draw_pen").value == 18
+    assert not at.error
+
+
+def test_a_photo_is_read_through_the_same_recipe(draw_page):
+    at = upload(draw_page, seven_photo("JPEG"), "seven.jpg", "image/jpeg")
+    assert not at.exception and not at.error
+    assert "It is a **7**" in answers(at)
+
+
+@pytest.mark.parametrize("data, name, message", [
+    (b"GIF89a not really", "digit.png", "could not be read"),
+    (b"", "empty.png", "empty"),
+])
+def test_bad_uploads_get_a_clear_message(draw_page, data, name, message):
+    at = upload(draw_page, data, name)
+    assert not at.exception
+    assert message in at.error[0].value
+
+
+def test_blank_paper_is_not_read_as_a_digit(draw_page):
+    out = io.BytesIO()
+    Image.new("L", (200, 200), 240).save(out, format="PNG")
+    at = upload(draw_page, out.getvalue())
+    assert not at.exception
+    assert "No digit found" in at.warning[0].value
+
+
+def test_session_model_missing_falls_back_to_the_bundled_one(draw_page):
+    at = draw_page
+    at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
+    assert not at.exception
+    assert any("MNIST" in i.value and "bundled" in i.value for i in at.info)
+    assert "It is a **7**" in answers(upload(at, seven_photo()))
+
+
+def test_the_session_model_reads_when_there_is_one(draw_page):
+    """An untrained network cannot be sure of anything: proof the page used it and not the bundled one."""
+    at = draw_page
+    at.session_state["mnist_model"] = build_model(PRESETS["Basic 784-128-10"], seed=0)
+    at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
+    at = upload(at, seven_photo())
+    assert not at.exception and not at.error
+    assert "Not sure" in answers(at)
+
+
+def test_a_session_model_for_other_data_is_refused_plainly(draw_page):
+    at = draw_page
+    at.session_state["mnist_model"] = build_model(PRESETS["XOR 2-2-1 tanh"], seed=0)
+    at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
+    assert not at.exception
+    assert "takes inputs of shape (2,)" in at.error[0].value
+
+
+def test_saved_models_can_be_chosen_and_unsafe_ones_are_refused(monkeypatch, tmp_path):
+    import keras
+
+    build_model(PRESETS["Basic 784-128-10"], seed=0).save(tmp_path / "untrained.keras")
+    sneaky = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                               keras.layers.Lambda(lambda x: x * 2.0), keras.layers.Dense(10)])
+    sneaky.save(tmp_path / "sneaky.keras")
+    monkeypatch.setenv("NNLAB_MODELS_DIR", str(tmp_path))
+    at = run_page(PAGE)
+    at.radio(key="draw_model_choice").set_value("A saved model").run()
+    assert at.selectbox(key="draw_saved_name").options == ["sneaky.keras", "untrained.keras"]
+    at.selectbox(key="draw_saved_name").set_value("untrained.keras").run()
+    at = upload(at, seven_photo())
+    assert not at.exception and not at.error
+    assert "Not sure" in answers(at)
+    at.selectbox(key="draw_saved_name").set_value("sneaky.keras").run()
+    assert not at.exception
+    assert "could not be loaded safely" in at.error[0].value
+    assert "It is a **7**" in answers(at)  # the bundled model took over
+
+
+def test_no_saved_models_says_so(draw_page):
+    at = draw_page
+    at.radio(key="draw_model_choice").set_value("A saved model").run()
+    assert not at.exception
+    assert any("No saved models yet" in i.value for i in at.info)

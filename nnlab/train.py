@@ -298,12 +298,14 @@ class Trainer:
             return tf.reduce_sum(tf.cast(hits, tf.float32))
 
         def evaluate(x, y):
-            """Sums of loss and hits over ``x``, in slices of EVAL_BATCH to bound memory."""
-            if x.shape[0] is not None and x.shape[0] <= EVAL_BATCH:  # a small set: one pass, no loop
-                pred = model(x, training=False)
-                return tf.reduce_sum(loss_fn(y, pred)), correct_count(y, pred)
+            """Sums of loss and hits over ``x``, in slices of EVAL_BATCH to bound memory.
+
+            The data are constants of known size, so the slices are a plain Python loop unrolled
+            into the graph (one slice for a small set): no AutoGraph loop, which is not converted
+            inside a ``tf.cond`` branch.
+            """
             loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
-            for start in tf.range(0, tf.shape(x)[0], EVAL_BATCH):
+            for start in range(0, int(x.shape[0]), EVAL_BATCH):
                 pred = model(x[start:start + EVAL_BATCH], training=False)
                 yb = y[start:start + EVAL_BATCH]
                 loss_sum += tf.reduce_sum(loss_fn(yb, pred))

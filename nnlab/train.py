@@ -357,8 +357,7 @@ class Trainer:
             state saved as the last good one.
             """
             loss_sum, hits, seen = steps(perm, offset, count, batch_size)
-            # a lambda written here is converted by AutoGraph, so the tf.range loop in evaluate() works in the branch
-            evaluation = tf.cond(epoch_end, lambda: epoch_evaluation(), lambda: [tf.constant(0.0)] * 4)
+            evaluation = tf.cond(epoch_end, epoch_evaluation, lambda: [tf.constant(0.0)] * 4)
             ok = healthy(loss_sum, seen, evaluation)
             keep_if_good(ok)
             return tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation])

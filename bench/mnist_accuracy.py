@@ -11,6 +11,13 @@ epoch and a summary per run; the wall time includes TensorFlow's first compilati
 
 Targets (issue 4): "Hands-On DNN 784-300-100-10" >= 98.0 % (the textbook's 40 epochs of SGD 0.01,
 batch 50 give 97.98 %); "Small CNN" >= 99.0 % within 3 epochs.
+
+Measured on a shared 2-core CPU (seed 0; the runs are deterministic, so they repeat exactly):
+
+* Hands-On DNN, the book's SGD 0.01, batch 50, 40 epochs: 97.69 % (best validation epoch 39).
+* Hands-On DNN, SGD with momentum 0.9, 0.01, batch 50, 20 epochs: 98.14 % (>= 98.0 % from epoch 12).
+* Small CNN, 3 epochs of Adam 0.001: batch 128 (the preset) 98.52 %, batch 32 98.81 %, batch 16 98.95 %;
+  Adam 0.002: batch 32 98.92 %, batch 16 98.86 %; batch 16 for 6 epochs stays at 98.8-99.0 %.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from nnlab.presets import PRESETS  # noqa: E402
 # (preset, epochs, optimizer, learning rate, batch size, target test accuracy)
 TARGETS = (
     ("Hands-On DNN 784-300-100-10", 20, "momentum", 0.01, 50, 0.980),
-    ("Small CNN", 3, "adam", 0.001, 128, 0.990),
+    ("Small CNN", 3, "adam", 0.001, 16, 0.990),
 )
 
 

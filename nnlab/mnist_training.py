@@ -32,7 +32,8 @@ N_TRAIN_FULL = 60_000
 VALIDATION_SIZES = (5_000, 10_000)
 MAX_EPOCHS = 100
 MAX_EARLIER_RUNS = 5  # earlier runs kept for the overlay
-CURVE_POINTS = 300  # at most this many points per smoothed training curve
+CURVE_POINTS = 200  # at most this many points per smoothed training curve of the current run
+EARLIER_POINTS = 100  # and of an earlier run, drawn faded behind it
 SMOOTHING = 0.3  # weight of the newest chunk in the exponential moving average
 DIVERGED_LOSS = 100.0  # mean cross-entropy of a chunk above this = diverged (chance level is ln 10 = 2.3)
 LIVE_CHUNK_S = 0.3  # training between two redraws of the live page: about three redraws a second
@@ -170,14 +171,34 @@ class RunCurves:
     test_accuracy: float | None = None
 
 
-def smooth(values: np.ndarray, weight: float = SMOOTHING) -> np.ndarray:
-    """Exponential moving average ``s_t = weight * v_t + (1 - weight) * s_{t-1}``, ``s_0 = v_0``."""
+def smooth(values, weight: float = SMOOTHING, start: float | None = None) -> np.ndarray:
+    """Exponential moving average ``s_t = weight * v_t + (1 - weight) * s_{t-1}``, ``s_0 = v_0``
+    (or, continuing an earlier series, ``s_{-1} = start``)."""
     out = np.empty(len(values), dtype=np.float64)
-    level = None
+    level = start
     for i, value in enumerate(values):
         level = value if level is None else weight * value + (1 - weight) * level
         out[i] = level
     return out
+
+
+class SmoothedChunks:
+    """The smoothed chunk curves of a growing history; each update smooths only the new chunks,
+    so a redraw costs the same after 10 chunks or 10,000."""
+
+    def __init__(self):
+        self.position = np.zeros(0)
+        self.loss = np.zeros(0)
+        self.accuracy = np.zeros(0)
+
+    def update(self, chunks) -> SmoothedChunks:
+        new = chunks[len(self.position):]
+        if new:
+            last = (self.loss[-1], self.accuracy[-1]) if len(self.loss) else (None, None)
+            self.position = np.concatenate([self.position, [c.epoch for c in new]])
+            self.loss = np.concatenate([self.loss, smooth([c.loss for c in new], start=last[0])])
+            self.accuracy = np.concatenate([self.accuracy, smooth([c.accuracy for c in new], start=last[1])])
+        return self
 
 
 def thin(n: int, limit: int = CURVE_POINTS) -> np.ndarray:
@@ -187,16 +208,14 @@ def thin(n: int, limit: int = CURVE_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, limit).round().astype(int))
 
 
-def curves_from_history(history, label: str, test_accuracy: float | None = None) -> RunCurves:
-    """Smoothed chunk curves and per-epoch validation points from a Trainer's history."""
-    chunks = history.chunks
-    keep = thin(len(chunks))
-    position = np.array([c.epoch for c in chunks], dtype=np.float64)
-    loss = smooth(np.array([c.loss for c in chunks], dtype=np.float64))
-    accuracy = smooth(np.array([c.accuracy for c in chunks], dtype=np.float64))
+def curves_from_history(history, label: str, test_accuracy: float | None = None, points: int = CURVE_POINTS,
+                        smoothed: SmoothedChunks | None = None) -> RunCurves:
+    """Smoothed chunk curves (at most ``points`` of them) and per-epoch validation points from a history."""
+    smoothed = (smoothed or SmoothedChunks()).update(history.chunks)
+    keep = thin(len(smoothed.position), points)
     epochs = history.epochs
     as_array = lambda values: np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-    return RunCurves(label, position[keep], loss[keep], accuracy[keep],
+    return RunCurves(label, smoothed.position[keep], smoothed.loss[keep], smoothed.accuracy[keep],
                      np.array([e.epoch for e in epochs], dtype=np.float64),
                      as_array(e.test_loss for e in epochs), as_array(e.test_accuracy for e in epochs), test_accuracy)
 
@@ -247,6 +266,7 @@ class MnistRun:
         self.lock = self.trainer.lock
         self.n_train = data.n_train
         self.history = self.trainer.history
+        self._smoothed = SmoothedChunks()
         self.best: Checkpoint | None = None
         self.state = RUNNING
         self.message = ""
@@ -323,9 +343,10 @@ class MnistRun:
             return None
         return (self.settings.epochs - self.position) / speed
 
-    def curves(self) -> RunCurves:
+    def curves(self, points: int = CURVE_POINTS) -> RunCurves:
+        """The curves so far, for the live plot (smoothing only the chunks that are new since the last call)."""
         test = self.evaluation.accuracy if self.evaluation is not None else None
-        return curves_from_history(self.history, self.label, test)
+        return curves_from_history(self.history, self.label, test, points, self._smoothed)
 
     # ---- internals ------------------------------------------------------------------------
     def _checkpoint(self, record) -> None:
@@ -409,7 +430,7 @@ class RunBook:
             return
         run.stop()
         if run.history.chunks:
-            self.earlier = (self.earlier + [run.curves()])[-MAX_EARLIER_RUNS:]
+            self.earlier = (self.earlier + [run.curves(EARLIER_POINTS)])[-MAX_EARLIER_RUNS:]
         self.current = None
 
     def clear_earlier(self) -> None:

@@ -163,3 +163,16 @@ def test_curve_helpers():
     kept = thin(1000, 300)
     assert len(kept) <= 300 and kept[0] == 0 and kept[-1] == 999
     assert duration(75.2) == "1:15" and duration(3725) == "1:02:05"
+
+
+def test_a_validation_set_larger_than_one_evaluation_slice_is_measured_each_epoch():
+    """5,000 validation images are evaluated in slices (a loop inside the compiled chunk)."""
+    from nnlab.train import EVAL_BATCH
+
+    data = prepare_data(5_000, 200)
+    assert len(data.x_val) > EVAL_BATCH
+    run = MnistRun(DNN, settings(epochs=1, train_size=200), data=data)
+    run.advance(0.001)  # the epoch ends inside a short chunk: its evaluation branch runs
+    run.advance(60.0)
+    assert run.state == FINISHED and len(run.history.epochs) == 1
+    assert 0.0 <= run.history.epochs[0].test_accuracy <= 1.0

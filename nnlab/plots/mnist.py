@@ -6,6 +6,8 @@ hundred points per curve, and one heatmap trace per mosaic however many digits i
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -22,10 +24,17 @@ def _f32(values) -> np.ndarray:
     return np.asarray(values, dtype=np.float32)
 
 
+def typed_array(values) -> dict:
+    """``values`` as plotly's typed-array spec (base64 float32), what plotly would send for a numpy array.
+
+    Written directly, so that ``to_dict()`` does not re-inspect every array (1 ms each, a third of a redraw)."""
+    return {"dtype": "f4", "bdata": base64.b64encode(_f32(values).tobytes()).decode("ascii")}
+
+
 def _line(x, y, axes: int, **style) -> dict:
     """A scatter trace as a plain dict on panel ``axes`` (1: loss, 2: accuracy)."""
     suffix = "" if axes == 1 else str(axes)
-    return dict(type="scatter", x=_f32(x), y=_f32(y), xaxis="x" + suffix, yaxis="y" + suffix, **style)
+    return dict(type="scatter", x=typed_array(x), y=typed_array(y), xaxis="x" + suffix, yaxis="y" + suffix, **style)
 
 
 def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
@@ -35,8 +44,9 @@ def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
     (blue training line, vermillion validation dots); earlier runs thin and faded, one colour per run, so
     networks and learning rates compare at a glance (click a legend entry to hide a run).
 
-    Redrawn twice a second while training, so the traces are plain dicts and the figure is made with
-    plotly's ``_validate=False`` (4x cheaper); ``tests/test_plots_mnist.py`` checks it validates.
+    Redrawn about three times a second while training, so the traces are plain dicts with typed arrays
+    and the figure is made with plotly's ``_validate=False`` (about 5x cheaper in all);
+    ``tests/test_plots_mnist.py`` checks that it validates.
     """
     data = []
     for index, run in enumerate(earlier):
@@ -101,10 +111,10 @@ def confusion_heatmap(confusion: np.ndarray, height: int = 520) -> go.Figure:
                    hovertemplate="true %{y}, read as %{x}: %{z:.0f} mistakes<extra></extra>"),
     ])
     apply_style(figure, "Confusion matrix: where each digit went", height)
-    figure.update_layout(xaxis=dict(title="read as (predicted)", side="top", tickmode="linear", dtick=1, constrain="domain"),
+    figure.update_layout(xaxis=dict(title="read as (predicted)", tickmode="linear", dtick=1, constrain="domain"),
                          yaxis=dict(title="true digit", autorange="reversed", tickmode="linear", dtick=1,
                                     scaleanchor="x"),
-                         margin=dict(l=10, r=10, t=90, b=10))
+                         margin=dict(l=10, r=10, t=50, b=10))
     return figure
 
 

@@ -19,6 +19,7 @@ need it.
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 import json
@@ -229,6 +230,24 @@ def read_photo(data: bytes) -> np.ndarray:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise DigitImageError(f"This file could not be read as a PNG or JPEG image ({error}).") from None
+
+
+def rgba_from_data_url(url: str) -> np.ndarray:
+    """A ``data:image/png;base64,...`` URL (what the drawing canvas sends) -> ``(H, W, 4)`` uint8 RGBA.
+
+    The URL comes from the browser, so it gets the same checks as an uploaded photo
+    (:func:`read_photo`): size, format, damage; anything else raises :class:`DigitImageError`.
+    """
+    header, _, payload = url.partition(",")
+    if not header.startswith("data:image/") or not header.endswith(";base64"):
+        raise DigitImageError("The drawing did not arrive as an image.")
+    if len(payload) > MAX_PHOTO_BYTES * 4 // 3 + 4:
+        raise DigitImageError(f"The drawing is larger than {MAX_PHOTO_BYTES / 1e6:.0f} MB.")
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except ValueError:
+        raise DigitImageError("The drawing did not arrive as an image.") from None
+    return read_photo(data)
 
 
 def clean_photo_ink(ink: np.ndarray, floor: float = 0.35) -> np.ndarray:

@@ -8,6 +8,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from nnlab import digits, store
 from nnlab.plots.digits import probability_bars
+from nnlab.ui.canvas import drawn_rgba
 from nnlab.ui.page import setup_page
 
 setup_page("Draw a digit", "✏️")
@@ -105,28 +106,37 @@ def recipe_steps(steps: digits.Steps):
 
 @st.fragment
 def drawing_section(model):
-    """Canvas -> what the network sees -> what it reads; reruns alone when the drawing changes."""
+    """Canvas -> what the network sees -> what it reads; reruns alone when the drawing changes.
+
+    The answer is computed from the drawing the canvas sent and written first, so it
+    reaches the browser before the canvas and the pictures are sent again.
+    """
     left, middle, right = st.columns([1.1, 1, 1.3], gap="medium")
-    with left:
-        st.subheader("1 · Draw")
-        pen = st.slider("Pen width", 6, 40, 18, key="draw_pen")
-        result = st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000",
-                           height=CANVAS, width=CANVAS, drawing_mode="freedraw",
-                           return_image_data=True, key="draw_canvas")
-        st.caption("Undo and clear: the toolbar above the canvas (move the mouse over it).")
-    rgba = result.image_data
+    try:
+        rgba, problem = drawn_rgba("draw_canvas"), None
+    except digits.DigitImageError as error:
+        rgba, problem = None, str(error)
     steps = None if rgba is None else digits.mnist_steps(digits.ink_from_rgba(rgba))
     image = None if steps is None else steps.image
-    reading = None if image is None else digits.read_digit(image, model)
+    with right:
+        st.subheader("3 · What it reads")
+        show_reading(None if image is None else digits.read_digit(image, model), "draw",
+                     "Draw a digit on the black square, with the mouse or a finger.")
     with middle:
         st.subheader("2 · What it sees")
         show_seen(image, "draw")
         st.caption("Your drawing as MNIST digits were made: cropped, scaled into a 20x20 box keeping its shape, "
                    "and placed in 28x28 pixels with its centre of mass in the middle.")
         show_steps = st.toggle("Show the recipe step by step", key="draw_show_steps")
-    with right:
-        st.subheader("3 · What it reads")
-        show_reading(reading, "draw", "Draw a digit on the black square, with the mouse or a finger.")
+    with left:
+        st.subheader("1 · Draw")
+        pen = st.slider("Pen width", 6, 40, 18, key="draw_pen")
+        st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000",
+                  height=CANVAS, width=CANVAS, drawing_mode="freedraw",
+                  return_image_data=True, key="draw_canvas")
+        st.caption("Undo and clear: the toolbar above the canvas (move the mouse over it).")
+        if problem:
+            st.error(problem)
     if show_steps and steps is not None:  # drawn only when asked: each image costs time after every stroke
         recipe_steps(steps)
 

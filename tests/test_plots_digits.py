@@ -1,6 +1,7 @@
 """The probability bars of the Draw page (nnlab.plots.digits)."""
 
 import numpy as np
+import plotly.graph_objects as go
 
 from nnlab.plots.digits import OTHER_BARS, UNSURE_BAR, probability_bars
 from nnlab.plots.style import POSITIVE
@@ -8,7 +9,9 @@ from nnlab.plots.style import POSITIVE
 
 def test_the_answer_is_the_coloured_bar_with_percent_labels():
     probabilities = np.array([0.01, 0.02, 0.01, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01])
-    bars = probability_bars(probabilities).data[0]
+    figure = probability_bars(probabilities)
+    go.Figure(figure.to_dict())  # built without validation for speed: it must still validate
+    bars = figure.data[0]
     assert list(bars.x) == [str(d) for d in range(10)]
     assert bars.marker.color[3] == POSITIVE and bars.marker.color.count(OTHER_BARS) == 9
     assert bars.text[3] == "90%" and bars.text[0] == "1%"

@@ -1,0 +1,40 @@
+"""The drawing canvas's PNG data URL -> RGBA pixels (nnlab.digits.rgba_from_data_url)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from nnlab import digits
+
+
+def data_url(image: Image.Image, fmt: str = "PNG") -> str:
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return f"data:image/{fmt.lower()};base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def test_a_canvas_png_becomes_its_rgba_pixels_and_reads_as_the_digit_drawn():
+    canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
+    ImageDraw.Draw(canvas).line([(140, 40), (140, 240)], fill=(255, 255, 255, 255), width=18)
+    rgba = digits.rgba_from_data_url(data_url(canvas))
+    assert rgba.shape == (280, 280, 4) and rgba.dtype == np.uint8
+    assert np.array_equal(rgba, np.asarray(canvas))
+    assert digits.read_digit(digits.canvas_to_mnist(rgba)).digit == 1
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)",
+    "data:text/html;base64,PGgxPmhpPC9oMT4=",
+    "data:image/png;base64,not base64!!",
+    "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\nbroken").decode(),
+    "data:image/png;base64," + "A" * (digits.MAX_PHOTO_BYTES * 2),
+])
+def test_anything_but_a_png_image_is_refused_with_a_sentence(url):
+    with pytest.raises(digits.DigitImageError) as error:
+        digits.rgba_from_data_url(url)
+    assert str(error.value).endswith(".") or str(error.value).endswith(").")

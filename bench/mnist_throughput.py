@@ -15,7 +15,7 @@ and the totals are compared. The last line is ``throughput_ratio: <nnlab / fit>`
 is at least 0.95.
 
     python bench/mnist_throughput.py                       # Hands-On DNN 784-300-100-10, batch 50
-    python bench/mnist_throughput.py --preset "Small CNN"  # its batch 128
+    python bench/mnist_throughput.py --preset "Small CNN"  # its batch 64
 """
 
 from __future__ import annotations

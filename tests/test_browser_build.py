@@ -48,5 +48,5 @@ def test_a_malformed_spec_upload_gets_a_readable_message_and_a_good_one_loads(pa
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(good))
     page.get_by_text("Loaded 'Small CNN' from cnn.json").wait_for()
     wait_idle(page)
-    assert total_parameters(page) == 34_826
+    assert total_parameters(page) == 75_242
     assert exceptions_on_page(page) == []

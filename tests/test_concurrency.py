@@ -166,3 +166,49 @@ def test_stop_from_another_thread_at_any_moment_keeps_a_usable_model_and_its_his
     probabilities = np.asarray(run.model(small.x_test[:10], training=False))
     assert probabilities.shape == (10, 10) and np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
     assert evaluate(run.model, small.x_test, small.y_test).accuracy == run.evaluation.accuracy
+
+
+# ---- the pages: clicks in quick succession (AppTest runs them one after the other) ---------------------
+
+
+def test_playground_play_step_pause_reset_in_any_order_keep_the_trainer_consistent():
+    from tests.apptest import run_page
+
+    at = run_page("pages/2_Playground.py", timeout=90)
+    clicks = ["pg_play", "pg_step", "pg_step", "pg_play", "pg_pause", "pg_step", "pg_play", "pg_reset", "pg_step",
+              "pg_play", "pg_step", "pg_play", "pg_pause", "pg_reset", "pg_play", "pg_step"]
+    for key in clicks:
+        assert not at.button(key=key).disabled  # (a browser cannot click a disabled button)
+        at.button(key=key).click().run()
+        assert not at.exception
+        trainer = at.session_state["pg_run"].trainer
+        assert_consistent(trainer, trainer.optimizer, trainer.history)
+        epoch = next(m.value for m in at.metric if m.label == "Epoch")
+        assert int(epoch.replace(",", "")) == trainer.epoch == len(trainer.history.epochs)
+    assert trainer.epoch > 0
+
+
+def test_mnist_start_pause_resume_stop_in_quick_succession_keep_each_run_consistent(tmp_path, monkeypatch):
+    from nnlab import store
+    from nnlab.mnist_training import test_set
+    from tests.apptest import run_page
+    from tests.test_pages_mnist import current, tiny
+
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "models"))
+    at = tiny(run_page("pages/3_MNIST.py"), epochs=20, batch=10)
+    runs = []
+    clicks = ["mnist_start", "mnist_pause", "mnist_resume", "mnist_pause", "mnist_resume", "mnist_stop",
+              "mnist_start", "mnist_pause", "mnist_stop", "mnist_start", "mnist_start", "mnist_stop"]
+    for key in clicks:
+        at.button(key=key).click().run()
+        assert not at.exception
+        run = current(at)
+        if run not in runs:
+            runs.append(run)
+        assert_consistent(run, run.model.optimizer, run.history)
+    assert len(runs) == 4 and all(run.state == STOPPED for run in runs)
+    last = runs[-1]
+    assert at.session_state["mnist_model"] is last.model
+    assert evaluate(last.model, *test_set()).accuracy == last.evaluation.accuracy
+    shown = next(m.value for m in at.metric if m.label == "Test accuracy")
+    assert shown == f"{last.evaluation.accuracy:.2%}"

@@ -21,9 +21,9 @@ last good chunk, stops, and says what happened (:attr:`Trainer.message`).
 
 Each trainer has a ``threading.Lock``: two script runs of one session (Streamlit
 starts a new run while the old thread may still be training) never train the same
-model at once. A closed trainer (:meth:`Trainer.close`) never trains again: a thread
-that checked "still running?" just before another one ended the run cannot slip one
-more chunk in. The trainer imports no streamlit and knows nothing about pages.
+model at once. A closed trainer (``closed`` set while holding the lock) never trains
+again: a thread that checked "still running?" just before another one ended the run
+cannot slip one more chunk in. The trainer imports no streamlit and knows nothing about pages.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class Trainer:
         self.seed = seed
         self.batch_size = batch_size
         self.lock = threading.Lock()
-        self.closed = False  # set under the lock by close(): train_for then does nothing
+        self.closed = False  # set while holding the lock when a run ends: train_for then does nothing
         self.on_epoch_end = None  # optional callable(EpochRecord), run under the lock after each epoch
         self.n_train = len(x_train)
         self.n_test = 0 if x_test is None else len(x_test)
@@ -218,14 +218,6 @@ class Trainer:
             return self._train_locked(seconds, whole_epochs, max_epochs)
         finally:
             self.lock.release()
-
-    def close(self) -> None:
-        """Wait for a chunk in progress, then never train again (the model and the history stay as they are).
-
-        A caller that already holds :attr:`lock` sets :attr:`closed` itself.
-        """
-        with self.lock:
-            self.closed = True
 
     def warm_up(self) -> None:
         """Trace the compiled functions now (about a second), so that the first chunk starts at once.

@@ -11,8 +11,14 @@ folder), otherwise ``<repo>/models`` (git-ignored). Each model is one ``.keras``
   Windows): a crash or a failure while writing leaves the previous file whole.
 * **Loading is safe.** A Keras file can carry code (Lambda layers; CVE-2024-3660 and several
   ``safe_mode`` bypasses fixed up to Keras 3.14), so a model is loaded only when it is a
-  regular file (not a link) in the folder, at most :data:`MAX_MODEL_BYTES`, with Keras >= 3.14
-  and ``safe_mode=True``, without its optimizer.
+  regular file (not a link) in the folder, at most :data:`MAX_MODEL_BYTES`, whose archive and
+  config pass :func:`nnlab.keras_files.check_keras_file` (no Lambda, no code from outside
+  Keras), with Keras >= 3.14 and ``safe_mode=True``, without its optimizer.
+* **Uploading is the same, then some.** :func:`import_model` takes a user's ``.keras`` bytes:
+  the checks above, then a load and a check that it reads 28x28 digits into 10 classes, all
+  on a hidden temporary file in the folder that is renamed into place only when every check
+  passed. The model's name comes from the uploaded file's name, made safe
+  (:func:`name_from_upload`): ``../../etc/passwd.keras`` becomes ``passwd.keras``.
 """
 
 from __future__ import annotations
@@ -147,19 +153,91 @@ def save_model(model, name: str, folder: Path | None = None) -> str:
 
 def load_model(name: str, folder: Path | None = None):
     """The Keras model saved as ``folder/name``, loaded with ``safe_mode=True`` and without its optimizer."""
-    import keras
-
     path = _existing(name, folder)
     size = path.stat().st_size
     if size > MAX_MODEL_BYTES:
         raise StoreError(f"{name} is {size / 1e6:.0f} MB; models above {MAX_MODEL_BYTES / 1e6:.0f} MB are not loaded.")
+    return _load_checked(path, path.read_bytes(), f"{name} could not be loaded safely: ")
+
+
+def _load_checked(path: Path, data: bytes, prefix: str = ""):
+    """Load ``path`` (whose bytes are ``data``) after :func:`~nnlab.keras_files.check_keras_file`, safely;
+    a refusal is a :class:`StoreError` whose message is ``prefix`` and the reason."""
+    import keras
+
+    from nnlab.keras_files import KerasFileError, check_keras_file
+
     version = tuple(int(part) for part in re.findall(r"\d+", keras.__version__)[:2])
     if version < MIN_KERAS:
         raise StoreError(f"Keras {keras.__version__} is too old to load model files safely; install Keras >= 3.14.")
     try:
+        check_keras_file(data)
         return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except KerasFileError as error:
+        raise StoreError(f"{prefix}{error}") from None
     except Exception as error:  # noqa: BLE001 - any failure of a foreign file becomes a plain message
-        raise StoreError(f"{name} could not be loaded safely: {str(error)[:300]}") from None
+        raise StoreError(f"{prefix}Keras could not read it safely: {str(error)[:300]}") from None
+
+
+def name_from_upload(upload_name: str) -> str:
+    """The model file name for an uploaded file called ``upload_name``: its last path part, with characters
+    outside the name rules (:func:`check_name`) replaced by ``_``; ``uploaded model.keras`` if nothing is left.
+
+    ``../../etc/passwd.keras`` -> ``passwd.keras``; ``my net (2).keras`` -> ``my net _2.keras``.
+    """
+    base = re.split(r"[\\/]", str(upload_name))[-1]
+    if not base.lower().endswith(MODEL_SUFFIX):
+        raise StoreError(f"Only {MODEL_SUFFIX} model files can be uploaded, not {shown_name(base)}.")
+    stem = re.sub(r"[^A-Za-z0-9 _.\-]", "_", base[: -len(MODEL_SUFFIX)])
+    stem = re.sub(r"\.{2,}", ".", stem).strip(" ._-")[: 100 - len(MODEL_SUFFIX)].rstrip(" ._-")
+    if not stem or _RESERVED.match(stem) or not _NAME.match(stem):
+        stem = "uploaded model"
+    return check_name(stem + MODEL_SUFFIX)
+
+
+def shown_name(text: str, limit: int = 60) -> str:
+    """A user-chosen name to show in a (markdown) message: quoted, cut to ``limit`` characters, markdown escaped."""
+    text = "".join(c if c.isprintable() else "?" for c in str(text)[:limit])
+    return "'" + re.sub(r"([\\`*_{}\[\]()<>#+!|~])", r"\\\1", text) + "'"
+
+
+def import_model(data: bytes, upload_name: str, folder: Path | None = None, replace: bool = False) -> str:
+    """Keep an uploaded ``.keras`` file in the models folder if it is a safe digit reader; returns its file name.
+
+    Refused with a :class:`StoreError`: a name that is not ``*.keras``, an empty or oversized file,
+    anything :func:`~nnlab.keras_files.check_keras_file` refuses, a file Keras cannot load with
+    ``safe_mode=True``, a model that does not read 28x28 images into 10 classes, and a name that
+    is taken (unless ``replace``). Nothing is left behind on a refusal.
+    """
+    from nnlab.digits import DigitModelError, check_digit_model
+
+    target = model_path(name_from_upload(upload_name), folder)
+    if not data:
+        raise StoreError("The file is empty.")
+    if len(data) > MAX_MODEL_BYTES:
+        raise StoreError(f"The file is {len(data) / 1e6:.0f} MB; models above {MAX_MODEL_BYTES / 1e6:.0f} MB "
+                         "are not accepted.")
+    if not replace and target.exists():
+        raise StoreError(f"A model called {target.name} exists already: tick 'Replace' to overwrite it, "
+                         "or rename the file.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=MODEL_SUFFIX, dir=target.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        model = _load_checked(temp, data)
+        try:
+            check_digit_model(model)
+        except DigitModelError as error:
+            raise StoreError(f"It cannot read digits: {error}") from None
+        os.replace(temp, target)
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    return target.name
 
 
 def model_bytes(name: str, folder: Path | None = None) -> bytes:

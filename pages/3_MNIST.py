@@ -284,6 +284,28 @@ def use_saved(name: str) -> None:
                       "the model trained in this session.")
 
 
+def upload_saved(upload_key: str, replace_key: str) -> None:
+    uploaded = st.session_state.get(upload_key)
+    if uploaded is None:
+        return
+    try:
+        saved = store.import_model(uploaded.getvalue(), uploaded.name, replace=st.session_state.get(replace_key, False))
+    except store.StoreError as error:
+        notify("models", "error", f"{store.shown_name(uploaded.name)} was not kept: {error}")
+        return
+    notify("models", "success", f"Uploaded {store.shown_name(uploaded.name)} as {saved} in "
+                                f"{store.models_dir().name}/. Press Use to test it; the Draw page can use it now.")
+
+
+def upload_panel() -> None:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.file_uploader("Upload a model (.keras)", type=["keras"], key="mnist_upload", on_change=upload_saved,
+                       args=("mnist_upload", "mnist_upload_replace"),
+                       help="A Keras model that reads 28x28 digits into 10 classes, made of Keras layers only "
+                            "(no Lambda layers, no custom code). Its file name becomes the model's name.")
+    right.checkbox("Replace", key="mnist_upload_replace", help="Overwrite a saved model with the same name.")
+
+
 def delete_saved(name: str) -> None:
     try:
         store.delete_model(name)
@@ -306,6 +328,7 @@ def keep_models() -> None:
         right.button("💾 Save", key="mnist_save", on_click=save, args=(name_key, replace_key), width="stretch")
     else:
         st.caption("Train a network (or use a saved one) to save it here.")
+    upload_panel()
     show_notice("models")
     saved = store.saved_models()
     if not saved:

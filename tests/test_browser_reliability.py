@@ -183,3 +183,40 @@ def test_an_uploaded_model_survives_a_server_restart(page, tmp_path, made):
         page.wait_for_function("document.querySelector('.st-key-photo_answer')?.innerText.match(/It is a|Not sure/)")
         assert page.get_by_test_id("stAlertContentError").count() == 0
         assert exceptions_on_page(page) == []
+
+
+def test_a_model_is_its_browsers_own_even_after_a_reload_and_other_browsers_may_only_use_it(page, browser,
+                                                                                           app_server, made):
+    """Two browsers (two students): B sees A's model with Delete disabled; A, after reloading the page
+    (a new Streamlit session in the same browser), may still delete it."""
+    app_url, log, models = app_server
+    log_start = len(log.read_text())
+    open_page(page, app_url, "MNIST")
+    send_file(page, "alices net.keras", made["digits"])
+    alert_with(page, "as alices net.keras in models/")
+    row = page.get_by_test_id("stHorizontalBlock").filter(has_text="alices net").filter(has_text="MB")
+    expect(row).to_contain_text("saved by you")
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        bob = other.new_page()
+        open_page(bob, app_url, "MNIST")
+        bobs_row = bob.get_by_test_id("stHorizontalBlock").filter(has_text="alices net").filter(has_text="MB")
+        expect(bobs_row).to_contain_text("saved by another student")
+        expect(bobs_row.get_by_role("button", name="Delete")).to_be_disabled()
+        expect(bobs_row.get_by_role("button", name="Use")).to_be_enabled()
+        bob.get_by_test_id("stCheckbox").filter(has_text="Replace").last.click()
+        wait_idle(bob)
+        send_file(bob, "alices net.keras", made["digits"])
+        assert "only they can replace it. To keep yours, rename your file." in alert_with(bob, "was not kept")
+        assert exceptions_on_page(bob) == []
+    finally:
+        other.close()
+
+    open_page(page, app_url, "MNIST")  # a reload: a new session, the same browser
+    expect(row).to_contain_text("saved by you")
+    row.get_by_role("button", name="Delete").click()
+    alert_with(page, "Deleted alices net.keras")
+    assert not (models / "alices net.keras").exists()
+    assert exceptions_on_page(page) == []
+    assert "Traceback" not in new_log(log, log_start)

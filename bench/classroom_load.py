@@ -71,6 +71,7 @@ SERVER_ERROR = re.compile(r"Traceback|\b\w*Error\b|\bException\b")
 PAGE_TITLES = {"Playground": "2D playground", "MNIST": "Train on MNIST", "Draw": "Draw a digit"}
 NO_RUN_YET = "Press Start to train the network."
 MNIST_RESULT = "on the 10,000 test images"
+SESSION_MODEL = "Trained on the MNIST page"  # the Draw page's choice of the model trained in this session
 TRAIN_SIZE_OPTION = "1,000 (a few seconds)"
 ANSWERED = f"document.querySelector('{ANSWER}')?.innerText.match(/It is a|Not sure/) != null"
 
@@ -121,7 +122,8 @@ class Student:
     slow: bool = False
     epoch_after_play: int = 0
     epochs: int = 0  # the highest epoch the page showed
-    play_seconds: float = 0.0
+    played: list[tuple[int, float]] = field(default_factory=list)  # (epochs gained, seconds) per Play ... Pause
+    events: list[str] = field(default_factory=list)  # what it did and saw, printed when something went wrong
     mnist_accuracy: float | None = None
     mnist_seconds: float | None = None
     answer: str | None = None
@@ -149,9 +151,13 @@ class Student:
     def timed(self, kind: str, seconds: float) -> None:
         self.timings.setdefault(kind, []).append(seconds)
 
+    def event(self, text: str) -> None:
+        self.events.append(f"{time.strftime('%H:%M:%S')} {self.phase}: {text}")
+
     @property
     def epochs_per_s(self) -> float:
-        return self.epoch_after_play / self.play_seconds if self.play_seconds else 0.0
+        seconds = sum(t for _, t in self.played)
+        return sum(e for e, _ in self.played) / seconds if seconds else 0.0
 
 
 @dataclass
@@ -324,6 +330,7 @@ class Session:
         await link.filter(has_text=PAGE_TITLES[path]).click()
         await marker.wait_for()
         self.s.timed("page switch", time.perf_counter() - start)
+        self.s.event(f"switched to {path} in {time.perf_counter() - start:.1f} s")
         await self.wait_idle()
 
     async def note_exceptions(self) -> None:
@@ -345,14 +352,17 @@ class Session:
         return value
 
     async def seed_shown(self) -> str:
-        return await self.page.get_by_label("Seed (starting weights)").input_value()
+        return await self.page.get_by_label("Seed (starting weights)", exact=True).input_value()
 
-    async def play_until(self, until: float) -> None:
-        """Press Play, read the epoch counter every second until ``until`` (monotonic), then Pause."""
+    async def speed_shown(self) -> str:
+        return await self.page.get_by_test_id("stMetric").filter(has_text="Speed").first.inner_text()
+
+    async def play_until(self, until: float) -> int:
+        """Press Play, read the epoch counter every second until ``until`` (monotonic), Pause; the epoch paused at."""
         page = self.page
+        epoch_before = await self.epoch()
         start = time.perf_counter()
         await page.get_by_role("button", name="Play").click()
-        epoch_before = await self.epoch()
         await page.wait_for_function(EPOCH_AT_LEAST, arg=epoch_before + 1, polling=250)
         self.s.timed("play → next epoch", time.perf_counter() - start)
         while time.monotonic() < until:
@@ -361,8 +371,10 @@ class Session:
         await page.get_by_role("button", name="Pause").click()
         await page.get_by_role("button", name="Play").and_(page.locator(":enabled")).wait_for()
         await self.wait_idle()
-        self.s.play_seconds += time.perf_counter() - start
-        await self.epoch()
+        paused_at = await self.epoch()
+        self.s.played.append((paused_at - epoch_before, time.perf_counter() - start))
+        self.s.event(f"played from epoch {epoch_before} to {paused_at} in {self.s.played[-1][1]:.1f} s")
+        return paused_at
 
     async def playground(self, until: float) -> None:
         self.s.phase = "playground"
@@ -370,8 +382,7 @@ class Session:
         await self.goto(f"Playground?{query}", self.epoch_metric())
         self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
         self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
-        await self.play_until(until)
-        self.s.epoch_after_play = self.s.epochs
+        self.s.epoch_after_play = await self.play_until(until)
         self.isolation(f"seed={self.s.seed}" in self.page.url, "the address bar holds another setup")
         await self.note_exceptions()
 
@@ -380,6 +391,7 @@ class Session:
         await self.switch("Playground", self.epoch_metric())
         self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
         epoch = await self.epoch()
+        self.s.event(f"back at epoch {epoch}, speed {' '.join((await self.speed_shown()).split())!r}")
         self.isolation(epoch == self.s.epoch_after_play,
                        f"the playground came back at epoch {epoch}, not {self.s.epoch_after_play}")
         if until - time.monotonic() > 3:
@@ -389,7 +401,7 @@ class Session:
     # -- MNIST --
 
     async def set_number(self, label: str, value) -> None:
-        box = self.page.get_by_label(label)
+        box = self.page.get_by_label(label, exact=True)
         await box.fill(str(value))
         await box.press("Enter")
         await self.wait_idle()
@@ -409,6 +421,7 @@ class Session:
         left_ms = max(1.0, hard_deadline - time.monotonic()) * 1000
         await page.get_by_text(MNIST_RESULT).wait_for(timeout=left_ms)
         s.mnist_seconds = time.perf_counter() - start
+        s.event(f"MNIST run done in {s.mnist_seconds:.1f} s")
         await self.wait_idle()
         accuracy = page.get_by_test_id("stMetric").filter(has_text="Test accuracy").get_by_test_id("stMetricValue")
         s.mnist_accuracy = float((await accuracy.inner_text()).rstrip("%"))
@@ -422,8 +435,7 @@ class Session:
         page, s = self.page, self.s
         s.phase = "Draw"
         await self.switch("Draw", page.locator(ANSWER))
-        choice = await page.get_by_test_id("stRadio").filter(has_text="Which network").inner_text()
-        self.isolation("Trained on the MNIST page\nready" in choice, "the Draw page does not see this session's model")
+        self.isolation(f"{SESSION_MODEL} ready" in await self.model_choice(), "the Draw page lacks this session's model")
         box = await page.locator(CANVAS).bounding_box()
         points = vertical_stroke() if s.digit == 1 else closed_loop()
         await page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
@@ -438,6 +450,11 @@ class Session:
         s.answer = (await page.locator(ANSWER).inner_text()).splitlines()[0].strip()
         self.isolation(f"It is a {s.digit}" in s.answer, f"drew a {s.digit}, the page read {s.answer!r}")
         await self.note_exceptions()
+
+    async def model_choice(self) -> str:
+        """The Draw page's model choice as one line: each option followed by its caption."""
+        text = await self.page.get_by_test_id("stRadio").filter(has_text="Which network").inner_text()
+        return " ".join(text.split())
 
     # -- a whole visit --
 
@@ -459,8 +476,7 @@ class Session:
         self.s.started = True
         self.s.phase = "newcomer: Draw"
         await self.goto("Draw", page.locator(ANSWER))
-        choice = await page.get_by_test_id("stRadio").filter(has_text="Which network").inner_text()
-        self.isolation("Trained on the MNIST page\nnone yet" in choice, "a new session sees a trained model")
+        self.isolation(f"{SESSION_MODEL} none yet" in await self.model_choice(), "a new session sees a trained model")
         self.s.phase = "newcomer: MNIST"
         await self.goto("MNIST", page.get_by_text(NO_RUN_YET))
         self.isolation(await page.get_by_text(MNIST_RESULT).count() == 0, "a new session sees an MNIST result")
@@ -623,9 +639,9 @@ def print_report(report: Report) -> None:
     epochs = [s.epochs for s in students]
     print(f"playground epochs reached (min / median / p90 / max): {spread(epochs)}; "
           f"sessions that progressed: {len(report.progressed)} of {n}")
-    rates = [s.epochs_per_s for s in students if s.play_seconds]
+    rates = [s.epochs_per_s for s in students if s.played]
     print(f"  epochs/s per session while playing: {spread(rates, fmt='{:,.1f}')}"
-          + (f"; one session alone: {base.epochs_per_s:,.1f}" if base and base.play_seconds else ""))
+          + (f"; one session alone: {base.epochs_per_s:,.1f}" if base and base.played else ""))
     accuracies = [s.mnist_accuracy for s in students if s.mnist_accuracy is not None]
     print(f"MNIST runs finished: {len(accuracies)} of {n}; test accuracy (min / median / p90 / max): "
           f"{spread(accuracies, ' %', '{:.2f}')}")
@@ -676,6 +692,9 @@ def print_report(report: Report) -> None:
         print(f"  {line}")
     for s in report.failed():
         print(f"  failed: #{s.index} {s.reason or 'the playground never progressed'}")
+    for s in report.everyone():
+        if s.violations or s in report.failed():
+            print(f"  what #{s.index} did:\n    " + "\n    ".join(s.events[-15:]))
     print(f"wall time: {report.wall_s:.0f} s")
     print(f"errors: {report.errors}")
 

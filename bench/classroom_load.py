@@ -20,8 +20,10 @@ bundled model load once per process), one student does the same alone. Then the 
 Memory: the server's RSS (``/proc/<pid>/status``) is sampled twice a second; memory per
 session is (peak - idle after the warm-up) / N. When the students have gone, Streamlit
 keeps each disconnected session for ``server.disconnectedSessionTTL`` seconds (120 by
-default) in case it reconnects; it drops them at the next session write after that, so the
-script waits for that time, opens and closes one probe session, and measures again.
+default) in case it reconnects, and drops expired ones only when another session disconnects
+(``MemorySessionStorage``, a ``TTLCache`` reaped on writes). So the script waits for that
+time, opens and closes one probe session, waits for nnlab's janitor (``nnlab.ui.runtime``:
+a full collection and ``malloc_trim`` once the server is quiet) and measures again.
 
 Response times are measured in Python around Playwright calls (so they include one
 Playwright round trip): "page switch" is a click on a sidebar link until the new page's
@@ -56,6 +58,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from nnlab.ui.runtime import CHECK_S, IDLE_S  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, IDLE, RUNNING, chromium_executable, free_port, streamlit_server  # noqa: E402
 from tests.test_browser_draw import ANSWER, CANVAS, closed_loop, vertical_stroke  # noqa: E402
 from tests.test_browser_playground import EPOCH_AT_LEAST  # noqa: E402
@@ -67,6 +70,7 @@ CONTEXTS_PER_BROWSER = 10
 VIEWPORT = {"width": 1280, "height": 900}
 TTL_OPTION, TTL_DEFAULT = "server.disconnectedSessionTTL", 120
 TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"
+RELEASE_WAIT_S = 2 * IDLE_S + 2 * CHECK_S  # after the expired sessions are dropped: nnlab.ui.runtime.Janitor's delay
 SERVER_ERROR = re.compile(r"Traceback|\b\w*Error\b|\bException\b")
 PAGE_TITLES = {"Playground": "2D playground", "MNIST": "Train on MNIST", "Draw": "Draw a digit"}
 NO_RUN_YET = "Press Start to train the network."
@@ -588,7 +592,7 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
                               f"({TTL_OPTION} = {ttl} s)")
                 await asyncio.sleep(wait)
                 await probe(browsers[0], url)
-                await asyncio.sleep(10)
+                await asyncio.sleep(RELEASE_WAIT_S)  # nnlab's janitor cleans once the server has been quiet a while
                 memory["after_expiry"] = sampler.now()
                 memory["after_expiry_s"] = time.monotonic() - load_end
         finally:

@@ -264,7 +264,11 @@ class MemorySampler:
         self._thread.join()
 
     def now(self) -> float:
-        return memory_mb(self.pid)["VmRSS"]
+        """The RSS now (NaN once the server has gone)."""
+        try:
+            return memory_mb(self.pid)["VmRSS"]
+        except (OSError, KeyError):
+            return math.nan
 
     def peak(self, since: float = 0.0) -> float:
         return max((rss for t, rss in self.samples if t >= since), default=self.now())
@@ -320,7 +324,7 @@ class Session:
             await self.page.wait_for_selector(RUNNING, timeout=500)
         await self.page.wait_for_selector(IDLE, timeout=timeout)
 
-    async def goto(self, path: str, marker, kind: str = "first load") -> None:
+    async def goto(self, path: str, marker, kind: str = "new session") -> None:
         start = time.perf_counter()
         await self.page.goto(f"{self.url}/{path}")
         await marker.wait_for()
@@ -580,7 +584,8 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
             load_end = time.monotonic()
             out["cpu_cores"] = (cpu_seconds(pid) - cpu_start) / (load_end - load_start)
             memory["peak"] = sampler.peak(load_start)
-            memory["hwm"] = memory_mb(pid)["VmHWM"]
+            with contextlib.suppress(OSError, KeyError):
+                memory["hwm"] = memory_mb(pid)["VmHWM"]
             out["students"] = students
             out["load_s"] = load_end - load_start
 
@@ -618,6 +623,8 @@ def run_load(settings: LoadSettings) -> Report:
         with MemorySampler(pid) as sampler:
             out = asyncio.run(drive(settings, url, sampler, pid, ttl))
         errors = server_log_errors(work / "streamlit.log")
+        if not Path(f"/proc/{pid}").exists():
+            errors.append(f"the server (pid {pid}) exited during the run")
     return Report(settings, out["students"], out["baseline"], out["newcomer"], errors, out["memory"],
                   out["cpu_cores"], ttl, time.monotonic() - started)
 
@@ -640,6 +647,12 @@ def print_report(report: Report) -> None:
     for s in students:
         if not s.finished:
             print(f"  #{s.index} not finished ({'too slow' if s.slow else 'error'}): {s.reason}")
+    print("  student  epochs  epochs/s  MNIST %  MNIST s  drew→read      status")
+    for s in students:
+        mnist = f"{s.mnist_accuracy:7.2f}  {s.mnist_seconds:7.1f}" if s.mnist_accuracy is not None else f"{'–':>7}  {'–':>7}"
+        drew = f"{s.digit}→{s.answer.removeprefix('It is a ')}" if s.answer else ("not reached" if s.draws else "")
+        status = "finished" if s.finished else s.reason[:60]
+        print(f"  #{s.index:<7} {s.epochs:6,}  {s.epochs_per_s:8.1f}  {mnist}  {drew:<13} {status}")
     epochs = [s.epochs for s in students]
     print(f"playground epochs reached (min / median / p90 / max): {spread(epochs)}; "
           f"sessions that progressed: {len(report.progressed)} of {n}")
@@ -678,7 +691,8 @@ def print_report(report: Report) -> None:
     if "peak" in memory:
         added = memory["peak"] - memory["idle"]
         print(f"server memory: idle after warm-up {memory['idle']:,.0f} MB, peak under load {memory['peak']:,.0f} MB "
-              f"(VmHWM {memory['hwm']:,.0f} MB); per session (peak - idle) / {n} = {added / max(1, n):,.0f} MB")
+              f"(VmHWM {memory.get('hwm', math.nan):,.0f} MB); per session (peak - idle) / {n} = "
+              f"{added / max(1, n):,.0f} MB")
         if report.cpu_cores is not None:
             print(f"server CPU during the load: {report.cpu_cores:.2f} cores on average (machine: {os.cpu_count()} cores, "
                   "shared with the browsers)")

@@ -108,10 +108,6 @@ class LoadSettings:
         return self.browsers or max(1, math.ceil(self.sessions / CONTEXTS_PER_BROWSER))
 
 
-class Slow(Exception):
-    """A step that did not finish in its time: the machine is too slow (or the app stalled)."""
-
-
 @dataclass
 class Student:
     """One student's own settings and what happened to it."""

@@ -46,6 +46,7 @@ import contextlib
 import math
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -96,6 +97,7 @@ class LoadSettings:
     newcomer: bool = True  # a fresh session half way through checks it sees nothing of the others
     measure_release: bool = True  # wait for the disconnected sessions to expire and measure the memory again
     work: Path | None = None  # server log and models folder (default: a temporary folder)
+    browsers_idle: bool = True  # Chromium only gets CPU time the server does not want (as if on the students' laptops)
     quiet: bool = False
 
     def ramp_s(self) -> float:
@@ -124,6 +126,7 @@ class Student:
     epochs: int = 0  # the highest epoch the page showed
     played: list[tuple[int, float]] = field(default_factory=list)  # (epochs gained, seconds) per Play ... Pause
     events: list[str] = field(default_factory=list)  # what it did and saw, printed when something went wrong
+    redraws: float | None = None  # the playground's redraws/s just before the first Pause, as the page says
     mnist_accuracy: float | None = None
     mnist_seconds: float | None = None
     answer: str | None = None
@@ -168,7 +171,7 @@ class Report:
     newcomer: Student | None
     server_errors: list[str]
     memory: dict[str, float]
-    cpu_cores: float | None
+    cpu_cores: dict[str, float]  # average cores used during the load: server, browsers, this script, machine
     ttl: int
     wall_s: float
 
@@ -231,24 +234,90 @@ def memory_mb(pid: int) -> dict[str, float]:
     return values
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (``/proc/stat``: all but idle and iowait)."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuAccount:
+    """CPU seconds used over a window by the server, by the browsers (every other process below this
+    one: Playwright's driver and Chromium), by this script, and by the whole machine.
+
+    ``sample()`` is called every second; a process that ends counts up to its last sample.
+    """
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+        self._lock = threading.Lock()
+        self._first: dict[int, tuple[str, float]] = {}
+        self._last: dict[int, float] = {}
+        self._machine = machine_busy_seconds()
+
+    def sample(self) -> None:
+        parents, used = {}, {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    parents[int(entry.name)] = int(fields[1])
+                    used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        me = os.getpid()
+        tree, grown = {me}, True
+        while grown:
+            below = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= below
+            grown = bool(below)
+        waits = {}  # the server's threads: seconds spent runnable, waiting for a CPU
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{self.server_pid}/task").iterdir():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    waits[-int(task.name)] = int((task / "schedstat").read_text().split()[1]) / 1e9
+        with self._lock:
+            for pid in tree & used.keys():
+                role = "server" if pid == self.server_pid else "this script" if pid == me else "browsers"
+                self._first.setdefault(pid, (role, used[pid]))
+                self._last[pid] = used[pid]
+            for tid, wait in waits.items():  # keyed by -tid: apart from the pids
+                self._first.setdefault(tid, ("server waiting for a CPU", wait))
+                self._last[tid] = wait
+
+    def begin(self) -> None:
+        with self._lock:
+            self._first, self._last = {}, {}
+            self._machine = machine_busy_seconds()
+        self.sample()
+
+    def totals(self) -> dict[str, float]:
+        """CPU seconds since ``begin()`` per role, and ``machine`` (everything, other users included)."""
+        self.sample()
+        with self._lock:
+            out = dict.fromkeys(("server", "browsers", "this script", "server waiting for a CPU"), 0.0)
+            for pid, (role, first) in self._first.items():
+                out[role] += self._last[pid] - first
+            out["machine"] = machine_busy_seconds() - self._machine
+        return out
 
 
 class MemorySampler:
-    """Samples the server's RSS twice a second in a thread; ``peak(since)`` is the highest sample since then."""
+    """Samples the server's RSS twice a second in a thread (``peak(since)``: the highest sample since
+    then), and the CPU time of the processes (``cpu``, a :class:`CpuAccount`) once a second."""
 
     def __init__(self, pid: int, every: float = 0.5):
         self.pid, self.every = pid, every
         self.samples: list[tuple[float, float]] = []
+        self.cpu = CpuAccount(pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        tick = 0
         while not self._stop.is_set():
             with contextlib.suppress(OSError, KeyError):
                 self.samples.append((time.monotonic(), memory_mb(self.pid)["VmRSS"]))
+            if tick % 2 == 0:
+                self.cpu.sample()
+            tick += 1
             self._stop.wait(self.every)
 
     def __enter__(self) -> MemorySampler:
@@ -325,6 +394,7 @@ class Session:
         await self.page.goto(f"{self.url}/{path}")
         await marker.wait_for()
         self.s.timed(kind, time.perf_counter() - start)
+        self.s.event(f"opened /{path.split('?')[0]} in {time.perf_counter() - start:.1f} s")
         await self.wait_idle()
 
     async def switch(self, path: str, marker) -> None:
@@ -369,10 +439,16 @@ class Session:
         await page.get_by_role("button", name="Play").click()
         await page.wait_for_function(EPOCH_AT_LEAST, arg=epoch_before + 1, polling=250)
         self.s.timed("play → next epoch", time.perf_counter() - start)
+        self.s.epochs = max(self.s.epochs, epoch_before + 1)
+        self.s.event(f"Play: epoch {epoch_before + 1} on screen after {time.perf_counter() - start:.1f} s")
         while time.monotonic() < until:
             await asyncio.sleep(min(1.0, max(0.0, until - time.monotonic())))
             await self.epoch()
+        redraws = page.get_by_text(re.compile(r"^[\d,.]+ redraws/s$"))
+        if await redraws.count():
+            self.s.redraws = float((await redraws.first.inner_text()).split()[0].replace(",", ""))
         await page.get_by_role("button", name="Pause").click()
+        self.s.event("Pause clicked")
         await page.get_by_role("button", name="Play").and_(page.locator(":enabled")).wait_for()
         await self.wait_idle()
         paused_at = await self.epoch()
@@ -422,6 +498,7 @@ class Session:
         await self.set_number("Learning rate", f"{s.learning_rate:g}")
         start = time.perf_counter()
         await page.get_by_role("button", name="▶ Start").click()
+        s.event("Start clicked")
         left_ms = max(1.0, hard_deadline - time.monotonic()) * 1000
         await page.get_by_text(MNIST_RESULT).wait_for(timeout=left_ms)
         s.mnist_seconds = time.perf_counter() - start
@@ -540,13 +617,29 @@ async def probe(browser, url: str) -> None:
         await context.close()
 
 
-async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: int, ttl: int) -> dict:
+def idle_priority(executable: str, folder: Path) -> str:
+    """A wrapper that starts ``executable`` under Linux's SCHED_IDLE policy, inherited by its children:
+    it runs only on CPU time nothing else wants. (A plain ``nice`` does not hold: Chromium sets its
+    processes' nice values itself.)"""
+    chrt = shutil.which("chrt")
+    if chrt is None:
+        return executable
+    wrapper = Path(folder) / "chromium-idle"
+    wrapper.write_text(f'#!/bin/sh\nexec "{chrt}" --idle 0 "{executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: int, ttl: int, work: Path) -> dict:
     from playwright.async_api import async_playwright
 
-    out: dict = {"memory": {}, "baseline": None, "newcomer": None, "cpu_cores": None}
+    out: dict = {"memory": {}, "baseline": None, "newcomer": None, "cpu_cores": {}}
     memory = out["memory"]
     async with async_playwright() as playwright:
-        browsers = [await playwright.chromium.launch(executable_path=chromium_executable(), args=BROWSER_ARGS)
+        executable = chromium_executable() or playwright.chromium.executable_path
+        if settings.browsers_idle:
+            executable = idle_priority(executable, work)
+        browsers = [await playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
                     for _ in range(settings.browser_count())]
         try:
             short = min(settings.seconds, 20.0)
@@ -564,7 +657,7 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
             students = [Student(i, draws=i % settings.draw_every == 0) for i in range(settings.sessions)]
             ramp, seconds = settings.ramp_s(), settings.seconds
             load_start = time.monotonic()
-            cpu_start = cpu_seconds(pid)
+            sampler.cpu.begin()
             hard = load_start + ramp + seconds + settings.grace_s()
             log(settings, f"load: {len(students)} students arriving over {ramp:.0f} s, {seconds:.0f} s each "
                           f"(+ up to {settings.grace_s():.0f} s to finish a step)")
@@ -578,7 +671,7 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
                 out["newcomer"] = newcomer
             await asyncio.gather(*tasks)
             load_end = time.monotonic()
-            out["cpu_cores"] = (cpu_seconds(pid) - cpu_start) / (load_end - load_start)
+            out["cpu_cores"] = {role: seconds / (load_end - load_start) for role, seconds in sampler.cpu.totals().items()}
             memory["peak"] = sampler.peak(load_start)
             with contextlib.suppress(OSError, KeyError):
                 memory["hwm"] = memory_mb(pid)["VmHWM"]
@@ -617,7 +710,7 @@ def run_load(settings: LoadSettings) -> Report:
         log(settings, f"server: streamlit run app.py, pid {pid}, {url}; idle RSS {memory_mb(pid)['VmRSS']:,.0f} MB; "
                       f"disconnected sessions kept {ttl} s ({TTL_OPTION})")
         with MemorySampler(pid) as sampler:
-            out = asyncio.run(drive(settings, url, sampler, pid, ttl))
+            out = asyncio.run(drive(settings, url, sampler, pid, ttl, work))
         errors = server_log_errors(work / "streamlit.log")
         if not Path(f"/proc/{pid}").exists():
             errors.append(f"the server (pid {pid}) exited during the run")
@@ -643,18 +736,22 @@ def print_report(report: Report) -> None:
     for s in students:
         if not s.finished:
             print(f"  #{s.index} not finished ({'too slow' if s.slow else 'error'}): {s.reason}")
-    print("  student  epochs  epochs/s  MNIST %  MNIST s  drew→read      status")
+    print("  student  epochs  epochs/s  redraws/s  MNIST %  MNIST s  drew→read      status")
     for s in students:
         mnist = f"{s.mnist_accuracy:7.2f}  {s.mnist_seconds:7.1f}" if s.mnist_accuracy is not None else f"{'–':>7}  {'–':>7}"
         drew = f"{s.digit}→{s.answer.removeprefix('It is a ')}" if s.answer else ("not reached" if s.draws else "")
         status = "finished" if s.finished else s.reason[:60]
-        print(f"  #{s.index:<7} {s.epochs:6,}  {s.epochs_per_s:8.1f}  {mnist}  {drew:<13} {status}")
+        redraws = "–" if s.redraws is None else f"{s.redraws:g}"
+        print(f"  #{s.index:<7} {s.epochs:6,}  {s.epochs_per_s:8.1f}  {redraws:>9}  {mnist}  {drew:<13} {status}")
     epochs = [s.epochs for s in students]
     print(f"playground epochs reached (min / median / p90 / max): {spread(epochs)}; "
           f"sessions that progressed: {len(report.progressed)} of {n}")
     rates = [s.epochs_per_s for s in students if s.played]
     print(f"  epochs/s per session while playing: {spread(rates, fmt='{:,.1f}')}"
           + (f"; one session alone: {base.epochs_per_s:,.1f}" if base and base.played else ""))
+    redraws = [s.redraws for s in students if s.redraws is not None]
+    print(f"  redraws/s per session (the page's own figure): {spread(redraws, fmt='{:g}')}"
+          + (f"; alone: {base.redraws:g}" if base and base.redraws is not None else ""))
     accuracies = [s.mnist_accuracy for s in students if s.mnist_accuracy is not None]
     print(f"MNIST runs finished: {len(accuracies)} of {n}; test accuracy (min / median / p90 / max): "
           f"{spread(accuracies, ' %', '{:.2f}')}")
@@ -689,9 +786,13 @@ def print_report(report: Report) -> None:
         print(f"server memory: idle after warm-up {memory['idle']:,.0f} MB, peak under load {memory['peak']:,.0f} MB "
               f"(VmHWM {memory.get('hwm', math.nan):,.0f} MB); per session (peak - idle) / {n} = "
               f"{added / max(1, n):,.0f} MB")
-        if report.cpu_cores is not None:
-            print(f"server CPU during the load: {report.cpu_cores:.2f} cores on average (machine: {os.cpu_count()} cores, "
-                  "shared with the browsers)")
+        if report.cpu_cores:
+            cores = report.cpu_cores
+            others = cores["machine"] - cores["server"] - cores["browsers"] - cores["this script"]
+            print(f"CPU during the load, average cores used (machine: {os.cpu_count()} cores): server "
+                  f"{cores['server']:.2f}, browsers {cores['browsers']:.2f}, this script {cores['this script']:.2f}, "
+                  f"other processes {max(0.0, others):.2f}, machine {cores['machine']:.2f}; the server's threads "
+                  f"waited for a CPU {cores['server waiting for a CPU']:.2f} s per second (ready to run, none free)")
         if "after_expiry" in memory:
             released = memory["peak"] - memory["after_expiry"]
             share = f" ({released / added:.0%})" if added > 0 else ""
@@ -724,14 +825,19 @@ def main(argv: list[str] | None = None) -> int:
                                                     "(default: max(120, --seconds))")
     parser.add_argument("--session-ttl", type=int, help=f"{TTL_OPTION} for the server (default: the app's, "
                                                         f"Streamlit's default {TTL_DEFAULT})")
+    parser.add_argument("--browsers-compete", action="store_true",
+                        help="Chromium competes for the CPU with the server (default: it only gets what the server "
+                             "leaves, SCHED_IDLE, as if it ran on the students' laptops)")
     parser.add_argument("--no-warm-up", action="store_true", help="no warm-up and no baseline session")
     parser.add_argument("--no-release", action="store_true", help="do not wait to measure the memory released")
     args = parser.parse_args(argv)
     settings = LoadSettings(sessions=args.sessions, seconds=args.seconds, ramp=args.ramp, draw_every=args.draw_every,
                             browsers=args.browsers, grace=args.grace, session_ttl=args.session_ttl,
-                            warm_up=not args.no_warm_up, measure_release=not args.no_release)
+                            warm_up=not args.no_warm_up, measure_release=not args.no_release,
+                            browsers_idle=not args.browsers_compete)
     print(f"classroom load: {settings.sessions} students for {settings.seconds:.0f} s, {settings.browser_count()} "
-          f"Chromium processes, one in {settings.draw_every} draws; machine: {os.cpu_count()} cores, "
+          f"Chromium processes{' (SCHED_IDLE)' if settings.browsers_idle else ''}, one in {settings.draw_every} draws; "
+          f"machine: {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     report = run_load(settings)
     print_report(report)

@@ -3,7 +3,8 @@
 Each student is a browser context (one Streamlit session) that behaves like a student:
 
 1. opens the 2D playground through a link with its own seed (``/Playground?seed=...``),
-   presses Play, lets it run for a quarter of the time and reads the "Epoch" counter, then Pause;
+   presses Play, lets it run for a quarter of its time (at least 5 s from the click) reading the
+   "Epoch" counter, then Pause;
 2. goes to Train on MNIST through the sidebar, picks 1,000 training images and 1 epoch with
    its own batch size and learning rate, presses Start and waits for the test accuracy;
 3. every third student goes on to Draw a digit, draws a 1 or a 0 and reads the answer;
@@ -62,7 +63,7 @@ sys.path.insert(0, str(ROOT))
 from nnlab.ui.runtime import CHECK_S, IDLE_S  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, IDLE, RUNNING, chromium_executable, free_port, streamlit_server  # noqa: E402
 from tests.test_browser_draw import ANSWER, CANVAS, closed_loop, vertical_stroke  # noqa: E402
-from tests.test_browser_playground import EPOCH_AT_LEAST  # noqa: E402
+from tests.test_browser_playground import BOUNDARY_SOURCE, EPOCH_AT_LEAST  # noqa: E402
 
 # Thirty students have thirty laptops: no tab of theirs is in the background, so Chromium must not throttle ours.
 BROWSER_ARGS = [*CHROMIUM_ARGS, "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
@@ -78,6 +79,14 @@ NO_RUN_YET = "Press Start to train the network."
 MNIST_RESULT = "on the 10,000 test images"
 SESSION_MODEL = "Trained on the MNIST page"  # the Draw page's choice of the model trained in this session
 TRAIN_SIZE_OPTION = "1,000 (a few seconds)"
+# Counts the new decision-boundary pictures the page shows (checked every 40 ms) into window.__frames.
+COUNT_FRAMES = f"""() => {{
+    clearInterval(window.__frameTimer); window.__frames = 0; let last = ({BOUNDARY_SOURCE})();
+    window.__frameTimer = setInterval(() => {{
+        const src = ({BOUNDARY_SOURCE})();
+        if (src && src !== last) {{ last = src; window.__frames++; }}
+    }}, 40);
+}}"""
 ANSWERED = f"document.querySelector('{ANSWER}')?.innerText.match(/It is a|Not sure/) != null"
 
 
@@ -126,7 +135,7 @@ class Student:
     epochs: int = 0  # the highest epoch the page showed
     played: list[tuple[int, float]] = field(default_factory=list)  # (epochs gained, seconds) per Play ... Pause
     events: list[str] = field(default_factory=list)  # what it did and saw, printed when something went wrong
-    redraws: float | None = None  # the playground's redraws/s just before the first Pause, as the page says
+    frames: list[int] = field(default_factory=list)  # new decision-boundary pictures seen per Play ... Pause
     mnist_accuracy: float | None = None
     mnist_seconds: float | None = None
     answer: str | None = None
@@ -156,6 +165,12 @@ class Student:
 
     def event(self, text: str) -> None:
         self.events.append(f"{time.strftime('%H:%M:%S')} {self.phase}: {text}")
+
+    @property
+    def redraws(self) -> float | None:
+        """New boundary pictures per second on screen while playing."""
+        seconds = sum(t for _, t in self.played)
+        return sum(self.frames) / seconds if seconds else None
 
     @property
     def epochs_per_s(self) -> float:
@@ -431,11 +446,13 @@ class Session:
     async def speed_shown(self) -> str:
         return await self.page.get_by_test_id("stMetric").filter(has_text="Speed").first.inner_text()
 
-    async def play_until(self, until: float) -> int:
-        """Press Play, read the epoch counter every second until ``until`` (monotonic), Pause; the epoch paused at."""
+    async def play(self, seconds: float) -> int:
+        """Press Play, read the epoch counter every second for ``seconds`` from the click, Pause; the epoch paused at."""
         page = self.page
         epoch_before = await self.epoch()
+        await page.evaluate(COUNT_FRAMES)
         start = time.perf_counter()
+        until = time.monotonic() + seconds
         await page.get_by_role("button", name="Play").click()
         await page.wait_for_function(EPOCH_AT_LEAST, arg=epoch_before + 1, polling=250)
         self.s.timed("play → next epoch", time.perf_counter() - start)
@@ -444,25 +461,24 @@ class Session:
         while time.monotonic() < until:
             await asyncio.sleep(min(1.0, max(0.0, until - time.monotonic())))
             await self.epoch()
-        redraws = page.get_by_text(re.compile(r"^[\d,.]+ redraws/s$"))
-        if await redraws.count():
-            self.s.redraws = float((await redraws.first.inner_text()).split()[0].replace(",", ""))
+        frames = await page.evaluate("window.__frames ?? 0")
         await page.get_by_role("button", name="Pause").click()
         self.s.event("Pause clicked")
         await page.get_by_role("button", name="Play").and_(page.locator(":enabled")).wait_for()
         await self.wait_idle()
         paused_at = await self.epoch()
         self.s.played.append((paused_at - epoch_before, time.perf_counter() - start))
-        self.s.event(f"played from epoch {epoch_before} to {paused_at} in {self.s.played[-1][1]:.1f} s")
+        self.s.frames.append(frames)
+        self.s.event(f"played from epoch {epoch_before} to {paused_at} in {self.s.played[-1][1]:.1f} s, {frames} pictures")
         return paused_at
 
-    async def playground(self, until: float) -> None:
+    async def playground(self, seconds: float) -> None:
         self.s.phase = "playground"
         query = urlencode({"seed": self.s.seed, "dseed": self.s.seed})
         await self.goto(f"Playground?{query}", self.epoch_metric())
         self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
         self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
-        self.s.epoch_after_play = await self.play_until(until)
+        self.s.epoch_after_play = await self.play(seconds)
         self.isolation(f"seed={self.s.seed}" in self.page.url, "the address bar holds another setup")
         await self.note_exceptions()
 
@@ -475,7 +491,7 @@ class Session:
         self.isolation(epoch == self.s.epoch_after_play,
                        f"the playground came back at epoch {epoch}, not {self.s.epoch_after_play}")
         if until - time.monotonic() > 3:
-            await self.play_until(until)
+            await self.play(until - time.monotonic())
         await self.note_exceptions()
 
     # -- MNIST --
@@ -543,7 +559,7 @@ class Session:
         s = self.s
         s.started = True
         begin = time.monotonic()
-        await self.playground(begin + max(5.0, seconds / 4))
+        await self.playground(max(5.0, seconds / 4))
         await self.mnist(hard_deadline)
         if s.draws:
             await self.draw_digit()
@@ -741,7 +757,7 @@ def print_report(report: Report) -> None:
         mnist = f"{s.mnist_accuracy:7.2f}  {s.mnist_seconds:7.1f}" if s.mnist_accuracy is not None else f"{'–':>7}  {'–':>7}"
         drew = f"{s.digit}→{s.answer.removeprefix('It is a ')}" if s.answer else ("not reached" if s.draws else "")
         status = "finished" if s.finished else s.reason[:60]
-        redraws = "–" if s.redraws is None else f"{s.redraws:g}"
+        redraws = "–" if s.redraws is None else f"{s.redraws:.1f}"
         print(f"  #{s.index:<7} {s.epochs:6,}  {s.epochs_per_s:8.1f}  {redraws:>9}  {mnist}  {drew:<13} {status}")
     epochs = [s.epochs for s in students]
     print(f"playground epochs reached (min / median / p90 / max): {spread(epochs)}; "
@@ -750,8 +766,8 @@ def print_report(report: Report) -> None:
     print(f"  epochs/s per session while playing: {spread(rates, fmt='{:,.1f}')}"
           + (f"; one session alone: {base.epochs_per_s:,.1f}" if base and base.played else ""))
     redraws = [s.redraws for s in students if s.redraws is not None]
-    print(f"  redraws/s per session (the page's own figure): {spread(redraws, fmt='{:g}')}"
-          + (f"; alone: {base.redraws:g}" if base and base.redraws is not None else ""))
+    print(f"  boundary redraws/s on screen per session: {spread(redraws, fmt='{:.1f}')}"
+          + (f"; alone: {base.redraws:.1f}" if base and base.redraws is not None else ""))
     accuracies = [s.mnist_accuracy for s in students if s.mnist_accuracy is not None]
     print(f"MNIST runs finished: {len(accuracies)} of {n}; test accuracy (min / median / p90 / max): "
           f"{spread(accuracies, ' %', '{:.2f}')}")

@@ -73,6 +73,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 TTL_OPTION, TTL_DEFAULT = "server.disconnectedSessionTTL", 120
 TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"
 RELEASE_WAIT_S = 2 * IDLE_S + 2 * CHECK_S  # after the expired sessions are dropped: nnlab.ui.runtime.Janitor's delay
+JANITOR = "nnlab: quiet, freed"  # nnlab.ui.runtime.Janitor's line in the server log
 SERVER_ERROR = re.compile(r"Traceback|\b\w*Error\b|\bException\b")
 PAGE_TITLES = {"Playground": "2D playground", "MNIST": "Train on MNIST", "Draw": "Draw a digit"}
 NO_RUN_YET = "Press Start to train the network."
@@ -189,6 +190,7 @@ class Report:
     cpu_cores: dict[str, float]  # average cores used during the load: server, browsers, this script, machine
     ttl: int
     wall_s: float
+    cleanups: list[str]  # the janitor's lines in the server log
 
     @property
     def started(self) -> int:
@@ -728,10 +730,12 @@ def run_load(settings: LoadSettings) -> Report:
         with MemorySampler(pid) as sampler:
             out = asyncio.run(drive(settings, url, sampler, pid, ttl, work))
         errors = server_log_errors(work / "streamlit.log")
+        cleanups = [line.strip() for line in (work / "streamlit.log").read_text(errors="replace").splitlines()
+                    if line.startswith(JANITOR)]
         if not Path(f"/proc/{pid}").exists():
             errors.append(f"the server (pid {pid}) exited during the run")
     return Report(settings, out["students"], out["baseline"], out["newcomer"], errors, out["memory"],
-                  out["cpu_cores"], ttl, time.monotonic() - started)
+                  out["cpu_cores"], ttl, time.monotonic() - started, cleanups)
 
 
 # ---- the report ----------------------------------------------------------------------------------------
@@ -815,6 +819,8 @@ def print_report(report: Report) -> None:
             print(f"memory after the students left: {memory['after_close']:,.0f} MB 5 s later (sessions kept for "
                   f"reconnection, {report.ttl} s), {memory['after_expiry']:,.0f} MB {memory['after_expiry_s']:.0f} s later "
                   f"(expired): released {released:,.0f} MB of the {added:,.0f} MB the load added{share}")
+    if report.cleanups:
+        print(f"nnlab's janitor cleaned {len(report.cleanups)} times; last: {report.cleanups[-1]}")
     print(f"server log: {len(report.server_errors)} error lines (Tracebacks, Error, Exception)")
     for line in report.server_errors[:20]:
         print(f"  {line[:200]}")

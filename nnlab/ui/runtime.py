@@ -31,7 +31,8 @@ from collections import deque
 
 IDLE_S = 20.0  # clean once the process has been this quiet...
 IDLE_CPU = 0.05  # ...using at most this share of one core...
-WORK_CPU_S = 0.1  # ...after at least this much CPU time of work since the last clean-up
+WORK_CPU_S = 0.02  # ...after at least this much CPU time of work since the last clean-up (a page visit is more)...
+MAX_GAP_S = 600.0  # ...or when it has not cleaned for this long
 CHECK_S = 5.0
 
 _frozen = False
@@ -66,6 +67,14 @@ def release_memory() -> int:
     return found
 
 
+def _rss_mb() -> float | None:
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
 def _malloc_trim() -> None:
     """Give the free pages of the C heap back to the operating system (glibc only; elsewhere nothing)."""
     if not sys.platform.startswith("linux"):
@@ -87,6 +96,7 @@ class QuietWatch:
     def __init__(self, now: float, cpu: float):
         self.samples: deque[tuple[float, float]] = deque([(now, cpu)])
         self.work = 0.0  # CPU seconds above the quiet rate since the last clean-up
+        self.cleaned_at = now
 
     def due(self, now: float, cpu: float) -> bool:
         samples = self.samples
@@ -97,17 +107,19 @@ class QuietWatch:
             samples.popleft()  # the oldest sample kept is the newest one at least IDLE_S old
         start, start_cpu = samples[0]
         quiet = now - start >= IDLE_S and cpu - start_cpu <= IDLE_CPU * (now - start)
-        return quiet and self.work >= WORK_CPU_S
+        return quiet and (self.work >= WORK_CPU_S or now - self.cleaned_at >= MAX_GAP_S)
 
     def cleaned(self, cpu: float) -> None:
         """Call after a clean-up, with the CPU time then (the clean-up itself is not work)."""
         now = self.samples[-1][0]
         self.samples = deque([(now, cpu)])
         self.work = 0.0
+        self.cleaned_at = now
 
 
 class Janitor(threading.Thread):
-    """A daemon thread that calls :func:`release_memory` whenever :class:`QuietWatch` says so."""
+    """A daemon thread that calls :func:`release_memory` whenever :class:`QuietWatch` says so,
+    and says what it freed in one line on stderr (the server's log)."""
 
     def __init__(self, every: float = CHECK_S):
         super().__init__(name="nnlab-janitor", daemon=True)
@@ -119,6 +131,11 @@ class Janitor(threading.Thread):
         while True:
             time.sleep(self.every)
             if watch.due(time.monotonic(), time.process_time()):
-                release_memory()
+                before, start = _rss_mb(), time.perf_counter()
+                found = release_memory()
                 self.cleanups += 1
                 watch.cleaned(time.process_time())
+                after = _rss_mb()
+                memory = f"; RSS {before:,.0f} -> {after:,.0f} MB" if before and after else ""
+                print(f"nnlab: quiet, freed {found:,} unreachable objects in {time.perf_counter() - start:.2f} s"
+                      f"{memory}", file=sys.stderr, flush=True)

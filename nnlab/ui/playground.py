@@ -113,7 +113,15 @@ def _play() -> None:
 
 
 def _pause() -> None:
+    """Stop playing, and wait for a chunk still training: with ``runner.fastReruns`` (on by default)
+    the click's run starts while the fragment run it stopped may still be inside a compiled call
+    (up to MAX_EPOCHS_PER_CALL epochs); without the wait the paused page showed an epoch that the
+    model had already left (seen under load: paused at 24, the model at 47)."""
     st.session_state[PLAYING] = False
+    run = st.session_state.get(RUN)
+    if run is not None:
+        with run.trainer.lock:
+            pass
 
 
 def _step() -> None:

@@ -138,10 +138,10 @@ def test_mnist_pause_resume_stop_clicked_in_quick_succession_keep_a_tested_model
     log_start = len(log.read_text())
     open_page(page, app_url, "MNIST")
     page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
-    page.get_by_role("option", name="1,000 (a few seconds)").click()
+    page.get_by_role("option", name="5,000 (a quick demo)").click()
     wait_idle(page)
     epochs = page.get_by_label("Epochs (passes over the training images)")
-    epochs.fill("50")  # long enough that the clicks land while it trains
+    epochs.fill("100")  # about a minute: the clicks land while it trains (1,000 x 50 ended before Stop in CI)
     epochs.press("Enter")
     wait_idle(page)
     page.get_by_role("button", name="Start").click()

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from nnlab.presets import PRESETS
 from tests.browser import exceptions_on_page, open_page, streamlit_server, wait_idle
 from tests.test_pages_draw import seven_photo
+from tests.test_store_upload import digit_and_lambda_models
 
 pytestmark = pytest.mark.browser
 
@@ -40,21 +41,7 @@ def increasing(x: list[float]) -> bool:
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
-    """Bytes of a digit reader, of a model whose Lambda would create ``marker``, and the marker's path."""
-    import keras
-
-    from nnlab.build import build_model
-
-    folder = tmp_path_factory.mktemp("made")
-    marker = folder / "the lambda ran"
-    code = eval(f"lambda x: (__import__('pathlib').Path({str(marker)!r}).touch(), x)[1]")  # noqa: S307 - the attack
-    hostile = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Lambda(code),
-                                keras.layers.Dense(10)])
-    hostile.save(folder / "lambda.keras")
-    build_model(PRESETS["Basic 784-128-10"], seed=0).save(folder / "digits.keras")
-    marker.unlink()  # building the hostile model ran its code once, here in the test
-    return {"lambda": (folder / "lambda.keras").read_bytes(), "digits": (folder / "digits.keras").read_bytes(),
-            "marker": marker}
+    return digit_and_lambda_models(tmp_path_factory.mktemp("made"))
 
 
 def send_file(page, name: str, data: bytes, mime: str = "application/octet-stream") -> None:

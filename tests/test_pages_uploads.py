@@ -24,11 +24,10 @@ import pytest
 from PIL import Image
 
 from nnlab import store
-from nnlab.build import build_model
 from nnlab.presets import PRESETS
 from tests.apptest import run_page
 from tests.test_pages_draw import seven_photo
-from tests.test_store_upload import flip, keras_bytes
+from tests.test_store_upload import digit_and_lambda_models, flip
 
 PASSWD = "../../etc/passwd"
 
@@ -69,18 +68,7 @@ def work(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
-    """Bytes of a digit reader and of a model carrying a Lambda whose code would create ``marker``."""
-    import keras
-
-    folder = tmp_path_factory.mktemp("made")
-    marker = folder / "the lambda ran"
-    code = eval(f"lambda x: (__import__('pathlib').Path({str(marker)!r}).touch(), x)[1]")  # noqa: S307 - the attack
-    hostile = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Lambda(code),
-                                keras.layers.Dense(10)])
-    made = {"digits": keras_bytes(build_model(PRESETS["Basic 784-128-10"], seed=0), folder),
-            "lambda": keras_bytes(hostile, folder, "lambda.keras"), "marker": marker}
-    marker.unlink()  # building the hostile model ran its code once, here in the test
-    return made
+    return digit_and_lambda_models(tmp_path_factory.mktemp("made"))
 
 
 # ---- a file name without the expected extension -------------------------------------------------------

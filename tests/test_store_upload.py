@@ -193,3 +193,17 @@ def test_the_bundled_model_passes_the_checks():
 def test_names_are_shown_in_messages_without_markdown():
     assert store.shown_name("![x](http:evil.png)") == r"'\!\[x\]\(http:evil.png\)'"
     assert store.shown_name("a\nb" + "c" * 100) == "'a?b" + "c" * 57 + "'"
+
+
+def digit_and_lambda_models(folder) -> dict:
+    """Bytes of a digit reader and of a model whose Lambda would create ``marker`` (shared by page tests)."""
+    import keras
+
+    marker = folder / "the lambda ran"
+    code = eval(f"lambda x: (__import__('pathlib').Path({str(marker)!r}).touch(), x)[1]")  # noqa: S307 - the attack
+    hostile = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Lambda(code),
+                                keras.layers.Dense(10)])
+    made = {"digits": keras_bytes(build_model(PRESETS["Basic 784-128-10"], seed=0), folder),
+            "lambda": keras_bytes(hostile, folder, "lambda.keras"), "marker": marker}
+    marker.unlink()  # building the hostile model ran its code once, here in the test
+    return made

@@ -106,6 +106,7 @@ class LoadSettings:
     warm_up: bool = True  # a warm-up session, then a baseline student alone
     newcomer: bool = True  # a fresh session half way through checks it sees nothing of the others
     measure_release: bool = True  # wait for the disconnected sessions to expire and measure the memory again
+    waves: int = 1  # classes one after the other (memory that is not released adds up)
     work: Path | None = None  # server log and models folder (default: a temporary folder)
     browsers_idle: bool = True  # Chromium only gets CPU time the server does not want (as if on the students' laptops)
     quiet: bool = False
@@ -191,6 +192,7 @@ class Report:
     ttl: int
     wall_s: float
     cleanups: list[str]  # the janitor's lines in the server log
+    waves: list[dict[str, float]]  # memory figures of each class
 
     @property
     def started(self) -> int:
@@ -648,11 +650,51 @@ def idle_priority(executable: str, folder: Path) -> str:
     return str(wrapper)
 
 
+async def one_class(settings: LoadSettings, browsers, url: str, sampler: MemorySampler, pid: int, ttl: int,
+                    number: int) -> tuple[list[Student], Student | None, dict[str, float], dict[str, float]]:
+    """One class of students from their arrival until their memory should be free again.
+
+    Returns the students, the newcomer (first class only), the CPU cores used and the memory figures.
+    """
+    n, memory = settings.sessions, {}
+    students = [Student(number * n + i, draws=i % settings.draw_every == 0) for i in range(n)]
+    ramp, seconds = settings.ramp_s(), settings.seconds
+    load_start = time.monotonic()
+    sampler.cpu.begin()
+    hard = load_start + ramp + seconds + settings.grace_s()
+    log(settings, f"class {number + 1}: {n} students arriving over {ramp:.0f} s, {seconds:.0f} s each "
+                  f"(+ up to {settings.grace_s():.0f} s to finish a step)")
+    tasks = [asyncio.create_task(run_student(browsers[i % len(browsers)], url, student, seconds, hard,
+                                             delay=ramp * i / max(1, n)))
+             for i, student in enumerate(students)]
+    newcomer = None
+    if settings.newcomer and number == 0:
+        newcomer = Student(-3, "newcomer")
+        tasks.append(asyncio.create_task(run_student(browsers[-1], url, newcomer, seconds, hard,
+                                                     delay=ramp + seconds / 2, newcomer=True)))
+    await asyncio.gather(*tasks)
+    load_end = time.monotonic()
+    cores = {role: used / (load_end - load_start) for role, used in sampler.cpu.totals().items()}
+    memory["peak"] = sampler.peak(load_start)
+    with contextlib.suppress(OSError, KeyError):
+        memory["hwm"] = memory_mb(pid)["VmHWM"]
+    if settings.measure_release:
+        await asyncio.sleep(5)
+        memory["after_close"] = sampler.now()
+        wait = ttl + 5
+        log(settings, f"students gone; waiting {wait} s for Streamlit to drop their sessions ({TTL_OPTION} = {ttl} s)")
+        await asyncio.sleep(wait)
+        await probe(browsers[0], url)
+        await asyncio.sleep(RELEASE_WAIT_S)  # nnlab's janitor cleans once the server has been quiet a while
+        memory["after_expiry"] = sampler.now()
+        memory["after_expiry_s"] = time.monotonic() - load_end
+    return students, newcomer, cores, memory
+
+
 async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: int, ttl: int, work: Path) -> dict:
     from playwright.async_api import async_playwright
 
     out: dict = {"memory": {}, "baseline": None, "newcomer": None, "cpu_cores": {}}
-    memory = out["memory"]
     async with async_playwright() as playwright:
         executable = chromium_executable() or playwright.chromium.executable_path
         if settings.browsers_idle:
@@ -670,43 +712,16 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
                 out["baseline"] = await run_student(browsers[0], url, Student(-2, "baseline", draws=True), short,
                                                     time.monotonic() + 600)
                 await asyncio.sleep(3)
-            memory["idle"] = sampler.now()
+            out["memory"]["idle"] = sampler.now()
 
-            students = [Student(i, draws=i % settings.draw_every == 0) for i in range(settings.sessions)]
-            ramp, seconds = settings.ramp_s(), settings.seconds
-            load_start = time.monotonic()
-            sampler.cpu.begin()
-            hard = load_start + ramp + seconds + settings.grace_s()
-            log(settings, f"load: {len(students)} students arriving over {ramp:.0f} s, {seconds:.0f} s each "
-                          f"(+ up to {settings.grace_s():.0f} s to finish a step)")
-            tasks = [asyncio.create_task(run_student(browsers[i % len(browsers)], url, student, seconds, hard,
-                                                     delay=ramp * i / max(1, len(students))))
-                     for i, student in enumerate(students)]
-            if settings.newcomer:
-                newcomer = Student(len(students), "newcomer")
-                tasks.append(asyncio.create_task(run_student(browsers[-1], url, newcomer, seconds, hard,
-                                                             delay=ramp + seconds / 2, newcomer=True)))
-                out["newcomer"] = newcomer
-            await asyncio.gather(*tasks)
-            load_end = time.monotonic()
-            out["cpu_cores"] = {role: seconds / (load_end - load_start) for role, seconds in sampler.cpu.totals().items()}
-            memory["peak"] = sampler.peak(load_start)
-            with contextlib.suppress(OSError, KeyError):
-                memory["hwm"] = memory_mb(pid)["VmHWM"]
-            out["students"] = students
-            out["load_s"] = load_end - load_start
-
-            if settings.measure_release:
-                await asyncio.sleep(5)
-                memory["after_close"] = sampler.now()
-                wait = ttl + 5
-                log(settings, f"students gone; waiting {wait} s for Streamlit to drop their sessions "
-                              f"({TTL_OPTION} = {ttl} s)")
-                await asyncio.sleep(wait)
-                await probe(browsers[0], url)
-                await asyncio.sleep(RELEASE_WAIT_S)  # nnlab's janitor cleans once the server has been quiet a while
-                memory["after_expiry"] = sampler.now()
-                memory["after_expiry_s"] = time.monotonic() - load_end
+            out["students"], out["waves"] = [], []
+            for number in range(settings.waves):
+                students, newcomer, cores, memory = await one_class(settings, browsers, url, sampler, pid, ttl, number)
+                out["students"] += students
+                out["waves"].append(memory)
+                if number == 0:
+                    out["newcomer"], out["cpu_cores"] = newcomer, cores
+                    out["memory"].update(memory)
         finally:
             for browser in browsers:
                 with contextlib.suppress(Exception):
@@ -735,7 +750,7 @@ def run_load(settings: LoadSettings) -> Report:
         if not Path(f"/proc/{pid}").exists():
             errors.append(f"the server (pid {pid}) exited during the run")
     return Report(settings, out["students"], out["baseline"], out["newcomer"], errors, out["memory"],
-                  out["cpu_cores"], ttl, time.monotonic() - started, cleanups)
+                  out["cpu_cores"], ttl, time.monotonic() - started, cleanups, out["waves"])
 
 
 # ---- the report ----------------------------------------------------------------------------------------
@@ -819,6 +834,10 @@ def print_report(report: Report) -> None:
             print(f"memory after the students left: {memory['after_close']:,.0f} MB 5 s later (sessions kept for "
                   f"reconnection, {report.ttl} s), {memory['after_expiry']:,.0f} MB {memory['after_expiry_s']:.0f} s later "
                   f"(expired): released {released:,.0f} MB of the {added:,.0f} MB the load added{share}")
+    if len(report.waves) > 1:
+        print("memory class by class: " + "; ".join(
+            f"class {k + 1} peak {w['peak']:,.0f} MB, after it left {w.get('after_expiry', math.nan):,.0f} MB"
+            for k, w in enumerate(report.waves)))
     if report.cleanups:
         print(f"nnlab's janitor cleaned {len(report.cleanups)} times; last: {report.cleanups[-1]}")
     print(f"server log: {len(report.server_errors)} error lines (Tracebacks, Error, Exception)")
@@ -852,11 +871,13 @@ def main(argv: list[str] | None = None) -> int:
                              "leaves, SCHED_IDLE, as if it ran on the students' laptops)")
     parser.add_argument("--no-warm-up", action="store_true", help="no warm-up and no baseline session")
     parser.add_argument("--no-release", action="store_true", help="do not wait to measure the memory released")
+    parser.add_argument("--classes", type=int, default=1, help="classes one after the other (default 1); memory that is "
+                                                              "not released adds up from one to the next")
     args = parser.parse_args(argv)
     settings = LoadSettings(sessions=args.sessions, seconds=args.seconds, ramp=args.ramp, draw_every=args.draw_every,
                             browsers=args.browsers, grace=args.grace, session_ttl=args.session_ttl,
                             warm_up=not args.no_warm_up, measure_release=not args.no_release,
-                            browsers_idle=not args.browsers_compete)
+                            browsers_idle=not args.browsers_compete, waves=args.classes)
     print(f"classroom load: {settings.sessions} students for {settings.seconds:.0f} s, {settings.browser_count()} "
           f"Chromium processes{' (SCHED_IDLE)' if settings.browsers_idle else ''}, one in {settings.draw_every} draws; "
           f"machine: {os.cpu_count()} cores, "

@@ -32,11 +32,19 @@ first content is on screen.
 
     python bench/classroom_load.py                                  # 30 students, 120 s (a quiet machine)
     python bench/classroom_load.py --sessions 3 --seconds 30 --session-ttl 15
+    python bench/classroom_load.py --sessions 3 --seconds 30 --classes 2   # memory: does it add up?
 
-The load generator (Chromium) runs on the same machine as the server and competes for its
-CPU. Last line: ``errors: <count>`` (server log errors, exceptions on pages, JavaScript
-errors, isolation violations, students whose playground did not progress or who failed
-for another reason than time).
+The load generator (Chromium) runs on the same machine as the server. Thirty laptops would not
+take the server's CPU, so Chromium runs under Linux's SCHED_IDLE policy: it gets only the CPU
+time the server leaves (``--browsers-compete`` turns that off). The browsers then redraw more
+slowly than laptops would, so the response times are upper bounds. The script prints how many
+cores the server, the browsers and other processes used, and how long the server's threads
+waited for a CPU. Every wait is bounded: a student that cannot finish its step in its time plus
+``--grace`` is cut off and reported with the step it was in.
+
+Last line: ``errors: <count>``: server log errors, exceptions and JavaScript errors on pages,
+isolation violations, students whose playground never moved or who failed for a reason other
+than time.
 """
 
 from __future__ import annotations
@@ -819,8 +827,8 @@ def print_report(report: Report) -> None:
     if "peak" in memory:
         added = memory["peak"] - memory["idle"]
         print(f"server memory: idle after warm-up {memory['idle']:,.0f} MB, peak under load {memory['peak']:,.0f} MB "
-              f"(VmHWM {memory.get('hwm', math.nan):,.0f} MB); per session (peak - idle) / {n} = "
-              f"{added / max(1, n):,.0f} MB")
+              f"(VmHWM {memory.get('hwm', math.nan):,.0f} MB); per session (peak - idle) / {report.settings.sessions} = "
+              f"{added / max(1, report.settings.sessions):,.0f} MB" + (" (first class)" if len(report.waves) > 1 else ""))
         if report.cpu_cores:
             cores = report.cpu_cores
             others = cores["machine"] - cores["server"] - cores["browsers"] - cores["this script"]

@@ -16,8 +16,12 @@ Measured on a shared 2-core CPU (seed 0; the runs are deterministic, so they rep
 
 * Hands-On DNN, the book's SGD 0.01, batch 50, 40 epochs: 97.69 % (best validation epoch 39).
 * Hands-On DNN, SGD with momentum 0.9, 0.01, batch 50, 20 epochs: 98.14 % (>= 98.0 % from epoch 12).
-* Small CNN, 3 epochs of Adam 0.001: batch 128 (the preset) 98.52 %, batch 32 98.81 %, batch 16 98.95 %;
-  Adam 0.002: batch 32 98.92 %, batch 16 98.86 %; batch 16 for 6 epochs stays at 98.8-99.0 %.
+* Small CNN (two VGG-style blocks, 75,242 parameters), 3 epochs of Adam 0.001, batch 64 (the preset):
+  99.30 % (seed 0), 99.21 % (seed 1), 99.20 % (seed 2); 430-570 s wall for the 3 epochs at load average 6-11.
+* keras.io simple convnet (34,826 parameters; the "Small CNN" preset until 2026-11-22), 3 epochs of Adam 0.001:
+  batch 128 98.52 %, batch 32 98.81 %, batch 16 98.95 %; Adam 0.002: batch 32 98.92 %, batch 16 98.86 %;
+  batch 16 for 6 epochs stays at 98.8-99.0 %. With a Dense 128 before the dropout (225,034 parameters),
+  batch 32: 99.11 % (seed 0) but 98.82 % (seed 1).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from nnlab.presets import PRESETS  # noqa: E402
 # (preset, epochs, optimizer, learning rate, batch size, target test accuracy)
 TARGETS = (
     ("Hands-On DNN 784-300-100-10", 20, "momentum", 0.01, 50, 0.980),
-    ("Small CNN", 3, "adam", 0.001, 16, 0.990),
+    ("Small CNN", 3, "adam", 0.001, 64, 0.990),
 )
 
 

@@ -15,7 +15,8 @@ and the totals are compared. The last line is ``throughput_ratio: <nnlab / fit>`
 is at least 0.95.
 
     python bench/mnist_throughput.py                       # Hands-On DNN 784-300-100-10, batch 50
-    python bench/mnist_throughput.py --preset "Small CNN"  # its batch 128
+    python bench/mnist_throughput.py --preset "Small CNN"  # its batch 64
+    python bench/mnist_throughput.py --preset "Small CNN" --train-size 20000 --rounds 2 --epochs 1  # quicker
 """
 
 from __future__ import annotations
@@ -70,15 +71,17 @@ def main() -> int:
                         choices=[name for name, spec in PRESETS.items() if spec.input.kind == "image"])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=2, help="timed epochs per round and side")
+    parser.add_argument("--train-size", type=int, default=None,
+                        help="train both sides on the first N training images (shorter epochs; default all 55,000)")
     args = parser.parse_args()
 
     from nnlab.build import build_model
 
     spec = PRESETS[args.preset]
-    data = prepare_data(5_000)
+    data = prepare_data(5_000, args.train_size)
     n = data.n_train
     settings = RunSettings(epochs=100, batch_size=spec.batch_size, optimizer=spec.optimizer,
-                           learning_rate=spec.learning_rate, keep_best=False, seed=0)
+                           learning_rate=spec.learning_rate, train_size=args.train_size, keep_best=False, seed=0)
     print(f"{spec.name}: batch {spec.batch_size}, {spec.optimizer} {spec.learning_rate:g}, {n:,} training images, "
           f"5,000 validation images after each epoch; {args.rounds} rounds of {args.epochs} epochs per side",
           flush=True)

@@ -239,7 +239,7 @@ def rgba_from_data_url(url: str) -> np.ndarray:
     (:func:`read_photo`): size, format, damage; anything else raises :class:`DigitImageError`.
     """
     header, _, payload = url.partition(",")
-    if not header.startswith("data:image/") or not header.endswith(";base64"):
+    if not header.startswith("data:image/") or not header.endswith(";base64") or not payload:
         raise DigitImageError("The drawing did not arrive as an image.")
     if len(payload) > MAX_PHOTO_BYTES * 4 // 3 + 4:
         raise DigitImageError(f"The drawing is larger than {MAX_PHOTO_BYTES / 1e6:.0f} MB.")

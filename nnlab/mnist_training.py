@@ -369,6 +369,7 @@ class MnistRun:
                              f"({best.val_accuracy:.2%}), like a checkpoint.")
             self.evaluation = evaluate(self.model, *self._test)
             trainer = self.trainer
+            trainer.closed = True  # (we hold its lock) a thread about to start a chunk will not train
             self._final = {"steps": trainer.steps, "position": trainer.position, "seconds": trainer.train_seconds}
             self.trainer = None  # frees the training data copies; the model and history stay
             self.state = state

@@ -5,8 +5,12 @@
   (ReLU, SGD with learning rate 0.01, batch 50; the book reports 97.98 %).
 * "NaiveDense 784-512-10": Chollet, *Deep Learning with Python*, ch. 2, the
   network built from scratch with ``tf.Variable`` s (SGD, learning rate 1e-3, batch 128).
-* "Small CNN": the keras.io "simple MNIST convnet" (two 3x3 conv + pool blocks,
-  dropout 0.5, softmax; 34,826 parameters).
+* "Small CNN": two VGG-style blocks (two 3x3 convolutions, then 2x2 max pooling; 32 then
+  64 filters), dropout 0.5, softmax; 75,242 parameters. Adam 0.001, batch 64: 99.30 %,
+  99.21 % and 99.20 % on MNIST test after 3 epochs (seeds 0, 1, 2; ``bench/mnist_accuracy.py``).
+* "keras.io simple convnet": the keras.io "simple MNIST convnet" (one 3x3 convolution per
+  block, dropout 0.5, softmax; 34,826 parameters): 98.5-98.95 % after 3 epochs, 99.1 %
+  after keras.io's 15.
 * "XOR 2-2-1 tanh": the smallest network that solves XOR.
 * "Playground default 2-4-2-1 tanh": TensorFlow Playground's opening network
   (squared error, learning rate 0.03, batch 10).
@@ -30,6 +34,7 @@ def _conv(filters: int) -> LayerSpec:
 
 FLATTEN = LayerSpec(kind="flatten")
 POOL = LayerSpec(kind="maxpool2d", pool_size=2)
+DROPOUT = LayerSpec(kind="dropout", rate=0.5)
 
 PRESETS: dict[str, ModelSpec] = {
     spec.name: spec
@@ -40,8 +45,10 @@ PRESETS: dict[str, ModelSpec] = {
                   batch_size=50, name="Hands-On DNN 784-300-100-10"),
         ModelSpec(IMAGE, (FLATTEN, _dense(512)), optimizer="sgd", learning_rate=0.001, batch_size=128,
                   name="NaiveDense 784-512-10"),
-        ModelSpec(IMAGE, (_conv(32), POOL, _conv(64), POOL, FLATTEN, LayerSpec(kind="dropout", rate=0.5)),
-                  optimizer="adam", learning_rate=0.001, batch_size=128, name="Small CNN"),
+        ModelSpec(IMAGE, (_conv(32), _conv(32), POOL, _conv(64), _conv(64), POOL, FLATTEN, DROPOUT),
+                  optimizer="adam", learning_rate=0.001, batch_size=64, name="Small CNN"),
+        ModelSpec(IMAGE, (_conv(32), POOL, _conv(64), POOL, FLATTEN, DROPOUT),
+                  optimizer="adam", learning_rate=0.001, batch_size=128, name="keras.io simple convnet"),
         ModelSpec(POINTS, (_dense(2, "tanh"),), n_classes=2, optimizer="adam", learning_rate=0.05,
                   batch_size=4, name="XOR 2-2-1 tanh"),
         ModelSpec(POINTS, (_dense(4, "tanh"), _dense(2, "tanh")), n_classes=2, loss="squared_error",

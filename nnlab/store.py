@@ -11,8 +11,23 @@ folder), otherwise ``<repo>/models`` (git-ignored). Each model is one ``.keras``
   Windows): a crash or a failure while writing leaves the previous file whole.
 * **Loading is safe.** A Keras file can carry code (Lambda layers; CVE-2024-3660 and several
   ``safe_mode`` bypasses fixed up to Keras 3.14), so a model is loaded only when it is a
-  regular file (not a link) in the folder, at most :data:`MAX_MODEL_BYTES`, with Keras >= 3.14
-  and ``safe_mode=True``, without its optimizer.
+  regular file (not a link) in the folder, at most :data:`MAX_MODEL_BYTES`, whose archive and
+  config pass :func:`nnlab.keras_files.check_keras_file` (no Lambda, no code from outside
+  Keras), with Keras >= 3.14 and ``safe_mode=True``, without its optimizer.
+* **Uploading is the same, then some.** :func:`import_model` takes a user's ``.keras`` bytes:
+  the checks above, then a load and a check that it reads 28x28 digits into 10 classes, all
+  on a hidden temporary file in the folder that is renamed into place only when every check
+  passed. The model's name comes from the uploaded file's name, made safe
+  (:func:`name_from_upload`): ``../../etc/passwd.keras`` becomes ``passwd.keras``.
+* **Each student's models are their own.** A save, upload or delete may pass the browser's
+  owner token (``owner=``); :data:`nnlab.ownership.OWNERS` records who saved what, and only that
+  token may delete or replace it (:func:`whose`; everyone may still load and download it). The
+  check, the rename or delete, and the record happen under one lock: two sessions never both
+  pass the check for one name. ``owner=None`` is code outside a browser session (a script, a
+  test): it may change anything but read-only files. Names are compared ignoring case.
+* **The folder cannot fill the disk.** At most :data:`MAX_MODELS` models and
+  :data:`MAX_TOTAL_BYTES` in all, and :data:`MAX_MODELS_PER_OWNER` per owner token; a save or
+  an upload beyond a limit is refused with a message that says the limit and what to do.
 """
 
 from __future__ import annotations
@@ -25,10 +40,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnlab import ownership
+from nnlab.ownership import OWNERS
+
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"  # the default folder
 ENV_VAR = "NNLAB_MODELS_DIR"
 MODEL_SUFFIX = ".keras"
 MAX_MODEL_BYTES = 50_000_000
+MAX_MODELS = 100  # models in the folder, all students together
+MAX_TOTAL_BYTES = 500_000_000  # bytes of models in the folder, all students together
+MAX_MODELS_PER_OWNER = 10  # so that one student cannot take every place in the folder
+FREE_SPACE = "Delete models that are no longer needed (your own, or ask your teacher), then try again."
 MIN_KERAS = (3, 14)
 TEMP_PREFIX = ".saving-"  # hidden, and not a valid model name: never listed
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}$")
@@ -37,6 +59,10 @@ _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNOR
 
 class StoreError(ValueError):
     """A model that cannot be saved, listed, loaded or deleted; the message says why."""
+
+
+class NameTaken(StoreError):
+    """A save or upload under the name of an existing model, without asking to replace it."""
 
 
 @dataclass(frozen=True)
@@ -114,15 +140,18 @@ def _existing(name: str, folder: Path | None) -> Path:
     return path
 
 
-def save_model(model, name: str, folder: Path | None = None) -> str:
-    """Save ``model`` as ``name`` (``.keras`` added), atomically; returns the file name.
+def save_model(model, name: str, folder: Path | None = None, replace: bool = True, owner: str | None = None) -> str:
+    """Save ``model`` as ``name`` (``.keras`` added), atomically, for ``owner``; returns the file name.
 
     Written to a hidden temporary file next to the target, flushed, then ``os.replace``-d over
     it; on any failure the temporary file is removed and the previous file is left as it was.
+    Refused (:class:`StoreError`) when the name is taken and ``replace`` is False
+    (:class:`NameTaken`), when the model there is not ``owner``'s to replace, or beyond the limits.
     """
     import keras
 
     target = model_path(file_name(name), folder)
+    _writable(target, owner, replace, 1, "choose another name")  # say so before the slow part
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=MODEL_SUFFIX, dir=target.parent)
     os.close(handle)
@@ -135,7 +164,7 @@ def save_model(model, name: str, folder: Path | None = None) -> str:
                              "can be loaded again, so it was not saved.")
         with temp.open("r+b") as written:
             os.fsync(written.fileno())
-        os.replace(temp, target)
+        target = _commit(temp, target, owner, replace, size, "choose another name")
     except BaseException as error:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -147,19 +176,91 @@ def save_model(model, name: str, folder: Path | None = None) -> str:
 
 def load_model(name: str, folder: Path | None = None):
     """The Keras model saved as ``folder/name``, loaded with ``safe_mode=True`` and without its optimizer."""
-    import keras
-
     path = _existing(name, folder)
     size = path.stat().st_size
     if size > MAX_MODEL_BYTES:
         raise StoreError(f"{name} is {size / 1e6:.0f} MB; models above {MAX_MODEL_BYTES / 1e6:.0f} MB are not loaded.")
+    return _load_checked(path, path.read_bytes(), f"{name} could not be loaded safely: ")
+
+
+def _load_checked(path: Path, data: bytes, prefix: str = ""):
+    """Load ``path`` (whose bytes are ``data``) after :func:`~nnlab.keras_files.check_keras_file`, safely;
+    a refusal is a :class:`StoreError` whose message is ``prefix`` and the reason."""
+    import keras
+
+    from nnlab.keras_files import KerasFileError, check_keras_file
+
     version = tuple(int(part) for part in re.findall(r"\d+", keras.__version__)[:2])
     if version < MIN_KERAS:
         raise StoreError(f"Keras {keras.__version__} is too old to load model files safely; install Keras >= 3.14.")
     try:
+        check_keras_file(data)
         return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except KerasFileError as error:
+        raise StoreError(f"{prefix}{error}") from None
     except Exception as error:  # noqa: BLE001 - any failure of a foreign file becomes a plain message
-        raise StoreError(f"{name} could not be loaded safely: {str(error)[:300]}") from None
+        raise StoreError(f"{prefix}Keras could not read it safely: {str(error)[:300]}") from None
+
+
+def name_from_upload(upload_name: str) -> str:
+    """The model file name for an uploaded file called ``upload_name``: its last path part, with characters
+    outside the name rules (:func:`check_name`) replaced by ``_``; ``uploaded model.keras`` if nothing is left.
+
+    ``../../etc/passwd.keras`` -> ``passwd.keras``; ``my net (2).keras`` -> ``my net _2.keras``.
+    """
+    base = re.split(r"[\\/]", str(upload_name))[-1]
+    if not base.lower().endswith(MODEL_SUFFIX):
+        raise StoreError(f"Only {MODEL_SUFFIX} model files can be uploaded, not {shown_name(base)}.")
+    stem = re.sub(r"[^A-Za-z0-9 _.\-]", "_", base[: -len(MODEL_SUFFIX)])
+    stem = re.sub(r"\.{2,}", ".", stem).strip(" ._-")[: 100 - len(MODEL_SUFFIX)].rstrip(" ._-")
+    if not stem or _RESERVED.match(stem) or not _NAME.match(stem):
+        stem = "uploaded model"
+    return check_name(stem + MODEL_SUFFIX)
+
+
+def shown_name(text: str, limit: int = 60) -> str:
+    """A user-chosen name to show in a (markdown) message: quoted, cut to ``limit`` characters, markdown escaped."""
+    text = "".join(c if c.isprintable() else "?" for c in str(text)[:limit])
+    return "'" + re.sub(r"([\\`*_{}\[\]()<>#+!|~])", r"\\\1", text) + "'"
+
+
+def import_model(data: bytes, upload_name: str, folder: Path | None = None, replace: bool = False,
+                 owner: str | None = None) -> str:
+    """Keep an uploaded ``.keras`` file in the models folder if it is a safe digit reader; returns its file name.
+
+    Refused with a :class:`StoreError`: a name that is not ``*.keras``, an empty or oversized file,
+    anything :func:`~nnlab.keras_files.check_keras_file` refuses, a file Keras cannot load with
+    ``safe_mode=True``, a model that does not read 28x28 images into 10 classes, a name that
+    is taken (unless ``replace``; :class:`NameTaken`) or not ``owner``'s to replace, and a file
+    beyond the folder's limits. Nothing is left behind on a refusal.
+    """
+    from nnlab.digits import DigitModelError, check_digit_model
+
+    target = model_path(name_from_upload(upload_name), folder)
+    if not data:
+        raise StoreError("The file is empty.")
+    if len(data) > MAX_MODEL_BYTES:
+        raise StoreError(f"The file is {len(data) / 1e6:.0f} MB; models above {MAX_MODEL_BYTES / 1e6:.0f} MB "
+                         "are not accepted.")
+    _writable(target, owner, replace, len(data), "rename your file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=MODEL_SUFFIX, dir=target.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        model = _load_checked(temp, data)
+        try:
+            check_digit_model(model)
+        except DigitModelError as error:
+            raise StoreError(f"It cannot read digits: {error}") from None
+        target = _commit(temp, target, owner, replace, len(data), "rename your file")
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    return target.name
 
 
 def model_bytes(name: str, folder: Path | None = None) -> bytes:
@@ -170,9 +271,92 @@ def model_bytes(name: str, folder: Path | None = None) -> bytes:
     return path.read_bytes()
 
 
-def delete_model(name: str, folder: Path | None = None) -> None:
-    """Remove the saved model ``name``."""
-    _existing(name, folder).unlink()
+def delete_model(name: str, folder: Path | None = None, owner: str | None = None) -> None:
+    """Remove the saved model ``name``, if it is ``owner``'s to delete (:func:`whose`)."""
+    with OWNERS.lock:
+        path = _existing(name, folder)
+        refusal = _refusal(path.name, whose(path.name, owner, path.parent), "delete")
+        if refusal:
+            raise StoreError(refusal)
+        path.unlink()
+        OWNERS.forget(path.parent, path.name)
+
+
+# ---- who may change a model, and how much the folder may hold -------------------------------------------
+
+
+def whose(name: str, owner: str | None, folder: Path | None = None) -> str:
+    """Who may delete or replace the saved model ``name``, as seen by ``owner``: one of
+    :data:`~nnlab.ownership.MINE`, :data:`~nnlab.ownership.OTHERS`, :data:`~nnlab.ownership.NOBODY`
+    (anyone may) or :data:`~nnlab.ownership.READ_ONLY` (a file without write permission: nobody may).
+    """
+    path = _existing(name, folder)
+    return ownership.whose(OWNERS.owner(path.parent, path.name), owner, not path.stat().st_mode & 0o222)
+
+
+def _refusal(name: str, status: str, action: str) -> str | None:
+    """Why ``name`` cannot be ``action``-ed ("delete", "replace") by someone who sees it as ``status``; None: it can."""
+    if status == ownership.OTHERS:
+        return f"{name} was saved by another student: only they can {action} it."
+    if status == ownership.READ_ONLY:
+        return f"{name} is read-only in the models folder: it cannot be {action}d from the app."
+    return None
+
+
+def _same_name(target: Path) -> Path | None:
+    """The saved model that writing ``target`` would replace: the same name, ignoring case (one file on
+    macOS and Windows), the exact spelling first; None when there is none."""
+    if target.is_file() and not target.is_symlink():
+        return target
+    key = target.name.casefold()
+    return next((target.parent / saved.name for saved in saved_models(target.parent)
+                 if saved.name.casefold() == key), None)
+
+
+def _count(models: int) -> str:
+    return f"{models} model" + ("" if models == 1 else "s")
+
+
+def _mb(size: float) -> str:
+    return f"{size / 1e6:.1f} MB" if size < 10e6 else f"{size / 1e6:,.0f} MB"
+
+
+def _writable(target: Path, owner: str | None, replace: bool, size: int, other_name: str) -> Path:
+    """The file a write of ``size`` bytes to ``target`` for ``owner`` goes to (an existing model of the same
+    name ignoring case, or ``target``); :class:`StoreError` when it is not allowed (``other_name``: the
+    hint, "choose another name" or "rename your file")."""
+    existing = _same_name(target)
+    if existing is not None:
+        refusal = _refusal(existing.name, whose(existing.name, owner, existing.parent), "replace")
+        if refusal:
+            raise StoreError(f"{refusal} To keep yours, {other_name}.")
+        if not replace:
+            raise NameTaken(f"A model called {existing.name} exists already: tick 'Replace' to overwrite it, "
+                            f"or {other_name}.")
+        target = existing
+    others = [saved for saved in saved_models(target.parent) if saved.name.casefold() != target.name.casefold()]
+    if len(others) >= MAX_MODELS:
+        raise StoreError(f"The models folder holds {_count(len(others))}, the most it may hold. {FREE_SPACE}")
+    total = sum(saved.size for saved in others) + size
+    if total > MAX_TOTAL_BYTES:
+        raise StoreError(f"This model ({_mb(size)}) would bring the models folder to {_mb(total)}, over its "
+                         f"limit of {_mb(MAX_TOTAL_BYTES)}. {FREE_SPACE}")
+    if owner is not None:
+        mine = sum(OWNERS.owner(target.parent, saved.name) == owner for saved in others)
+        if mine >= MAX_MODELS_PER_OWNER:
+            raise StoreError(f"You have saved {_count(mine)} here, the most one student may keep. Delete one of "
+                             "yours, then try again.")
+    return target
+
+
+def _commit(temp: Path, target: Path, owner: str | None, replace: bool, size: int, other_name: str) -> Path:
+    """Check once more (:func:`_writable`), rename ``temp`` into place and record ``owner``, under the
+    registry's lock: between two sessions saving one name, exactly one wins. Returns the file written."""
+    with OWNERS.lock:
+        target = _writable(target, owner, replace, size, other_name)
+        os.replace(temp, target)
+        OWNERS.record(target.parent, target.name, owner)
+    return target
 
 
 def remove_stale_temporaries(folder: Path | None = None, older_than_s: float = 3600.0) -> int:

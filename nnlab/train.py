@@ -21,7 +21,9 @@ last good chunk, stops, and says what happened (:attr:`Trainer.message`).
 
 Each trainer has a ``threading.Lock``: two script runs of one session (Streamlit
 starts a new run while the old thread may still be training) never train the same
-model at once. The trainer imports no streamlit and knows nothing about pages.
+model at once. A closed trainer (``closed`` set while holding the lock) never trains
+again: a thread that checked "still running?" just before another one ended the run
+cannot slip one more chunk in. The trainer imports no streamlit and knows nothing about pages.
 """
 
 from __future__ import annotations
@@ -150,6 +152,7 @@ class Trainer:
         self.seed = seed
         self.batch_size = batch_size
         self.lock = threading.Lock()
+        self.closed = False  # set while holding the lock when a run ends: train_for then does nothing
         self.on_epoch_end = None  # optional callable(EpochRecord), run under the lock after each epoch
         self.n_train = len(x_train)
         self.n_test = 0 if x_test is None else len(x_test)
@@ -229,6 +232,8 @@ class Trainer:
         if not acquired:
             return ChunkResult(busy=True)
         try:
+            if self.closed:
+                return ChunkResult()
             return self._train_locked(seconds, whole_epochs, max_epochs)
         finally:
             self.lock.release()

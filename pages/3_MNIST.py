@@ -6,7 +6,7 @@ import datetime
 
 import streamlit as st
 
-from nnlab import store
+from nnlab import ownership, store
 from nnlab.evaluation import evaluate, first_dense_weights
 from nnlab.mnist_training import (
     LIVE_CHUNK_S,
@@ -24,6 +24,7 @@ from nnlab.mnist_training import (
 from nnlab.plots.mnist import confusion_heatmap, live_curves, misclassified_gallery, per_digit_bars, weight_images
 from nnlab.presets import PRESETS
 from nnlab.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
+from nnlab.ui.owner import owner_token
 from nnlab.ui.page import setup_page
 from nnlab.ui.spec_state import current_spec, revision
 
@@ -36,6 +37,15 @@ IMAGE_PRESETS = [name for name, spec in PRESETS.items() if spec.input.kind == "i
 FROM_BUILD, FROM_PRESET = "The network from the Build page", "A preset"
 TRAIN_SIZES = {"all": "All of them", 20_000: "20,000", 5_000: "5,000 (a quick demo)", 1_000: "1,000 (a few seconds)"}
 PLOT_CONFIG = {"displayModeBar": False}
+# How each saved model's row reads, and its Delete button's tooltip, by whose it is (nnlab.ownership)
+WHOSE_LABEL = {ownership.MINE: " · saved by you", ownership.OTHERS: " · saved by another student",
+               ownership.NOBODY: "", ownership.READ_ONLY: " · read-only"}
+DELETE_HELP = {ownership.MINE: "Delete this model from the models folder.",
+               ownership.OTHERS: "Saved by another student: only they can delete it. You can still use it and "
+                                 "download it.",
+               ownership.NOBODY: "Delete this model from the models folder (it was saved before the app last "
+                                 "started, or put there by hand: anyone may delete it).",
+               ownership.READ_ONLY: "This file is read-only in the models folder: nobody can delete it from the app."}
 
 
 def book() -> RunBook:
@@ -255,12 +265,12 @@ def save(name_key: str, replace_key: str) -> None:
         return
     name = st.session_state.get(name_key, "")
     try:
-        file = store.file_name(name)
-        if file in store.list_models() and not st.session_state.get(replace_key):
-            notify("models", "warning", f"A model called {file} exists already: tick 'Replace it' to overwrite it.")
-            return
-        saved = store.save_model(result["model"], file)
+        saved = store.save_model(result["model"], name, replace=st.session_state.get(replace_key, False),
+                                 owner=owner_token())
         store.remove_stale_temporaries()  # left by a save that was killed (an hour old or more)
+    except store.NameTaken as error:
+        notify("models", "warning", str(error))
+        return
     except store.StoreError as error:
         notify("models", "error", str(error))
         return
@@ -284,9 +294,32 @@ def use_saved(name: str) -> None:
                       "the model trained in this session.")
 
 
+def upload_saved(upload_key: str, replace_key: str) -> None:
+    uploaded = st.session_state.get(upload_key)
+    if uploaded is None:
+        return
+    try:
+        saved = store.import_model(uploaded.getvalue(), uploaded.name, replace=st.session_state.get(replace_key, False),
+                                   owner=owner_token())
+    except store.StoreError as error:
+        notify("models", "error", f"{store.shown_name(uploaded.name)} was not kept: {error}")
+        return
+    notify("models", "success", f"Uploaded {store.shown_name(uploaded.name)} as {saved} in "
+                                f"{store.models_dir().name}/. Press Use to test it; the Draw page can use it now.")
+
+
+def upload_panel() -> None:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.file_uploader("Upload a model (.keras)", type=["keras"], key="mnist_upload", on_change=upload_saved,
+                       args=("mnist_upload", "mnist_upload_replace"),
+                       help="A Keras model that reads 28x28 digits into 10 classes, made of Keras layers only "
+                            "(no Lambda layers, no custom code). Its file name becomes the model's name.")
+    right.checkbox("Replace", key="mnist_upload_replace", help="Overwrite a model you saved with the same name.")
+
+
 def delete_saved(name: str) -> None:
     try:
-        store.delete_model(name)
+        store.delete_model(name, owner=owner_token())
     except (store.StoreError, OSError) as error:
         notify("models", "error", str(error))
         return
@@ -302,26 +335,34 @@ def keep_models() -> None:
         default = result["run"].spec.name.replace("/", " ")
         left.text_input("Name", value=default, key=name_key, max_chars=100,
                         help="Letters, digits, spaces, '_', '-' and '.'. It becomes the file name <name>.keras.")
-        middle.checkbox("Replace it", key=replace_key, help="Overwrite a saved model with the same name.")
+        middle.checkbox("Replace", key=replace_key, help="Overwrite a model you saved with the same name.")
         right.button("💾 Save", key="mnist_save", on_click=save, args=(name_key, replace_key), width="stretch")
     else:
         st.caption("Train a network (or use a saved one) to save it here.")
+    upload_panel()
     show_notice("models")
     saved = store.saved_models()
     if not saved:
         st.caption(f"No saved models yet in {store.models_dir().name}/.")
         return
     st.markdown(f"**Saved models** in `{store.models_dir().name}/`")
+    st.caption("Everyone using this app sees these models and may use them (here and on the Draw page); only the "
+               "student who saved a model may delete or replace it.")
     for index, model in enumerate(saved):
+        try:
+            status = store.whose(model.name, owner_token())
+        except store.StoreError:  # deleted by someone else a moment ago
+            continue
         row = st.columns([4, 1, 1, 1], vertical_alignment="center")
         when = datetime.datetime.fromtimestamp(model.modified).strftime("%Y-%m-%d %H:%M")
-        row[0].markdown(f"**{model.title}** · {model.size / 1e6:.1f} MB · {when}")
+        row[0].markdown(f"**{model.title}** · {model.size / 1e6:.1f} MB · {when}{WHOSE_LABEL[status]}")
         row[1].button("Use", key=f"mnist_use_{index}", on_click=use_saved, args=(model.name,), width="stretch",
                       help="Load it, test it here, and let the Draw page use it.")
         row[2].download_button("Download", data=lambda name=model.name: store.model_bytes(name),
                                file_name=model.name, mime="application/octet-stream", key=f"mnist_download_{index}",
                                width="stretch")
         row[3].button("Delete", key=f"mnist_delete_{index}", on_click=delete_saved, args=(model.name,),
+                      disabled=status in (ownership.OTHERS, ownership.READ_ONLY), help=DELETE_HELP[status],
                       width="stretch")
 
 

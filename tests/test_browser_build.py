@@ -39,14 +39,14 @@ def test_a_malformed_spec_upload_gets_a_readable_message_and_a_good_one_loads(pa
     bad = tmp_path / "broken.json"
     bad.write_text('{"layers": [{"kind": "dense", "units": 1000000000}]')
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
-    page.get_by_text("Could not load broken.json").wait_for()
+    page.get_by_text("Could not load 'broken.json'").wait_for()
     assert "not valid JSON" in page.get_by_test_id("stAlert").first.inner_text()
     assert total_parameters(page) == before  # nothing lost
 
     good = tmp_path / "cnn.json"
     good.write_text(json.dumps(PRESETS["Small CNN"].to_dict()))
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(good))
-    page.get_by_text("Loaded 'Small CNN' from cnn.json").wait_for()
+    page.get_by_text("Loaded 'Small CNN' from 'cnn.json'").wait_for()
     wait_idle(page)
-    assert total_parameters(page) == 34_826
+    assert total_parameters(page) == 75_242
     assert exceptions_on_page(page) == []

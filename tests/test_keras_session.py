@@ -22,3 +22,16 @@ def test_keep_keras_session_keeps_models_usable_after_the_clean_up():
     script_runner._clean_problem_modules()  # what Streamlit runs after each script run
     assert keras.backend.get_uid("dense") == before + 1  # clear_session() would have reset the name counter
     assert model(np.zeros((1, 2), dtype=np.float32)).shape == (1, 1)
+
+
+def test_a_page_run_after_tensorflow_is_loaded_freezes_the_loaded_objects(monkeypatch):
+    import gc
+
+    import tensorflow  # noqa: F401  (loaded, as after any page that trains)
+
+    from nnlab.ui import runtime
+
+    monkeypatch.setattr(runtime, "_frozen", False)
+    frozen_before = gc.get_freeze_count()
+    run_page("pages/1_Build.py")
+    assert runtime._frozen and gc.get_freeze_count() > frozen_before

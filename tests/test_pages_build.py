@@ -62,7 +62,7 @@ def test_editing_units_moving_and_removing_layers(build_page):
 def test_loading_a_preset_replaces_the_stack(build_page):
     build_page.selectbox(key="preset_choice").set_value("Small CNN")
     build_page.button[0].click().run()
-    assert total_parameters(build_page) == 34_826
+    assert total_parameters(build_page) == 75_242
     assert build_page.session_state["model_spec"].name == "Small CNN"
 
 

@@ -91,9 +91,10 @@ def test_a_tiny_run_finishes_is_tested_saved_listed_loaded_and_deleted(page, tmp
     assert metrics["Test accuracy"].endswith("%") and float(metrics["Test accuracy"][:-1]) > 30
     assert len(page.get("plotly_chart")) >= 5  # curves, confusion, per digit, gallery, first-layer weights
 
-    page.text_input(key="mnist_save_name").set_value("../evil").run()
+    page.text_input(key="mnist_save_name").set_value("../../etc/passwd").run()
     page.button(key="mnist_save").click().run()
-    assert "not a valid model name" in page.error[0].value
+    assert "'../../etc/passwd' is not a valid model name" in page.error[0].value
+    assert not (tmp_path / "models").exists() or list((tmp_path / "models").iterdir()) == []  # nothing written
     page.text_input(key="mnist_save_name").set_value("tiny net").run()
     page.button(key="mnist_save").click().run()
     assert "Saved as tiny net.keras" in page.success[0].value

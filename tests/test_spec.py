@@ -30,10 +30,15 @@ def test_dense_parameter_counts_follow_n_times_u_plus_u():
 
 
 def test_conv_and_pool_shapes_follow_keras_valid_padding():
-    spec = PRESETS["Small CNN"]
+    spec = PRESETS["keras.io simple convnet"]
     shapes = [row.output_shape for row in spec.summary()]
     assert shapes == [(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (1600,), (1600,), (10,)]
     assert spec.param_count() == 34_826
+    spec = PRESETS["Small CNN"]
+    shapes = [row.output_shape for row in spec.summary()]
+    assert shapes == [(26, 26, 32), (24, 24, 32), (12, 12, 32), (10, 10, 64), (8, 8, 64), (4, 4, 64), (1024,),
+                      (1024,), (10,)]
+    assert spec.param_count() == 75_242
 
 
 def test_zero_hidden_layers_is_valid_and_two_classes_use_one_sigmoid_unit():

@@ -16,8 +16,8 @@ from nnlab.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
 
-HOSTILE = ["", " ", "../evil", "..", "a/../../b", "a/b", "a\\b", "/etc/passwd", "C:\\x", ".hidden", "-rf",
-           "x" * 101, "name\x00.keras", "tab\tname", "new\nline", "con", "NUL.keras", "lpt1",
+HOSTILE = ["", " ", "../evil", "../../etc/passwd", "..", "a/../../b", "a/b", "a\\b", "/etc/passwd", "C:\\x", ".hidden",
+           "-rf", "x" * 101, "name\x00.keras", "tab\tname", "new\nline", "con", "NUL.keras", "lpt1",
            "émoji😀", "a..b", "*", "a?b", "~user"]
 
 
@@ -89,6 +89,29 @@ def test_a_failed_save_leaves_the_previous_file_intact(model, tmp_path):
         store.save_model(broken, "keeper", tmp_path)
     assert (tmp_path / "keeper.keras").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["keeper.keras"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs POSIX file size limits")
+def test_a_disk_full_half_way_through_a_save_leaves_the_previous_file_intact(model, tmp_path):
+    """A real failure in the middle of writing: the process may write at most half the model's bytes
+    (RLIMIT_FSIZE, as a full disk or a quota would), so the write fails with "File too large"."""
+    import resource
+
+    store.save_model(model, "keeper", tmp_path)
+    before = (tmp_path / "keeper.keras").read_bytes()
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get an error, not the signal that kills
+    resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) // 2, hard))
+    try:
+        with pytest.raises(store.StoreError, match="keeper.keras could not be saved: .*File too large"):
+            store.save_model(model, "keeper", tmp_path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    assert (tmp_path / "keeper.keras").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["keeper.keras"]  # the half-written temporary file is gone
+    store.save_model(model, "keeper", tmp_path)  # and the next save works
+    assert store.load_model("keeper.keras", tmp_path).count_params() == model.count_params()
 
 
 def test_a_save_killed_midway_leaves_a_whole_model(tmp_path):

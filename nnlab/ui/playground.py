@@ -43,7 +43,6 @@ from nnlab.playground.config import (
 from nnlab.playground.lessons import LESSONS
 from nnlab.playground.session import RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
 from nnlab.spec import ACTIVATIONS, FEATURES
-from nnlab.ui.runtime import freeze_loaded_objects
 
 CONFIG, REV, RUN, PLAYING, LESSON, URL_NOTES, FRAMES = (
     "pg_config", "pg_rev", "pg_run", "pg_playing", "pg_lesson", "pg_url_notes", "pg_frames")
@@ -95,7 +94,6 @@ def current_run():
     if run is None or not run.matches(setup):
         with st.spinner("Building the network..."):
             run = PlaygroundRun(setup)
-            freeze_loaded_objects()  # TensorFlow is loaded now: keep Streamlit's after-run gc cheap
             run.trainer.warm_up()
         st.session_state[RUN] = run
     run.apply_live(setup)

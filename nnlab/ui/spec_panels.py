@@ -11,6 +11,7 @@ from nnlab.build import keras_code
 from nnlab.plots.network import network_figure
 from nnlab.presets import PRESETS
 from nnlab.spec import ModelSpec, SpecError
+from nnlab.store import shown_name
 from nnlab.ui.spec_state import set_spec, widget_key
 
 IMPORT_MESSAGE_KEY = "spec_import_message"
@@ -58,13 +59,16 @@ def _import_spec(key: str) -> None:
     uploaded = st.session_state.get(key)
     if uploaded is None:
         return
+    shown, data = shown_name(uploaded.name), uploaded.getvalue()
     try:
-        spec = ModelSpec.from_json(uploaded.getvalue())
+        if not data:
+            raise SpecError(["The file is empty."])
+        spec = ModelSpec.from_json(data)
     except SpecError as error:
-        st.session_state[IMPORT_MESSAGE_KEY] = ("error", f"Could not load {uploaded.name}: " + " ".join(error.problems))
+        st.session_state[IMPORT_MESSAGE_KEY] = ("error", f"Could not load {shown}: " + " ".join(error.problems))
         return
     set_spec(spec)
-    st.session_state[IMPORT_MESSAGE_KEY] = ("success", f"Loaded '{spec.name}' from {uploaded.name}.")
+    st.session_state[IMPORT_MESSAGE_KEY] = ("success", f"Loaded {shown_name(spec.name)} from {shown}.")
 
 
 def file_name(spec: ModelSpec, suffix: str) -> str:

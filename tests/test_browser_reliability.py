@@ -1,0 +1,222 @@
+"""Reliability in a real browser: hostile uploads are refused with a sentence, buttons clicked in quick
+succession during training leave a consistent model and history, saved models survive a server restart."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from nnlab.presets import PRESETS
+from tests.browser import exceptions_on_page, open_page, streamlit_server, wait_idle
+from tests.test_pages_draw import seven_photo
+
+pytestmark = pytest.mark.browser
+
+UPLOAD = "[data-testid=stFileUploaderDropzoneInput]"
+# The x values of every named trace of the plotly charts on the page: a list, or plotly's packed
+# {"dtype", "bdata"} (base64 of a typed array) that traces() unpacks.
+TRACES_JS = """() => Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')]
+    .flatMap(plot => (plot.data || []).filter(t => t.name)
+    .map(t => [t.name, t.x && t.x.bdata ? {dtype: t.x.dtype, bdata: t.x.bdata} : Array.from(t.x || [])])))"""
+
+
+def traces(page) -> dict[str, list[float]]:
+    """{trace name: x values} of the plotly charts on the page, as the browser holds them."""
+    found = {}
+    for name, x in page.evaluate(TRACES_JS).items():
+        if isinstance(x, dict):
+            x = np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])).tolist()
+        found[name] = [float(value) for value in x]
+    return found
+
+
+def increasing(x: list[float]) -> bool:
+    return all(a < b for a, b in zip(x, x[1:], strict=False))
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """Bytes of a digit reader, of a model whose Lambda would create ``marker``, and the marker's path."""
+    import keras
+
+    from nnlab.build import build_model
+
+    folder = tmp_path_factory.mktemp("made")
+    marker = folder / "the lambda ran"
+    code = eval(f"lambda x: (__import__('pathlib').Path({str(marker)!r}).touch(), x)[1]")  # noqa: S307 - the attack
+    hostile = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Lambda(code),
+                                keras.layers.Dense(10)])
+    hostile.save(folder / "lambda.keras")
+    build_model(PRESETS["Basic 784-128-10"], seed=0).save(folder / "digits.keras")
+    marker.unlink()  # building the hostile model ran its code once, here in the test
+    return {"lambda": (folder / "lambda.keras").read_bytes(), "digits": (folder / "digits.keras").read_bytes(),
+            "marker": marker}
+
+
+def send_file(page, name: str, data: bytes, mime: str = "application/octet-stream") -> None:
+    page.locator(UPLOAD).set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
+def alert_with(page, text: str) -> str:
+    alert = page.get_by_test_id("stAlert").filter(has_text=text)
+    alert.wait_for()
+    wait_idle(page)
+    return alert.inner_text()
+
+
+def files(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def new_log(log, start: int) -> str:
+    return log.read_text()[start:]
+
+
+def test_hostile_json_and_keras_uploads_get_a_sentence_and_nothing_is_kept(page, app_server, made):
+    app_url, log, models = app_server
+    before, log_start = files(models), len(log.read_text())
+
+    open_page(page, app_url, "Build")
+    deep = PRESETS["Basic 784-128-10"].to_dict() | {"layers": [{"kind": "flatten"}] * 1000}
+    send_file(page, "deep.json", json.dumps(deep).encode(), "application/json")
+    assert "The spec has 1000 hidden layers; at most 20 are allowed." in alert_with(page, "Could not load 'deep.json'")
+    send_file(page, "units.json", json.dumps(deep | {"layers": [{"kind": "flatten"}, {"kind": "dense",
+                                                                 "units": 10**9}]}).encode(), "application/json")
+    assert "a Dense layer needs 1 to 1024 units" in alert_with(page, "Could not load 'units.json'")
+    assert exceptions_on_page(page) == []
+
+    open_page(page, app_url, "MNIST")
+    send_file(page, "sneaky.keras", made["lambda"])
+    assert "This model contains a Lambda layer" in alert_with(page, "'sneaky.keras' was not kept")
+    send_file(page, "net.keras", b"\x89PNG\r\n\x1a\n not a model")
+    assert "a .keras file is a zip archive, and this one is not" in alert_with(page, "'net.keras' was not kept")
+    send_file(page, "passwd", b"root:x:0:0:root:/root:/bin/bash\n")  # the browser itself refuses this one
+    refused = page.get_by_test_id("stFileChip").filter(has_text="passwd")
+    refused.get_by_test_id("stFileChipIconError").wait_for()
+    assert "application/octet-stream files are not allowed." in page.get_by_test_id("stFileUploader").inner_text()
+    assert exceptions_on_page(page) == []
+    assert not made["marker"].exists()  # the Lambda's code never ran in the server
+    assert files(models) == before
+    assert "Traceback" not in new_log(log, log_start)
+
+
+def epoch(page) -> int:
+    metric = page.get_by_test_id("stMetric").filter(has_text="Epoch").first
+    return int(metric.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
+
+
+def test_playground_buttons_clicked_in_quick_succession_while_training(page, app_server):
+    app_url, log, _ = app_server
+    log_start = len(log.read_text())
+    open_page(page, app_url, "Playground")
+    page.get_by_role("button", name="Play").click()
+    page.get_by_test_id("stMetric").filter(has_text="epochs/s").wait_for(timeout=60_000)  # playing
+    for name in ["Step", "Play", "Pause", "Step", "Step", "Play", "Reset", "Play", "Step", "Play", "Step", "Reset",
+                 "Play", "Step", "Play", "Pause"]:
+        page.get_by_role("button", name=name).click()  # as soon as it is enabled: no waiting for the page
+    wait_idle(page)
+    page.get_by_test_id("stMetric").filter(has_text="Speed").filter(has_text="paused").wait_for()
+    reached = epoch(page)
+    x = traces(page)["train loss"]  # one point per epoch (thinned beyond a few hundred), in order, no repeats
+    assert x[0] == 1 and x[-1] == reached and increasing(x) and (reached > 300 or len(x) == reached)
+    page.get_by_role("button", name="Step").click()
+    metric = page.get_by_test_id("stMetric").filter(has_text="Epoch").first.get_by_test_id("stMetricValue")
+    expect(metric).to_have_text(f"{reached + 1:,}", timeout=60_000)
+    wait_idle(page)
+    x = traces(page)["train loss"]
+    assert x[-1] == reached + 1 and increasing(x)
+    assert exceptions_on_page(page) == []
+    assert "Traceback" not in new_log(log, log_start)
+
+
+def test_mnist_pause_resume_stop_clicked_in_quick_succession_keep_a_tested_model(page, app_server):
+    app_url, log, _ = app_server
+    log_start = len(log.read_text())
+    open_page(page, app_url, "MNIST")
+    page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
+    page.get_by_role("option", name="1,000 (a few seconds)").click()
+    wait_idle(page)
+    epochs = page.get_by_label("Epochs (passes over the training images)")
+    epochs.fill("50")  # long enough that the clicks land while it trains
+    epochs.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="⏸ Pause").and_(page.locator(":enabled")).wait_for(timeout=120_000)
+    for name in ["⏸ Pause", "⏵ Resume", "⏸ Pause", "⏵ Resume", "⏸ Pause", "⏵ Resume", "⏹ Stop"]:
+        page.get_by_role("button", name=name).click()  # as soon as it is there: no waiting for the page
+    page.get_by_test_id("stProgress").filter(has_text="stopped").wait_for()
+    page.get_by_text("Test accuracy").wait_for()
+    wait_idle(page)
+    curves = traces(page)
+    assert increasing(curves["training (smoothed)"]), curves["training (smoothed)"]
+    validation = curves.get("validation (each epoch)", [])
+    assert validation == list(range(1, len(validation) + 1))  # each finished epoch once, in order
+    accuracy = page.get_by_test_id("stMetric").filter(has_text="Test accuracy").get_by_test_id("stMetricValue")
+    assert accuracy.inner_text().endswith("%")
+    assert exceptions_on_page(page) == []
+    assert "Traceback" not in new_log(log, log_start)
+
+
+def test_an_uploaded_model_survives_a_server_restart(page, tmp_path, made):
+    """Stop the server, start a new one on the same models folder: the model is listed and the Draw page uses it."""
+    with streamlit_server(tmp_path) as app_url:
+        open_page(page, app_url, "MNIST")
+        send_file(page, "../../etc/survivor.keras", made["digits"])
+        alert_with(page, "as survivor.keras in models/")
+        page.get_by_test_id("stMarkdown").filter(has_text="survivor").filter(has_text="MB").wait_for()
+    assert files(tmp_path / "models") == ["survivor.keras"]
+    assert files(tmp_path) == ["models", "streamlit.log"]  # nothing outside the models folder
+
+    with streamlit_server(tmp_path) as app_url:  # a new server, a new session: only the folder is the same
+        open_page(page, app_url, "Draw")
+        assert "1 in models/" in page.get_by_test_id("stRadio").inner_text()
+        page.get_by_test_id("stRadio").locator("label").filter(has_text="A saved model").click()
+        wait_idle(page)
+        page.get_by_test_id("stSelectbox").filter(has_text="Saved model").locator("input").click()
+        page.get_by_role("option", name="survivor.keras").click()
+        wait_idle(page)
+        send_file(page, "seven.png", seven_photo(), "image/png")  # read by the surviving (untrained) model
+        page.wait_for_function("document.querySelector('.st-key-photo_answer')?.innerText.match(/It is a|Not sure/)")
+        assert page.get_by_test_id("stAlertContentError").count() == 0
+        assert exceptions_on_page(page) == []
+
+
+def test_a_model_is_its_browsers_own_even_after_a_reload_and_other_browsers_may_only_use_it(page, browser,
+                                                                                           app_server, made):
+    """Two browsers (two students): B sees A's model with Delete disabled; A, after reloading the page
+    (a new Streamlit session in the same browser), may still delete it."""
+    app_url, log, models = app_server
+    log_start = len(log.read_text())
+    open_page(page, app_url, "MNIST")
+    send_file(page, "alices net.keras", made["digits"])
+    alert_with(page, "as alices net.keras in models/")
+    row = page.get_by_test_id("stHorizontalBlock").filter(has_text="alices net").filter(has_text="MB")
+    expect(row).to_contain_text("saved by you")
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        bob = other.new_page()
+        open_page(bob, app_url, "MNIST")
+        bobs_row = bob.get_by_test_id("stHorizontalBlock").filter(has_text="alices net").filter(has_text="MB")
+        expect(bobs_row).to_contain_text("saved by another student")
+        expect(bobs_row.get_by_role("button", name="Delete")).to_be_disabled()
+        expect(bobs_row.get_by_role("button", name="Use")).to_be_enabled()
+        bob.get_by_test_id("stCheckbox").filter(has_text="Replace").last.click()
+        wait_idle(bob)
+        send_file(bob, "alices net.keras", made["digits"])
+        assert "only they can replace it. To keep yours, rename your file." in alert_with(bob, "was not kept")
+        assert exceptions_on_page(bob) == []
+    finally:
+        other.close()
+
+    open_page(page, app_url, "MNIST")  # a reload: a new session, the same browser
+    expect(row).to_contain_text("saved by you")
+    row.get_by_role("button", name="Delete").click()
+    alert_with(page, "Deleted alices net.keras")
+    assert not (models / "alices net.keras").exists()
+    assert exceptions_on_page(page) == []
+    assert "Traceback" not in new_log(log, log_start)

@@ -32,11 +32,25 @@ first content is on screen.
 
     python bench/classroom_load.py                                  # 30 students, 120 s (a quiet machine)
     python bench/classroom_load.py --sessions 3 --seconds 30 --session-ttl 15
+    python bench/classroom_load.py --sessions 3 --seconds 30 --classes 2   # memory: does it add up?
 
-The load generator (Chromium) runs on the same machine as the server and competes for its
-CPU. Last line: ``errors: <count>`` (server log errors, exceptions on pages, JavaScript
-errors, isolation violations, students whose playground did not progress or who failed
-for another reason than time).
+With the browsers on another machine (a faithful CPU picture; the server machine reports its
+memory and CPU, the other one everything the students saw):
+
+    python bench/classroom_load.py --serve 8501                     # on the server machine
+    python bench/classroom_load.py --url http://<server>:8501       # on the browsers' machine
+
+The load generator (Chromium) runs on the same machine as the server. Thirty laptops would not
+take the server's CPU, so Chromium runs under Linux's SCHED_IDLE policy: it gets only the CPU
+time the server leaves (``--browsers-compete`` turns that off). The browsers then redraw more
+slowly than laptops would, so the response times are upper bounds. The script prints how many
+cores the server, the browsers and other processes used, and how long the server's threads
+waited for a CPU. Every wait is bounded: a student that cannot finish its step in its time plus
+``--grace`` is cut off and reported with the step it was in.
+
+Last line: ``errors: <count>``: server log errors, exceptions and JavaScript errors on pages,
+isolation violations, students whose playground never moved or who failed for a reason other
+than time.
 """
 
 from __future__ import annotations
@@ -48,6 +62,7 @@ import math
 import os
 import re
 import shutil
+import socket
 import statistics
 import sys
 import tempfile
@@ -55,7 +70,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -106,6 +121,9 @@ class LoadSettings:
     warm_up: bool = True  # a warm-up session, then a baseline student alone
     newcomer: bool = True  # a fresh session half way through checks it sees nothing of the others
     measure_release: bool = True  # wait for the disconnected sessions to expire and measure the memory again
+    waves: int = 1  # classes one after the other (memory that is not released adds up)
+    url: str | None = None  # drive a server already running (perhaps on another machine) instead of starting one
+    server_log: Path | None = None  # with url: its log, to read for errors
     work: Path | None = None  # server log and models folder (default: a temporary folder)
     browsers_idle: bool = True  # Chromium only gets CPU time the server does not want (as if on the students' laptops)
     quiet: bool = False
@@ -191,6 +209,7 @@ class Report:
     ttl: int
     wall_s: float
     cleanups: list[str]  # the janitor's lines in the server log
+    waves: list[dict[str, float]]  # memory figures of each class
 
     @property
     def started(self) -> int:
@@ -356,9 +375,14 @@ class MemorySampler:
         return max((rss for t, rss in self.samples if t >= since), default=self.now())
 
 
-def server_log_errors(log: Path) -> list[str]:
-    """Lines of the server log that show an error: Tracebacks and lines naming an Error or Exception."""
-    return [line.strip() for line in log.read_text(errors="replace").splitlines() if SERVER_ERROR.search(line)]
+def local_server_pid(url: str) -> int | None:
+    """The pid of the `streamlit run` serving ``url`` when it runs on this machine with an explicit port."""
+    parts = urlsplit(url)
+    if parts.hostname not in ("127.0.0.1", "localhost", "0.0.0.0", socket.gethostname()) or not parts.port:
+        return None
+    with contextlib.suppress(RuntimeError):
+        return server_pid(parts.port)
+    return None
 
 
 def configured_ttl() -> int:
@@ -648,11 +672,51 @@ def idle_priority(executable: str, folder: Path) -> str:
     return str(wrapper)
 
 
+async def one_class(settings: LoadSettings, browsers, url: str, sampler: MemorySampler, pid: int, ttl: int,
+                    number: int) -> tuple[list[Student], Student | None, dict[str, float], dict[str, float]]:
+    """One class of students from their arrival until their memory should be free again.
+
+    Returns the students, the newcomer (first class only), the CPU cores used and the memory figures.
+    """
+    n, memory = settings.sessions, {}
+    students = [Student(number * n + i, draws=i % settings.draw_every == 0) for i in range(n)]
+    ramp, seconds = settings.ramp_s(), settings.seconds
+    load_start = time.monotonic()
+    sampler.cpu.begin()
+    hard = load_start + ramp + seconds + settings.grace_s()
+    log(settings, f"class {number + 1}: {n} students arriving over {ramp:.0f} s, {seconds:.0f} s each "
+                  f"(+ up to {settings.grace_s():.0f} s to finish a step)")
+    tasks = [asyncio.create_task(run_student(browsers[i % len(browsers)], url, student, seconds, hard,
+                                             delay=ramp * i / max(1, n)))
+             for i, student in enumerate(students)]
+    newcomer = None
+    if settings.newcomer and number == 0:
+        newcomer = Student(-3, "newcomer")
+        tasks.append(asyncio.create_task(run_student(browsers[-1], url, newcomer, seconds, hard,
+                                                     delay=ramp + seconds / 2, newcomer=True)))
+    await asyncio.gather(*tasks)
+    load_end = time.monotonic()
+    cores = {role: used / (load_end - load_start) for role, used in sampler.cpu.totals().items()}
+    memory["peak"] = sampler.peak(load_start)
+    with contextlib.suppress(OSError, KeyError):
+        memory["hwm"] = memory_mb(pid)["VmHWM"]
+    if settings.measure_release:
+        await asyncio.sleep(5)
+        memory["after_close"] = sampler.now()
+        wait = ttl + 5
+        log(settings, f"students gone; waiting {wait} s for Streamlit to drop their sessions ({TTL_OPTION} = {ttl} s)")
+        await asyncio.sleep(wait)
+        await probe(browsers[0], url)
+        await asyncio.sleep(RELEASE_WAIT_S)  # nnlab's janitor cleans once the server has been quiet a while
+        memory["after_expiry"] = sampler.now()
+        memory["after_expiry_s"] = time.monotonic() - load_end
+    return students, newcomer, cores, memory
+
+
 async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: int, ttl: int, work: Path) -> dict:
     from playwright.async_api import async_playwright
 
     out: dict = {"memory": {}, "baseline": None, "newcomer": None, "cpu_cores": {}}
-    memory = out["memory"]
     async with async_playwright() as playwright:
         executable = chromium_executable() or playwright.chromium.executable_path
         if settings.browsers_idle:
@@ -670,43 +734,16 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
                 out["baseline"] = await run_student(browsers[0], url, Student(-2, "baseline", draws=True), short,
                                                     time.monotonic() + 600)
                 await asyncio.sleep(3)
-            memory["idle"] = sampler.now()
+            out["memory"]["idle"] = sampler.now()
 
-            students = [Student(i, draws=i % settings.draw_every == 0) for i in range(settings.sessions)]
-            ramp, seconds = settings.ramp_s(), settings.seconds
-            load_start = time.monotonic()
-            sampler.cpu.begin()
-            hard = load_start + ramp + seconds + settings.grace_s()
-            log(settings, f"load: {len(students)} students arriving over {ramp:.0f} s, {seconds:.0f} s each "
-                          f"(+ up to {settings.grace_s():.0f} s to finish a step)")
-            tasks = [asyncio.create_task(run_student(browsers[i % len(browsers)], url, student, seconds, hard,
-                                                     delay=ramp * i / max(1, len(students))))
-                     for i, student in enumerate(students)]
-            if settings.newcomer:
-                newcomer = Student(len(students), "newcomer")
-                tasks.append(asyncio.create_task(run_student(browsers[-1], url, newcomer, seconds, hard,
-                                                             delay=ramp + seconds / 2, newcomer=True)))
-                out["newcomer"] = newcomer
-            await asyncio.gather(*tasks)
-            load_end = time.monotonic()
-            out["cpu_cores"] = {role: seconds / (load_end - load_start) for role, seconds in sampler.cpu.totals().items()}
-            memory["peak"] = sampler.peak(load_start)
-            with contextlib.suppress(OSError, KeyError):
-                memory["hwm"] = memory_mb(pid)["VmHWM"]
-            out["students"] = students
-            out["load_s"] = load_end - load_start
-
-            if settings.measure_release:
-                await asyncio.sleep(5)
-                memory["after_close"] = sampler.now()
-                wait = ttl + 5
-                log(settings, f"students gone; waiting {wait} s for Streamlit to drop their sessions "
-                              f"({TTL_OPTION} = {ttl} s)")
-                await asyncio.sleep(wait)
-                await probe(browsers[0], url)
-                await asyncio.sleep(RELEASE_WAIT_S)  # nnlab's janitor cleans once the server has been quiet a while
-                memory["after_expiry"] = sampler.now()
-                memory["after_expiry_s"] = time.monotonic() - load_end
+            out["students"], out["waves"] = [], []
+            for number in range(settings.waves):
+                students, newcomer, cores, memory = await one_class(settings, browsers, url, sampler, pid, ttl, number)
+                out["students"] += students
+                out["waves"].append(memory)
+                if number == 0:
+                    out["newcomer"], out["cpu_cores"] = newcomer, cores
+                    out["memory"].update(memory)
         finally:
             for browser in browsers:
                 with contextlib.suppress(Exception):
@@ -715,27 +752,68 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
 
 
 def run_load(settings: LoadSettings) -> Report:
-    """Start the server, drive the students, collect the figures; the server is stopped on return."""
+    """Start the server (or use ``settings.url``), drive the students, collect the figures.
+
+    A server started here is stopped on return. One at ``settings.url`` is measured only when it
+    runs on this machine; its log is read only when ``settings.server_log`` is given.
+    """
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
         work = settings.work or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nnlab-load-")))
-        port = free_port()
         ttl_text = None if settings.session_ttl is None else str(settings.session_ttl)
         with environment(**{TTL_ENV: ttl_text}):
             ttl = configured_ttl()
-            url = stack.enter_context(streamlit_server(work, port))
-        pid = server_pid(port)
-        log(settings, f"server: streamlit run app.py, pid {pid}, {url}; idle RSS {memory_mb(pid)['VmRSS']:,.0f} MB; "
-                      f"disconnected sessions kept {ttl} s ({TTL_OPTION})")
+            if settings.url:
+                url, log_file = settings.url.rstrip("/"), settings.server_log
+                pid = local_server_pid(url)
+            else:
+                port = free_port()
+                url, log_file = stack.enter_context(streamlit_server(work, port)), work / "streamlit.log"
+                pid = server_pid(port)
+        rss = f"idle RSS {memory_mb(pid)['VmRSS']:,.0f} MB" if pid else "not on this machine: no memory or CPU figures"
+        log(settings, f"server: {url}, pid {pid}, {rss}; disconnected sessions kept {ttl} s ({TTL_OPTION})")
         with MemorySampler(pid) as sampler:
             out = asyncio.run(drive(settings, url, sampler, pid, ttl, work))
-        errors = server_log_errors(work / "streamlit.log")
-        cleanups = [line.strip() for line in (work / "streamlit.log").read_text(errors="replace").splitlines()
-                    if line.startswith(JANITOR)]
-        if not Path(f"/proc/{pid}").exists():
+        text = log_file.read_text(errors="replace") if log_file else ""
+        errors = [line.strip() for line in text.splitlines() if SERVER_ERROR.search(line)]
+        cleanups = [line.strip() for line in text.splitlines() if line.startswith(JANITOR)]
+        if pid and not Path(f"/proc/{pid}").exists():
             errors.append(f"the server (pid {pid}) exited during the run")
     return Report(settings, out["students"], out["baseline"], out["newcomer"], errors, out["memory"],
-                  out["cpu_cores"], ttl, time.monotonic() - started, cleanups)
+                  out["cpu_cores"], ttl, time.monotonic() - started, cleanups, out["waves"])
+
+
+def serve(port: int, seconds: float | None, session_ttl: int | None) -> int:
+    """The server half of a run with the browsers on another machine: ``streamlit run`` open to the
+    network, its memory and CPU every 10 s until ``seconds`` have passed or Ctrl-C, then its peak
+    memory and the errors in its log."""
+    ttl_text = None if session_ttl is None else str(session_ttl)
+    with tempfile.TemporaryDirectory(prefix="nnlab-serve-") as work, environment(**{TTL_ENV: ttl_text}):
+        with streamlit_server(Path(work), port, address="0.0.0.0"):
+            pid = server_pid(port)
+            print(f"serving on port {port} (pid {pid}). On the machine with the browsers:\n"
+                  f"    python bench/classroom_load.py --url http://{socket.gethostname()}:{port} [--sessions 30 ...]\n"
+                  "every 10 s: time, the server's RSS and the cores it used; Ctrl-C to stop", flush=True)
+            start, samples, used = time.monotonic(), [], None
+            with contextlib.suppress(KeyboardInterrupt):
+                while seconds is None or time.monotonic() - start < seconds:
+                    time.sleep(10)
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                    samples.append(memory_mb(pid)["VmRSS"])
+                    cores = "" if used is None else f", {(cpu - used) / 10:.2f} cores"
+                    print(f"{time.monotonic() - start:6.0f} s  RSS {samples[-1]:,.0f} MB{cores}", flush=True)
+                    used = cpu
+            peak = max([*samples, memory_mb(pid)["VmHWM"]])
+        text = (Path(work) / "streamlit.log").read_text(errors="replace")
+    errors = [line.strip() for line in text.splitlines() if SERVER_ERROR.search(line)]
+    cleanups = [line.strip() for line in text.splitlines() if line.startswith(JANITOR)]
+    print(f"server peak RSS {peak:,.0f} MB, last {samples[-1] if samples else math.nan:,.0f} MB; "
+          f"nnlab's janitor cleaned {len(cleanups)} times" + (f"; last: {cleanups[-1]}" if cleanups else ""))
+    for line in errors[:20]:
+        print(f"  {line[:200]}")
+    print(f"errors: {len(errors)}")
+    return 1 if errors else 0
 
 
 # ---- the report ----------------------------------------------------------------------------------------
@@ -801,11 +879,14 @@ def print_report(report: Report) -> None:
     for line in violations[:20]:
         print(f"  {line}")
     memory = report.memory
-    if "peak" in memory:
+    measured = not math.isnan(memory.get("peak", math.nan))
+    if not measured:
+        print("server memory and CPU: not measured (the server runs elsewhere: see what --serve printed there)")
+    if measured:
         added = memory["peak"] - memory["idle"]
         print(f"server memory: idle after warm-up {memory['idle']:,.0f} MB, peak under load {memory['peak']:,.0f} MB "
-              f"(VmHWM {memory.get('hwm', math.nan):,.0f} MB); per session (peak - idle) / {n} = "
-              f"{added / max(1, n):,.0f} MB")
+              f"(VmHWM {memory.get('hwm', math.nan):,.0f} MB); per session (peak - idle) / {report.settings.sessions} = "
+              f"{added / max(1, report.settings.sessions):,.0f} MB" + (" (first class)" if len(report.waves) > 1 else ""))
         if report.cpu_cores:
             cores = report.cpu_cores
             others = cores["machine"] - cores["server"] - cores["browsers"] - cores["this script"]
@@ -819,9 +900,16 @@ def print_report(report: Report) -> None:
             print(f"memory after the students left: {memory['after_close']:,.0f} MB 5 s later (sessions kept for "
                   f"reconnection, {report.ttl} s), {memory['after_expiry']:,.0f} MB {memory['after_expiry_s']:.0f} s later "
                   f"(expired): released {released:,.0f} MB of the {added:,.0f} MB the load added{share}")
+    if measured and len(report.waves) > 1:
+        print("memory class by class: " + "; ".join(
+            f"class {k + 1} peak {w['peak']:,.0f} MB, after it left {w.get('after_expiry', math.nan):,.0f} MB"
+            for k, w in enumerate(report.waves)))
     if report.cleanups:
         print(f"nnlab's janitor cleaned {len(report.cleanups)} times; last: {report.cleanups[-1]}")
-    print(f"server log: {len(report.server_errors)} error lines (Tracebacks, Error, Exception)")
+    if report.settings.url and not report.settings.server_log:
+        print("server log: not read (give --server-log, or read what --serve printed)")
+    else:
+        print(f"server log: {len(report.server_errors)} error lines (Tracebacks, Error, Exception)")
     for line in report.server_errors[:20]:
         print(f"  {line[:200]}")
     print(f"pages: {len(report.exceptions())} exceptions shown, {len(report.js_errors())} JavaScript errors")
@@ -852,11 +940,23 @@ def main(argv: list[str] | None = None) -> int:
                              "leaves, SCHED_IDLE, as if it ran on the students' laptops)")
     parser.add_argument("--no-warm-up", action="store_true", help="no warm-up and no baseline session")
     parser.add_argument("--no-release", action="store_true", help="do not wait to measure the memory released")
+    parser.add_argument("--classes", type=int, default=1, help="classes one after the other (default 1); memory that is "
+                                                              "not released adds up from one to the next")
+    parser.add_argument("--url", help="drive this running server instead of starting one (e.g. one started "
+                                      "with --serve on another machine, so that the browsers do not share its CPU)")
+    parser.add_argument("--server-log", type=Path, help="with --url: the server's log, read for errors")
+    parser.add_argument("--serve", type=int, metavar="PORT", help="only serve the app on PORT to other machines and "
+                                                                  "report its memory and CPU (stop with Ctrl-C, or "
+                                                                  "after --seconds if given)")
     args = parser.parse_args(argv)
+    if args.serve:
+        given = "--seconds" in " ".join(argv if argv is not None else sys.argv)
+        return serve(args.serve, args.seconds if given else None, args.session_ttl)
     settings = LoadSettings(sessions=args.sessions, seconds=args.seconds, ramp=args.ramp, draw_every=args.draw_every,
                             browsers=args.browsers, grace=args.grace, session_ttl=args.session_ttl,
                             warm_up=not args.no_warm_up, measure_release=not args.no_release,
-                            browsers_idle=not args.browsers_compete)
+                            browsers_idle=not args.browsers_compete, waves=args.classes, url=args.url,
+                            server_log=args.server_log)
     print(f"classroom load: {settings.sessions} students for {settings.seconds:.0f} s, {settings.browser_count()} "
           f"Chromium processes{' (SCHED_IDLE)' if settings.browsers_idle else ''}, one in {settings.draw_every} draws; "
           f"machine: {os.cpu_count()} cores, "

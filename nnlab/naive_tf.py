@@ -181,9 +181,12 @@ def keras_train_step(model, metric: Callable | None = None) -> Callable:
 
     ``metric(labels, outputs)`` gives the accuracy (default: :func:`accuracy`, argmax of softmax outputs).
     """
+    from nnlab.train import single_replica
+
     tf = _tf()
     loss_fn = model.loss  # a keras.losses.Loss: the mean over the batch
     metric = metric or accuracy
+    single_replica(model.optimizer)  # or every traced step stays in memory for good (see there)
 
     @tf.function(reduce_retracing=True)
     def step(images, labels):

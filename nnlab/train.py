@@ -46,6 +46,25 @@ MAX_CALL_S = 0.5  # nor for more steps than this long
 MAX_EPOCHS_PER_CALL = 64  # short epochs (small data sets) are run several to a call
 
 
+def single_replica(optimizer):
+    """Make a Keras optimizer skip the cross-replica gradient sum; returns it.
+
+    Keras's TensorFlow optimizer sums the gradients over the replicas of a distribution
+    strategy with ``tf.distribute``'s ``all_reduce``. Traced inside a ``tf.function`` that goes
+    through a ``tf.custom_gradient``, which registers a gradient function in TensorFlow's global
+    gradient registry and never removes it; its closure holds tensors of the traced graph
+    (tensorflow/tensorflow#97697, seen on TensorFlow 2.21). So every traced training function
+    stayed in memory for good, with the training data it captures: 2 graphs, 16 functions and
+    31 tensors per playground network, and an MNIST run's images. nnlab trains on one device
+    without a strategy, where that sum is the identity: the optimizer is told to skip it.
+    """
+    import tensorflow as tf
+
+    if hasattr(optimizer, "_all_reduce_sum_gradients") and not tf.distribute.has_strategy():
+        optimizer._all_reduce_sum_gradients = list  # one replica: the (gradient, variable) pairs as they are
+    return optimizer
+
+
 @dataclass(frozen=True)
 class EpochRecord:
     """The state of the model at the end of epoch ``epoch`` (1-based).
@@ -125,7 +144,7 @@ class Trainer:
             raise ValueError("Give both x_test and y_test, with one label per example, or neither.")
         self.model = model
         self.loss_fn = keras.losses.get(loss if loss is not None else model.loss)
-        self.optimizer = optimizer if optimizer is not None else model.optimizer
+        self.optimizer = single_replica(optimizer if optimizer is not None else model.optimizer)
         self.optimizer.build(model.trainable_variables)
         self.binary = model.output_shape[-1] == 1
         self.train_metrics = train_metrics

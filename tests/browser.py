@@ -81,17 +81,18 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 
 @contextlib.contextmanager
-def streamlit_server(work: Path, port: int | None = None):
+def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.0.1"):
     """Run `streamlit run app.py` (models saved under ``work/models``, log in ``work/streamlit.log``).
 
     Yields the base URL once ``/_stcore/health`` answers ``ok``; stops the server on exit.
+    ``address="0.0.0.0"`` lets other machines connect (bench/classroom_load.py --serve).
     """
     port = port or free_port()
     log = Path(work) / "streamlit.log"
     env = dict(os.environ, NNLAB_MODELS_DIR=str(Path(work) / "models"), PYTHONUNBUFFERED="1")
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--server.address", address, "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
     with log.open("w") as out:

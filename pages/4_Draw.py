@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from nnlab import digits, store
 from nnlab.plots.digits import probability_bars
 from nnlab.ui.canvas import drawn_rgba
+from nnlab.ui.fast_canvas import st_canvas
 from nnlab.ui.page import setup_page
 
 setup_page("Draw a digit", "✏️")

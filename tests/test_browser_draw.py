@@ -81,6 +81,17 @@ def test_a_vertical_stroke_is_a_one_a_loop_is_a_zero_and_clear_asks_again(draw_p
     assert not exceptions_on_page(page)
 
 
+def test_the_canvas_is_the_copy_that_sends_without_waiting(page, app_url):
+    """The page draws nnlab's copy of the canvas frontend (no 200 ms wait), not the stock one."""
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+    open_page(page, app_url, "Draw")
+    page.locator(CANVAS).wait_for()
+    canvas_scripts = [url for url in scripts if "/_stcore/bidi-components/" in url]
+    assert any("/nnlab.drawable_canvas/index-" in url for url in canvas_scripts), canvas_scripts
+    assert not any("streamlit_drawable_canvas/index-" in url for url in canvas_scripts), canvas_scripts
+
+
 def test_time_from_mouse_release_to_new_probabilities(draw_page):
     page = draw_page
     page.evaluate("""() => {

@@ -289,12 +289,23 @@ class MnistRun:
         return result.steps
 
     def pause(self) -> None:
-        if self.state == RUNNING:
-            self.state = PAUSED
+        """Pause after the chunk in progress, if any: returns once the model has stopped moving.
+
+        The page's live panel runs chunks from a fragment; a click's script run can start while
+        that fragment is still inside a chunk (Streamlit's fast reruns). Taking the trainer's lock
+        waits for it, and closing the trainer under the lock stops a chunk that had already read
+        "running". Without this the paused page showed the model one chunk (0.3-0.5 s) behind.
+        """
+        with self.lock:
+            if self.state == RUNNING:
+                self.trainer.closed = True
+                self.state = PAUSED
 
     def resume(self) -> None:
-        if self.state == PAUSED:
-            self.state = RUNNING
+        with self.lock:
+            if self.state == PAUSED:
+                self.trainer.closed = False
+                self.state = RUNNING
 
     def stop(self) -> None:
         """End the run now, even in the middle of an epoch: the history and a usable model are kept."""

@@ -21,9 +21,10 @@ last good chunk, stops, and says what happened (:attr:`Trainer.message`).
 
 Each trainer has a ``threading.Lock``: two script runs of one session (Streamlit
 starts a new run while the old thread may still be training) never train the same
-model at once. A closed trainer (``closed`` set while holding the lock) never trains
-again: a thread that checked "still running?" just before another one ended the run
-cannot slip one more chunk in. The trainer imports no streamlit and knows nothing about pages.
+model at once. A closed trainer (``closed`` set while holding the lock) does not train
+until it is opened again (pause, resume) or ever (end of a run): a thread that checked
+"still running?" just before another one paused or ended the run cannot slip one more
+chunk in. The trainer imports no streamlit and knows nothing about pages.
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ class Trainer:
         self.seed = seed
         self.batch_size = batch_size
         self.lock = threading.Lock()
-        self.closed = False  # set while holding the lock when a run ends: train_for then does nothing
+        self.closed = False  # set while holding the lock when a run ends or pauses: train_for then does nothing
         self.on_epoch_end = None  # optional callable(EpochRecord), run under the lock after each epoch
         self.n_train = len(x_train)
         self.n_test = 0 if x_test is None else len(x_test)

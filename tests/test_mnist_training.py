@@ -176,3 +176,37 @@ def test_a_validation_set_larger_than_one_evaluation_slice_is_measured_each_epoc
     run.advance(60.0)
     assert run.state == FINISHED and len(run.history.epochs) == 1
     assert 0.0 <= run.history.epochs[0].test_accuracy <= 1.0
+
+
+def test_pause_returns_only_when_the_model_has_stopped_moving(small):
+    """Pause from another thread (a click's run) while the live panel's thread trains chunks."""
+    import threading
+    import time
+
+    run = MnistRun(DNN, settings(epochs=100), data=small)
+    training = threading.Event()
+    done = threading.Event()
+
+    def live_panel():
+        while not done.is_set():
+            if run.advance(0.05):
+                training.set()
+
+    worker = threading.Thread(target=live_panel)
+    worker.start()
+    try:
+        for _ in range(5):
+            training.clear()
+            assert training.wait(30)
+            run.pause()
+            steps, weights = run.steps, [w.copy() for w in run.model.get_weights()]
+            time.sleep(0.3)
+            assert run.state == PAUSED and run.steps == steps
+            for before, after in zip(weights, run.model.get_weights(), strict=True):
+                np.testing.assert_array_equal(before, after)
+            run.resume()
+    finally:
+        done.set()
+        worker.join()
+    run.stop()
+    assert run.state == STOPPED

@@ -58,3 +58,17 @@ def test_the_written_copy_has_the_patched_script_and_the_same_stylesheet(tmp_pat
 def test_a_build_folder_without_its_files_is_refused(tmp_path):
     with pytest.raises(fast_canvas.CanvasPatchError):
         fast_canvas.write_patched_build(tmp_path, tmp_path / "copy")
+
+
+def test_without_a_usable_build_the_page_draws_the_stock_canvas_and_says_why_in_the_log(monkeypatch, tmp_path, caplog):
+    from tests.apptest import run_page
+
+    monkeypatch.setattr(fast_canvas, "stock_build_dir", lambda: tmp_path)  # an empty folder: nothing to patch
+    monkeypatch.setattr(fast_canvas, "_asset_dir", None)
+    monkeypatch.setattr(fast_canvas, "_component", None)
+    with caplog.at_level("WARNING", logger=fast_canvas.__name__):
+        at = run_page("pages/4_Draw.py")
+    assert not at.exception
+    assert "Draw a digit on the black square" in " ".join(info.value for info in at.info)
+    assert fast_canvas.fast_component() is None
+    assert "using the stock component" in caplog.text

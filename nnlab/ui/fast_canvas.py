@@ -41,7 +41,8 @@ SENDER_CALL = re.compile(r"\.sender\s*=\s*[\w$]+\(\s*\(?[\w$]+\)?\s*=>\s*[\w$]+\
 
 _lock = threading.Lock()
 _asset_dir: Path | None = None
-_component = None
+_component = None  # the patched component callable; False once it failed
+_stock_component = None  # the library's own, kept for the fallback
 
 
 class CanvasPatchError(RuntimeError):
@@ -94,8 +95,12 @@ def _private_asset_dir() -> Path:
     return _asset_dir
 
 
-def _register():
-    """Register the patched copy with this Streamlit runtime and return the component callable."""
+def _register_manifest() -> None:
+    """Declare the patched copy's folder to the active runtime's component manager (each runtime once).
+
+    A new runtime in the same process (AppTest runs one per test) starts without it; the
+    component callable then re-resolves its files against the new manager on its first call.
+    """
     from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
     from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
@@ -106,21 +111,24 @@ def _register():
         manifest = ComponentManifest(name=package, version=importlib.metadata.version("streamlit-drawable-canvas"),
                                      components=[ComponentConfig(name=name, asset_dir=".")])
         manager.register_from_manifest(manifest, folder)
-    return st.components.v2.component(COMPONENT, js="index-*.js", css="index-*.css",
-                                      html='<div class="canvas-root"></div>', isolate_styles=True)
 
 
 def fast_component():
-    """The registered patched component, or None (logged once) when it cannot be used."""
+    """The patched component, registered on the active runtime, or None (logged once) when it cannot be used."""
     global _component
     with _lock:
-        if _component is None:
-            try:
-                _component = _register()
-            except Exception as error:  # any failure: fall back to the stock component, which works
-                LOGGER.warning("Canvas: using the stock component (200 ms slower after each stroke): %s", error)
-                _component = False
-        return _component or None
+        if _component is False:
+            return None
+        try:
+            _register_manifest()
+            if _component is None:
+                _component = st.components.v2.component(COMPONENT, js="index-*.js", css="index-*.css",
+                                                        html='<div class="canvas-root"></div>', isolate_styles=True)
+        except Exception as error:  # any failure: fall back to the stock component, which works
+            LOGGER.warning("Canvas: using the stock component (200 ms slower after each stroke): %s", error)
+            _component = False
+            return None
+        return _component
 
 
 def st_canvas(**kwargs):
@@ -131,7 +139,8 @@ def st_canvas(**kwargs):
     """
     import streamlit_drawable_canvas as canvas_library
 
-    component = fast_component()
-    if component is not None:
-        canvas_library.out = component
+    global _stock_component
+    if _stock_component is None:
+        _stock_component = canvas_library.out
+    canvas_library.out = fast_component() or _stock_component
     return canvas_library.st_canvas(**kwargs)

@@ -1,7 +1,8 @@
 """Take a screenshot of each page with Playwright (for the README and for looking at the pages).
 
 Usage: python scripts/screenshots.py [page-path ...]   e.g. python scripts/screenshots.py "" Build Playground
-Writes docs/screenshots/<name>.png.
+Writes docs/screenshots/<name>.png. Some pages are first used the way a student would (``BEFORE``):
+the playground plays for a few seconds, the MNIST page trains one epoch on 5,000 images, a 7 is drawn.
 """
 
 from __future__ import annotations
@@ -13,9 +14,39 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.browser import CHROMIUM_ARGS, chromium_executable, open_page, streamlit_server  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, chromium_executable, open_page, streamlit_server, wait_idle  # noqa: E402
+from tests.test_browser_draw import draw  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def play_a_while(page) -> None:
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(6000)
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+
+
+def train_one_epoch(page) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
+    page.get_by_role("option", name="5,000").click()
+    wait_idle(page)
+    epochs = page.get_by_label("Epochs (passes over the training images)")
+    epochs.fill("2")
+    epochs.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_text("Test accuracy").wait_for(timeout=300_000)
+    wait_idle(page)
+
+
+def draw_a_seven(page) -> None:
+    draw(page, [(70, 60), (150, 60), (215, 62), (190, 110), (160, 160), (135, 215), (120, 245)])
+    page.wait_for_function("document.querySelector('.st-key-draw_answer')?.innerText.includes('It is')")
+    wait_idle(page)
+
+
+BEFORE = {"Playground": play_a_while, "MNIST": train_one_epoch, "Draw": draw_a_seven}
 
 
 def main(paths: list[str]) -> None:
@@ -25,6 +56,8 @@ def main(paths: list[str]) -> None:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         for path in paths:
             open_page(page, url, path)
+            if path in BEFORE:
+                BEFORE[path](page)
             page.wait_for_timeout(1500)  # let plotly finish drawing
             target = OUT / f"{path or 'home'}.png"
             page.screenshot(path=str(target), full_page=True)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from nnlab import ownership, store
 from nnlab.evaluation import evaluate, first_dense_weights
+from nnlab.fair_share import training_gate
 from nnlab.mnist_training import (
     LIVE_CHUNK_S,
     MAX_EPOCHS,
@@ -195,7 +196,8 @@ def live_panel() -> None:
     curves = run.curves() if run is not None and run.history.chunks else None
     st.plotly_chart(live_curves(curves, book().earlier), key="mnist_curves", config=PLOT_CONFIG)
     if run is not None and run.state == RUNNING:
-        run.advance(LIVE_CHUNK_S)
+        with training_gate().turn():  # shared fairly with the other sessions' live training
+            run.advance(LIVE_CHUNK_S)
         if run.ended:
             publish(run)
             st.rerun()  # the whole page: results appear, the timer stops

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from nnlab.fair_share import training_gate
 from nnlab.live import EpochRun, format_seconds
 
 CHUNK_S = 0.6  # training time per redraw, shared by the unfinished runs; a click waits at most this long
@@ -122,7 +123,8 @@ def live_training(key: str, make_runs: Callable[[], list[EpochRun]], figure: Cal
         clock = state[keys["clock"]]
         if state.get(keys["running"]):
             clock.tick()
-            _train_chunk(runs, state[keys["lock"]])
+            with training_gate().turn():  # shared fairly with the other sessions' live training
+                _train_chunk(runs, state[keys["lock"]])
         for run in runs:
             st.progress(run.progress, text=run.describe())
         if state.get(keys["running"]) and not all(run.done for run in runs):

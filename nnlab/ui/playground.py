@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from nnlab.datasets.toy2d import DATASETS_2D
+from nnlab.fair_share import training_gate
 from nnlab.playground.config import (
     BATCH_RANGE,
     CONTROL_GROUPS,
@@ -358,20 +359,23 @@ def live_view() -> None:
 
     @st.fragment(run_every=RUN_EVERY_S if playing else None)
     def view() -> None:
+        """Draw, then (while playing) train a chunk in this session's turn: the picture is one chunk
+        behind while playing, and stays fresh (not faded) while the tick waits for its turn."""
         run = current_run()
         if run is None:
             return
         trainer = run.trainer
-        if st.session_state.get(PLAYING):
-            result = trainer.train_for(_train_budget(), whole_epochs=True)
-            if result.diverged:
-                st.session_state[PLAYING] = False
-                st.rerun()  # the whole page, so that the ticking stops and Play is enabled again
         if trainer.diverged:
             st.error(trainer.message, icon="🛑")
         metrics_row(run)
         pictures(run)
-        st.session_state[LAST_TICK] = time.perf_counter()
+        if st.session_state.get(PLAYING):
+            with training_gate().turn():
+                diverged = st.session_state.get(PLAYING) and trainer.train_for(_train_budget(), whole_epochs=True).diverged
+            st.session_state[LAST_TICK] = time.perf_counter()
+            if diverged:
+                st.session_state[PLAYING] = False
+                st.rerun()  # the whole page: the error shows, the ticking stops and Play is enabled again
 
     view()
 

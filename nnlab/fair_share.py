@@ -1,0 +1,107 @@
+"""Turns at the CPU for live training, shared fairly by every session of one server process.
+
+A playing playground or a training MNIST run asks the server for a redraw about ten times a
+second, and each redraw trains a chunk first. One student alone should get all of that; thirty
+students at once cannot: on a 2-core server their thirty threads all ran at once and spent
+most of the time waiting for a CPU and for Python's lock, so every playground crawled (0.6
+epochs/s each) and a student opening a page waited a minute behind them.
+
+:class:`TurnGate` lets at most ``slots`` animation ticks work at a time and hands out turns in
+arrival order (first come, first served; nobody starves). Waiting costs no CPU. Page loads
+and clicks do not take a turn, so they only share the machine with ``slots`` ticks. Each tick
+trains for the time that passed since its previous one (see the playground's train budget),
+so a session that waited longer trains longer per turn and the work per redraw grows with
+the load instead of the overhead.
+
+With ``n`` sessions playing and ``s`` slots, a tick of ``t`` seconds comes round every
+``n * t / s`` seconds per session, and each session trains about ``s / n`` of the time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+ENV_SLOTS = "NNLAB_TRAINING_SLOTS"
+
+
+def default_slots() -> int:
+    """``$NNLAB_TRAINING_SLOTS`` if set, else half the CPUs this process may use (at least 1).
+
+    Half: TensorFlow spreads each training step over several cores already, and the other half
+    is left for page loads and clicks.
+    """
+    configured = os.environ.get(ENV_SLOTS, "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError as error:
+            raise ValueError(f"{ENV_SLOTS} must be a whole number, got {configured!r}") from error
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, cpus // 2)
+
+
+class TurnGate:
+    """At most ``slots`` holders at once; waiting callers are served in arrival order."""
+
+    def __init__(self, slots: int) -> None:
+        if slots < 1:
+            raise ValueError("a gate needs at least one slot")
+        self.slots = slots
+        self._condition = threading.Condition()
+        self._queue: deque[object] = deque()
+        self._busy = 0
+        self.turns = 0  # handed out so far
+        self.waited_s = 0.0  # total time callers spent waiting for a turn
+
+    @property
+    def busy(self) -> int:
+        with self._condition:
+            return self._busy
+
+    @property
+    def waiting(self) -> int:
+        with self._condition:
+            return len(self._queue)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for a turn (first come, first served), hold it for the ``with`` body."""
+        ticket = object()
+        start = time.perf_counter()
+        with self._condition:
+            self._queue.append(ticket)
+            try:
+                self._condition.wait_for(lambda: self._busy < self.slots and self._queue[0] is ticket)
+            finally:
+                self._queue.remove(ticket)  # first in the queue when served; anywhere if interrupted
+                self._condition.notify_all()
+            self._busy += 1
+            self.turns += 1
+            self.waited_s += time.perf_counter() - start
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._busy -= 1
+                self._condition.notify_all()
+
+
+_gate: TurnGate | None = None
+_gate_lock = threading.Lock()
+
+
+def training_gate() -> TurnGate:
+    """The one gate of this process, made on first use with :func:`default_slots`."""
+    global _gate
+    with _gate_lock:
+        if _gate is None:
+            _gate = TurnGate(default_slots())
+        return _gate

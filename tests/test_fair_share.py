@@ -1,0 +1,93 @@
+"""Turns at the CPU for live training: at most `slots` at once, served in arrival order."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from nnlab import fair_share
+from nnlab.fair_share import TurnGate
+
+
+def test_no_more_than_the_slots_work_at_once_and_everyone_gets_a_turn():
+    gate = TurnGate(2)
+    inside, most, served = 0, 0, []
+    count_lock = threading.Lock()
+
+    def tick(name: int) -> None:
+        nonlocal inside, most
+        for _ in range(5):
+            with gate.turn():
+                with count_lock:
+                    inside += 1
+                    most = max(most, inside)
+                time.sleep(0.002)
+                with count_lock:
+                    inside -= 1
+                    served.append(name)
+
+    threads = [threading.Thread(target=tick, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert most == 2
+    assert sorted(served) == sorted(list(range(12)) * 5)
+    assert gate.turns == 60 and gate.busy == 0 and gate.waiting == 0
+
+
+def test_turns_are_handed_out_in_arrival_order():
+    gate = TurnGate(1)
+    order = []
+    holder_in = threading.Event()
+    release = threading.Event()
+
+    def holder():
+        with gate.turn():
+            holder_in.set()
+            release.wait(10)
+
+    def waiter(name: int):
+        with gate.turn():
+            order.append(name)
+
+    first = threading.Thread(target=holder)
+    first.start()
+    holder_in.wait(10)
+    waiters = []
+    for name in range(6):
+        waiters.append(threading.Thread(target=waiter, args=(name,)))
+        waiters[-1].start()
+        deadline = time.perf_counter() + 10
+        while gate.waiting < name + 1 and time.perf_counter() < deadline:  # queued before the next one comes
+            time.sleep(0.001)
+    release.set()
+    for thread in [first, *waiters]:
+        thread.join(10)
+    assert order == list(range(6))
+
+
+def test_an_error_inside_a_turn_gives_the_turn_back():
+    gate = TurnGate(1)
+    with pytest.raises(RuntimeError):
+        with gate.turn():
+            raise RuntimeError("the chunk failed")
+    assert gate.busy == 0
+    with gate.turn():
+        assert gate.busy == 1
+
+
+def test_slots_from_the_environment_or_half_the_cpus(monkeypatch):
+    monkeypatch.setenv(fair_share.ENV_SLOTS, "3")
+    assert fair_share.default_slots() == 3
+    monkeypatch.setenv(fair_share.ENV_SLOTS, "0")
+    assert fair_share.default_slots() == 1
+    monkeypatch.setenv(fair_share.ENV_SLOTS, "many")
+    with pytest.raises(ValueError, match="whole number"):
+        fair_share.default_slots()
+    monkeypatch.delenv(fair_share.ENV_SLOTS)
+    assert fair_share.default_slots() >= 1
+    with pytest.raises(ValueError):
+        TurnGate(0)

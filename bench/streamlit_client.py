@@ -21,6 +21,10 @@ The browser's Streamlit app speaks protobuf over ``ws://host:port/_stcore/stream
   the server answers with ``ref_hash`` references as it does to a browser; the client resolves them
   from its cache and forgets entries older than ``max_cached_message_age`` runs.
 
+* pictures (``st.image``) are media files: the client downloads each new one over HTTP as the
+  browser's ``<img>`` does (one keep-alive connection; a picture replaced before it was fetched is
+  skipped, as a browser drops an image that left the page).
+
 What it does not do: render anything, run components' JavaScript (a component's value is set
 directly: :meth:`StreamlitClient.set_component`), upload files.
 """
@@ -33,7 +37,7 @@ import json
 import time
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,6 +48,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 FINISHED = ForwardMsg.ScriptFinishedStatus
 WIDGET_KINDS = ("button", "number_input", "selectbox", "radio", "slider", "checkbox", "text_input", "bidi_component",
                 "multiselect", "component_instance", "file_uploader", "download_button", "text_area")
+
+
+class WaitTimeout(TimeoutError):
+    """What :meth:`StreamlitClient.wait_for` raises when the page did not come to show what was awaited."""
 
 
 @dataclass
@@ -92,6 +100,9 @@ class Counters:
     auto_reruns: int = 0
     full_runs: int = 0
     fragment_runs: int = 0
+    pictures: int = 0  # media files downloaded
+    picture_bytes: int = 0
+    pictures_missing: int = 0  # answered other than 200 (a picture already replaced on the server)
 
 
 @dataclass
@@ -129,6 +140,9 @@ class StreamlitClient:
         self._run_id = ""
         self._max_age = 2
         self._closed: BaseException | None = None
+        self._media_wanted: dict[tuple[int, ...], str] = {}  # the newest picture of each place, not fetched yet
+        self._media_ready = asyncio.Event()
+        self._media_task: asyncio.Task | None = None
 
     # ---- connection ------------------------------------------------------------------------------------
 
@@ -146,6 +160,7 @@ class StreamlitClient:
         self._ws = await connect(self.ws_url, subprotocols=["streamlit"], origin=self.origin,
                                  max_size=self.max_message_bytes, open_timeout=timeout, ping_interval=None)
         self._reader = asyncio.create_task(self._read())
+        self._media_task = asyncio.create_task(self._fetch_media())
         self.query_string = query
         await self._send_rerun(page_name=path, widgets=[])
         await self.wait_idle(timeout)
@@ -163,10 +178,11 @@ class StreamlitClient:
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._ws.close(), 10)
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(BaseException):
-                await self._reader
+        for task in (self._reader, self._media_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
 
     # ---- sending -------------------------------------------------------------------------------------------
 
@@ -294,7 +310,7 @@ class StreamlitClient:
                 raise ConnectionError(f"the websocket closed while waiting for {what or predicate}: {self._closed}")
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError(f"waited {timeout:.0f} s for {what or predicate}")
+                raise WaitTimeout(f"waited {timeout:.0f} s for {what or predicate}")
             self._changed.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(left, 1.0))
@@ -381,6 +397,11 @@ class StreamlitClient:
             node = Node(path, "block", delta.add_block, run_id, delta.fragment_id)
         else:  # new_transient (toasts and the like): nothing to keep
             return
+        if node.kind == "imgs":
+            for image in node.proto.imgs:
+                if image.url.startswith("/") or image.url.startswith("media/"):
+                    self._media_wanted[path] = image.url
+                    self._media_ready.set()
         old = self.nodes.get(path)
         if old is None or old.kind != "block" or node.kind != "block":
             self._drop_below(path)
@@ -420,6 +441,46 @@ class StreamlitClient:
     def _clear_tree(self) -> None:
         self.nodes.clear()
 
+    # ---- pictures ------------------------------------------------------------------------------------------
+
+    async def _fetch_media(self) -> None:
+        """Download the newest picture of each place, one at a time, over one keep-alive HTTP/1.1 connection."""
+        parts = urlsplit(self.base)
+        prefix = parts.path.rstrip("/")
+        reader = writer = None
+        try:
+            while True:
+                await self._media_ready.wait()
+                self._media_ready.clear()
+                while self._media_wanted:
+                    path = next(iter(self._media_wanted))
+                    url = self._media_wanted.pop(path)
+                    target = url if url.startswith("/") else f"{prefix}/{url}"
+                    for attempt in range(2):
+                        try:
+                            if writer is None:
+                                reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
+                            status, size = await _http_get(reader, writer, parts.netloc, target)
+                            break
+                        except (OSError, asyncio.IncompleteReadError, ValueError):
+                            if writer is not None:
+                                writer.close()
+                            reader = writer = None
+                            if attempt:
+                                raise
+                    if status == 200:
+                        self.counters.pictures += 1
+                        self.counters.picture_bytes += size
+                    else:
+                        self.counters.pictures_missing += 1
+        except asyncio.CancelledError:
+            pass
+        except Exception as error:  # noqa: BLE001 - the server went away; the reader reports it
+            self.log.append(f"a picture could not be fetched: {error}")
+        finally:
+            if writer is not None:
+                writer.close()
+
     # ---- fragments that rerun themselves -----------------------------------------------------------
 
     def _auto_rerun(self, fragment_id: str, interval: float) -> None:
@@ -442,3 +503,23 @@ class StreamlitClient:
             entry = self._auto.pop(key, None)
             if entry is not None:
                 entry[1].cancel()
+
+
+async def _http_get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, target: str) -> tuple[int, int]:
+    """One GET on a keep-alive connection; (status, body bytes). Understands Content-Length and chunked bodies."""
+    writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: image/*\r\nConnection: keep-alive\r\n\r\n".encode())
+    await writer.drain()
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    status = int(head[0].split()[1])
+    headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in head[1:] if line)}
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        size = 0
+        while True:
+            length = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(length + 2)
+            size += length
+            if length == 0:
+                return status, size
+    size = int(headers.get("content-length", 0))
+    await reader.readexactly(size)
+    return status, size

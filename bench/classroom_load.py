@@ -26,6 +26,13 @@ default) in case it reconnects, and drops expired ones only when another session
 time, opens and closes one probe session, waits for nnlab's janitor (``nnlab.ui.runtime``:
 a full collection and ``malloc_trim`` once the server is quiet) and measures again.
 
+``--clients ws``: each student is a websocket client instead (``bench/streamlit_client.py``): it speaks
+Streamlit's protocol as the browser's app does (runs with the full widget states, fragments' auto-reruns,
+pictures fetched over HTTP, the message cache) and reads the element tree the server sent, with the same
+steps and checks; nothing is rendered, so 30 students cost this script a few percent of a core and the
+figures are the server's. Its times run from the message sent until the awaited element has arrived,
+and "redraws" are new boundary pictures received.
+
 Response times are measured in Python around Playwright calls (so they include one
 Playwright round trip): "page switch" is a click on a sidebar link until the new page's
 first content is on screen.
@@ -33,6 +40,7 @@ first content is on screen.
     python bench/classroom_load.py                                  # 30 students, 120 s (a quiet machine)
     python bench/classroom_load.py --sessions 3 --seconds 30 --session-ttl 15
     python bench/classroom_load.py --sessions 3 --seconds 30 --classes 2   # memory: does it add up?
+    python bench/classroom_load.py --clients ws --sessions 30 --seconds 120 --session-ttl 15   # the server alone
 
 With the browsers on another machine (a faithful CPU picture; the server machine reports its
 memory and CPU, the other one everything the students saw):
@@ -164,6 +172,7 @@ class Student:
     exceptions: list[str] = field(default_factory=list)
     js_errors: list[str] = field(default_factory=list)
     timings: dict[str, list[float]] = field(default_factory=dict)
+    traffic: dict[str, int] = field(default_factory=dict)  # websocket clients: what the server sent (Counters)
 
     @property
     def seed(self) -> int:  # playground seed (weights and data): one per student
@@ -636,6 +645,8 @@ class WsSession(Visit):
         if self.app is not None:
             self.notice_problems()
             await self.app.close()
+            for name, value in vars(self.app.counters).items():
+                self.s.traffic[name] = self.s.traffic.get(name, 0) + value
             self.app = None
 
     def notice_problems(self) -> None:
@@ -679,7 +690,10 @@ class WsSession(Visit):
         return app.metric("Epoch") is not None
 
     def epoch(self) -> int:
-        value = int(self.app.metric("Epoch").replace(",", ""))
+        shown = self.app.metric("Epoch")
+        if shown is None:
+            raise LookupError("the playground shows no Epoch counter")
+        value = int(shown.replace(",", ""))
         self.s.epochs = max(self.s.epochs, value)
         return value
 
@@ -1150,8 +1164,21 @@ def print_report(report: Report) -> None:
     switches = [v for s in students for v in s.timings.get("page switch", [])]
     if switches:
         alone = base.timings.get("page switch") if base else None
-        print(f"median page response under load: {statistics.median(switches):.2f} s (sidebar click → the new page's "
-              f"content on screen{f'; alone {statistics.median(alone):.2f} s' if alone else ''})")
+        what = ("page link followed → the new page's content received" if report.settings.clients == "ws"
+                else "sidebar click → the new page's content on screen")
+        print(f"median page response under load: {statistics.median(switches):.2f} s ({what}"
+              f"{f'; alone {statistics.median(alone):.2f} s' if alone else ''})")
+    traffic = [s.traffic for s in students if s.traffic]
+    if traffic:
+        total = {name: sum(t.get(name, 0) for t in traffic) for name in traffic[0]}
+        seconds = report.settings.seconds
+        print(f"websocket traffic per student (mean over {len(traffic)}): {total['messages'] / len(traffic):,.0f} messages, "
+              f"{total['bytes'] / len(traffic) / 1e6:.1f} MB ({total['bytes'] / len(traffic) / seconds / 1e3:,.0f} kB/s), "
+              f"{total['reruns'] / len(traffic):.0f} runs asked, {total['auto_reruns'] / len(traffic):,.0f} auto-reruns "
+              f"asked, {total['full_runs'] / len(traffic):.0f} full and {total['fragment_runs'] / len(traffic):,.0f} "
+              f"fragment runs done; pictures fetched {total['pictures'] / len(traffic):,.0f} "
+              f"({total['pictures_missing']} gone before fetched, all students), {total['references']} cached-message "
+              "references")
     checked = "own seed on the playground, own learning rate and batch size in the MNIST result, own digit read back"
     if report.newcomer is not None:
         checked += ", a newcomer half way sees fresh pages" + ("" if report.newcomer.finished

@@ -415,7 +415,8 @@ class StreamlitClient:
         if status not in (FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
             return
         fragments = set(run.fragment_ids)
-        if run.script_run_id:
+        # The frontend's guard: a full run that a newer run has overtaken leaves the newer run's elements alone.
+        if run.script_run_id and (fragments or run.script_run_id == self._run_id):
             stale = [p for p, n in self.nodes.items() if n.run_id != run.script_run_id
                      and (not fragments or n.fragment_id in fragments)]
             for path in stale:

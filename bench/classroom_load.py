@@ -1258,6 +1258,8 @@ def main(argv: list[str] | None = None) -> int:
                                                               "not released adds up from one to the next")
     parser.add_argument("--url", help="drive this running server instead of starting one (e.g. one started "
                                       "with --serve on another machine, so that the browsers do not share its CPU)")
+    parser.add_argument("--work", type=Path, help="keep the server log (streamlit.log) and models folder here "
+                                                  "(default: a temporary folder)")
     parser.add_argument("--server-log", type=Path, help="with --url: the server's log, read for errors")
     parser.add_argument("--serve", type=int, metavar="PORT", help="only serve the app on PORT to other machines and "
                                                                   "report its memory and CPU (stop with Ctrl-C, or "
@@ -1270,7 +1272,7 @@ def main(argv: list[str] | None = None) -> int:
                             browsers=args.browsers, grace=args.grace, session_ttl=args.session_ttl,
                             warm_up=not args.no_warm_up, measure_release=not args.no_release,
                             browsers_idle=not args.browsers_compete, waves=args.classes, url=args.url,
-                            server_log=args.server_log, clients=args.clients)
+                            server_log=args.server_log, clients=args.clients, work=args.work)
     generator = ("websocket clients in this process" if settings.clients == "ws" else
                  f"{settings.browser_count()} Chromium processes{' (SCHED_IDLE)' if settings.browsers_idle else ''}")
     print(f"classroom load: {settings.sessions} students for {settings.seconds:.0f} s, {generator}, "

@@ -417,10 +417,7 @@ class StreamlitClient:
         fragments = set(run.fragment_ids)
         # The frontend's guard: a full run that a newer run has overtaken leaves the newer run's elements alone.
         if run.script_run_id and (fragments or run.script_run_id == self._run_id):
-            stale = [p for p, n in self.nodes.items() if n.run_id != run.script_run_id
-                     and (not fragments or n.fragment_id in fragments)]
-            for path in stale:
-                self.nodes.pop(path, None)
+            self._clear_stale(run.script_run_id, fragments)
         if fragments:
             self.counters.fragment_runs += 1
         else:
@@ -433,6 +430,39 @@ class StreamlitClient:
                 continue
             if self._run_count - cached.run_count > self._max_age:
                 del self._cache[key]
+
+    def _clear_stale(self, run_id: str, fragments: set[str]) -> None:
+        """Drop what the run ``run_id`` did not send again, as the frontend's ``clearStaleNodes`` visitor does.
+
+        A full run keeps only its own elements and blocks. A fragment run looks only inside the blocks of
+        its fragments that it sent again, and there drops the elements and blocks it did not send;
+        elsewhere it drops nothing (so a fragment run that finishes after a newer full run changes nothing).
+        """
+        children: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
+        for path in sorted(self.nodes):
+            children.setdefault(path[:-1] if len(path) > 2 else (), []).append(path)
+        keep: set[tuple[int, ...]] = set()
+
+        def visit(path: tuple[int, ...], fragment_block: str) -> None:
+            node = self.nodes[path]
+            if node.kind != "block":
+                if (fragments and (not node.fragment_id or not fragment_block)) or node.run_id == run_id:
+                    keep.add(path)
+                return
+            if fragments:
+                if fragment_block and node.run_id != run_id:
+                    return
+                if node.fragment_id in fragments and node.run_id == run_id:
+                    fragment_block = node.fragment_id
+            elif node.run_id != run_id:
+                return
+            keep.add(path)
+            for child in children.get(path, []):
+                visit(child, fragment_block)
+
+        for top in children.get((), []):
+            visit(top, "")
+        self.nodes = {path: node for path, node in self.nodes.items() if path in keep}
 
     def _drop_below(self, path: tuple[int, ...]) -> None:
         n = len(path)

@@ -692,6 +692,7 @@ class WsSession(Visit):
     def epoch(self) -> int:
         shown = self.app.metric("Epoch")
         if shown is None:
+            self.s.events += [f"  {line}" for line in list(self.app.trace)[-60:]]
             raise LookupError("the playground shows no Epoch counter")
         value = int(shown.replace(",", ""))
         self.s.epochs = max(self.s.epochs, value)
@@ -1229,7 +1230,8 @@ def print_report(report: Report) -> None:
         print(f"  failed: #{s.index} {s.reason or 'the playground never progressed'}")
     for s in report.everyone():
         if s.violations or s in report.failed():
-            print(f"  what #{s.index} did:\n    " + "\n    ".join(s.events[-15:]))
+            shown = 15 if report.settings.clients != "ws" else 80  # a websocket student adds its last messages
+            print(f"  what #{s.index} did:\n    " + "\n    ".join(s.events[-shown:]))
     print(f"wall time: {report.wall_s:.0f} s")
     print(f"errors: {report.errors}")
 

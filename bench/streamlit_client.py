@@ -36,6 +36,7 @@ import contextlib
 import json
 import time
 import urllib.request
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -130,6 +131,7 @@ class StreamlitClient:
         self.running = False  # the page's script state as the frontend shows it (data-test-script-state)
         self.counters = Counters()
         self.log: list[str] = []  # messages the server sent that a student would see as a problem
+        self.trace: deque[str] = deque(maxlen=300)  # the last messages, one line each (to explain a failure)
         self._rerun_requested = False
         self._ws = None
         self._reader: asyncio.Task | None = None
@@ -198,6 +200,8 @@ class StreamlitClient:
         states = list(self.widget_states.values()) if widgets is None else widgets
         state.widget_states.widgets.extend(states)
         state.cached_message_hashes.extend(self._cache)
+        self.trace.append(f"{time.monotonic():.2f} SENT rerun fragment {fragment_id[:6]} auto {auto} page {page_name!r} "
+                          f"{[(w.id[-12:], w.WhichOneof('value')) for w in states]}")
         info = state.context_info
         info.timezone, info.timezone_offset, info.locale, info.url = "UTC", 0, "en-US", f"{self.base}/{page_name}"
         info.is_embedded, info.color_scheme = False, "light"
@@ -339,6 +343,11 @@ class StreamlitClient:
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
+        run = msg.metadata.run
+        detail = (f"{list(msg.metadata.delta_path)} {msg.delta.WhichOneof('type')} fragment {msg.delta.fragment_id[:6]}"
+                  if kind == "delta" else " ".join(str(getattr(msg, kind, "")).split())[:80])
+        self.trace.append(f"{time.monotonic():.2f} {kind} run {run.script_run_id[:6]}/{self._run_id[:6]} "
+                          f"fragments {[f[:6] for f in run.fragment_ids]} {detail}")
         if kind == "ref_hash":
             cached = self._cache.get(msg.ref_hash)
             if cached is None:

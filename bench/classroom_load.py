@@ -643,6 +643,8 @@ class WsSession(Visit):
 
     async def close(self) -> None:
         if self.app is not None:
+            if not self.s.finished and self.s.phase != "done":  # what the server sent last, to explain it
+                self.s.events += [f"  {line}" for line in list(self.app.trace)[-40:]]
             self.notice_problems()
             await self.app.close()
             for name, value in vars(self.app.counters).items():
@@ -689,17 +691,22 @@ class WsSession(Visit):
     def has_epoch(app: StreamlitClient) -> bool:
         return app.metric("Epoch") is not None
 
-    def epoch(self) -> int:
+    def epoch_now(self) -> int | None:
+        """The epoch the page shows now (None while the live view is being redrawn without it)."""
         shown = self.app.metric("Epoch")
         if shown is None:
-            self.s.events += [f"  {line}" for line in list(self.app.trace)[-60:]]
-            raise LookupError("the playground shows no Epoch counter")
+            return None
         value = int(shown.replace(",", ""))
         self.s.epochs = max(self.s.epochs, value)
         return value
 
-    def seed_shown(self) -> str:
-        box = self.app.widget("Seed (starting weights)", "number_input").proto
+    async def epoch(self) -> int:
+        """The epoch shown, waiting for the counter as a browser test's locator does."""
+        await self.app.wait_for(lambda: self.has_epoch(self.app), 120, "the Epoch counter")
+        return self.epoch_now()
+
+    async def seed_shown(self) -> str:
+        box = (await self.app.find("Seed (starting weights)", "number_input")).proto
         value = box.value if box.HasField("value") else box.default
         return str(int(value))
 
@@ -711,12 +718,12 @@ class WsSession(Visit):
     async def play(self, seconds: float) -> int:
         """Press Play, read the epoch counter every second for ``seconds`` from the click, Pause; the epoch paused at."""
         app = self.app
-        epoch_before = self.epoch()
+        epoch_before = await self.epoch()
         start = time.perf_counter()
         until = time.monotonic() + seconds
         pictures, last = 0, self.boundary()
         await app.click("Play")
-        await app.wait_for(lambda: self.epoch() > epoch_before, 120, "the next epoch")
+        await app.wait_for(lambda: (self.epoch_now() or 0) > epoch_before, 120, "the next epoch")
         self.s.timed("play → next epoch", time.perf_counter() - start)
         self.s.event(f"Play: epoch {epoch_before + 1} on screen after {time.perf_counter() - start:.1f} s")
         while time.monotonic() < until:  # counts the new boundary pictures as they arrive (a browser polls every 40 ms)
@@ -725,12 +732,13 @@ class WsSession(Visit):
                 await app.wait_for(lambda seen=last: self.boundary() != seen, left, "a picture")
             if self.boundary() != last:
                 pictures, last = pictures + 1, self.boundary()
-            self.epoch()
+            self.epoch_now()
         await app.click("Pause")
         self.s.event("Pause clicked")
-        await app.wait_for(lambda: not app.widget("Play", "button").proto.disabled, 120, "Play enabled")
+        await app.wait_for(lambda: any(n.label == "Play" and not n.proto.disabled for n in app.elements("button")),
+                           120, "Play enabled")
         await app.wait_idle()
-        paused_at = self.epoch()
+        paused_at = await self.epoch()
         self.s.played.append((paused_at - epoch_before, time.perf_counter() - start))
         self.s.frames.append(pictures)
         self.s.event(f"played from epoch {epoch_before} to {paused_at} in {self.s.played[-1][1]:.1f} s, "
@@ -740,8 +748,8 @@ class WsSession(Visit):
     async def playground(self, seconds: float) -> None:
         self.s.phase = "playground"
         await self.goto("Playground", urlencode({"seed": self.s.seed, "dseed": self.s.seed}), self.has_epoch)
-        self.isolation(self.seed_shown() == str(self.s.seed), "the playground shows another seed")
-        self.isolation(self.epoch() == 0, "a new playground does not start at epoch 0")
+        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
+        self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
         self.s.epoch_after_play = await self.play(seconds)
         self.isolation(f"seed={self.s.seed}" in self.app.query_string, "the address bar holds another setup")
         await self.note_exceptions()
@@ -749,8 +757,8 @@ class WsSession(Visit):
     async def back_to_playground(self, until: float) -> None:
         self.s.phase = "playground again"
         await self.switch("Playground", self.has_epoch)
-        self.isolation(self.seed_shown() == str(self.s.seed), "the playground shows another seed")
-        epoch = self.epoch()
+        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
+        epoch = await self.epoch()
         self.s.event(f"back at epoch {epoch}, speed {self.app.metric('Speed')!r}")
         self.isolation(epoch == self.s.epoch_after_play,
                        f"the playground came back at epoch {epoch}, not {self.s.epoch_after_play}")
@@ -828,8 +836,8 @@ class WsSession(Visit):
         self.isolation(not self.app.has_text(MNIST_RESULT), "a new session sees an MNIST result")
         self.s.phase = "newcomer: Playground"
         await self.goto("Playground", "", self.has_epoch)
-        self.isolation(self.epoch() == 0, "a new playground does not start at epoch 0")
-        self.isolation(self.seed_shown() == "0", "a new playground shows another student's seed")
+        self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
+        self.isolation(await self.seed_shown() == "0", "a new playground shows another student's seed")
         await self.note_exceptions()
         self.s.finished = True
 

@@ -230,9 +230,20 @@ class StreamlitClient:
         await self._send_rerun(page_hash=page.page_script_hash, widgets=[])
         await self.wait_idle(timeout)
 
+    async def find(self, label: str, kind: str | None = None, *, exact: bool = True, timeout: float = 120.0) -> Node:
+        """The widget labelled ``label``, waiting for it to be on the page (as a browser test's locator waits)."""
+
+        def found() -> Node | None:
+            with contextlib.suppress(LookupError):
+                return self.widget(label, kind, exact=exact)
+            return None
+
+        return await self.wait_for(found, timeout, f"a {kind or 'widget'} labelled {label!r}")
+
     async def click(self, label: str, *, exact: bool = True) -> None:
-        """Press the button labelled ``label`` (a trigger for one run); does not wait for the run."""
-        node = self.widget(label, "button", exact=exact)
+        """Press the button labelled ``label`` (a trigger for one run) once it is on the page; does not wait
+        for the run."""
+        node = await self.find(label, "button", exact=exact)
         if node.proto.disabled:
             raise RuntimeError(f"the button {label!r} is disabled")
         await self.rerun(node.fragment_id, [WidgetState(id=node.widget_id, trigger_value=True)])
@@ -243,7 +254,7 @@ class StreamlitClient:
 
         Selectboxes and radios take the option as shown (a string); numbers take a number.
         """
-        node = self.widget(label, kind)
+        node = await self.find(label, kind)
         state = WidgetState(id=node.widget_id)
         if node.kind == "number_input":
             if node.proto.data_type == node.proto.INT:

@@ -1236,8 +1236,9 @@ def print_report(report: Report) -> None:
         print(f"  {line}")
     for s in report.failed():
         print(f"  failed: #{s.index} {s.reason or 'the playground never progressed'}")
+    slow = [s for s in report.everyone() if s.slow][:3]  # a few of those cut off by time, to show where they waited
     for s in report.everyone():
-        if s.violations or s in report.failed():
+        if s.violations or s in report.failed() or s in slow:
             shown = 15 if report.settings.clients != "ws" else 80  # a websocket student adds its last messages
             print(f"  what #{s.index} did:\n    " + "\n    ".join(s.events[-shown:]))
     print(f"wall time: {report.wall_s:.0f} s")

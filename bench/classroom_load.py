@@ -26,6 +26,13 @@ default) in case it reconnects, and drops expired ones only when another session
 time, opens and closes one probe session, waits for nnlab's janitor (``nnlab.ui.runtime``:
 a full collection and ``malloc_trim`` once the server is quiet) and measures again.
 
+``--clients ws``: each student is a websocket client instead (``bench/streamlit_client.py``): it speaks
+Streamlit's protocol as the browser's app does (runs with the full widget states, fragments' auto-reruns,
+pictures fetched over HTTP, the message cache) and reads the element tree the server sent, with the same
+steps and checks; nothing is rendered, so 30 students cost this script a few percent of a core and the
+figures are the server's. Its times run from the message sent until the awaited element has arrived,
+and "redraws" are new boundary pictures received.
+
 Response times are measured in Python around Playwright calls (so they include one
 Playwright round trip): "page switch" is a click on a sidebar link until the new page's
 first content is on screen.
@@ -33,6 +40,7 @@ first content is on screen.
     python bench/classroom_load.py                                  # 30 students, 120 s (a quiet machine)
     python bench/classroom_load.py --sessions 3 --seconds 30 --session-ttl 15
     python bench/classroom_load.py --sessions 3 --seconds 30 --classes 2   # memory: does it add up?
+    python bench/classroom_load.py --clients ws --sessions 30 --seconds 120 --session-ttl 15   # the server alone
 
 With the browsers on another machine (a faithful CPU picture; the server machine reports its
 memory and CPU, the other one everything the students saw):
@@ -75,6 +83,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.streamlit_client import StreamlitClient, WaitTimeout  # noqa: E402
 from nnlab.ui.runtime import CHECK_S, IDLE_S  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, IDLE, RUNNING, chromium_executable, free_port, streamlit_server  # noqa: E402
 from tests.test_browser_draw import ANSWER, CANVAS, closed_loop, vertical_stroke  # noqa: E402
@@ -126,6 +135,7 @@ class LoadSettings:
     server_log: Path | None = None  # with url: its log, to read for errors
     work: Path | None = None  # server log and models folder (default: a temporary folder)
     browsers_idle: bool = True  # Chromium only gets CPU time the server does not want (as if on the students' laptops)
+    clients: str = "browser"  # "browser": Chromium contexts; "ws": websocket clients (bench/streamlit_client.py)
     quiet: bool = False
 
     def ramp_s(self) -> float:
@@ -162,6 +172,7 @@ class Student:
     exceptions: list[str] = field(default_factory=list)
     js_errors: list[str] = field(default_factory=list)
     timings: dict[str, list[float]] = field(default_factory=dict)
+    traffic: dict[str, int] = field(default_factory=dict)  # websocket clients: what the server sent (Counters)
 
     @property
     def seed(self) -> int:  # playground seed (weights and data): one per student
@@ -410,10 +421,32 @@ def environment(**values: str | None):
                 os.environ[name] = value
 
 
-# ---- one student, in a browser context -------------------------------------------------------------
+# ---- one student: what it does, in a browser context or over a websocket ------------------------------
 
 
-class Session:
+class Visit:
+    """What a student does, step by step (the steps are the subclass's: a browser's or a websocket's)."""
+
+    s: Student
+
+    def isolation(self, ok: bool, what: str) -> None:
+        if not ok:
+            self.s.violations.append(f"{self.s.phase}: {what}")
+
+    async def visit(self, seconds: float, hard_deadline: float) -> None:
+        s = self.s
+        s.started = True
+        begin = time.monotonic()
+        await self.playground(max(5.0, seconds / 4))
+        await self.mnist(hard_deadline)
+        if s.draws:
+            await self.draw_digit()
+        await self.back_to_playground(begin + seconds)
+        s.finished = True
+        s.phase = "done"
+
+
+class Session(Visit):
     """Drives one browser page like a student; records into a :class:`Student`."""
 
     def __init__(self, page, url: str, student: Student):
@@ -451,10 +484,6 @@ class Session:
     async def note_exceptions(self) -> None:
         for text in await self.page.get_by_test_id("stException").all_inner_texts():
             self.s.exceptions.append(f"{self.s.phase}: {text.strip().splitlines()[0][:200]}")
-
-    def isolation(self, ok: bool, what: str) -> None:
-        if not ok:
-            self.s.violations.append(f"{self.s.phase}: {what}")
 
     # -- the playground --
 
@@ -579,19 +608,7 @@ class Session:
         text = await self.page.get_by_test_id("stRadio").filter(has_text="Which network").inner_text()
         return " ".join(text.split())
 
-    # -- a whole visit --
-
-    async def visit(self, seconds: float, hard_deadline: float) -> None:
-        s = self.s
-        s.started = True
-        begin = time.monotonic()
-        await self.playground(max(5.0, seconds / 4))
-        await self.mnist(hard_deadline)
-        if s.draws:
-            await self.draw_digit()
-        await self.back_to_playground(begin + seconds)
-        s.finished = True
-        s.phase = "done"
+    # -- a newcomer --
 
     async def newcomer(self) -> None:
         """A student who arrives late must find every page fresh."""
@@ -611,52 +628,331 @@ class Session:
         self.s.finished = True
 
 
-async def run_student(browser, url: str, student: Student, seconds: float, hard_deadline: float,
-                      delay: float = 0.0, newcomer: bool = False) -> Student:
-    """One student from start to end; never raises, never outlives ``hard_deadline``."""
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
+class WsSession(Visit):
+    """The same student over a websocket (:class:`bench.streamlit_client.StreamlitClient`): the same steps and
+    checks as :class:`Session`, reading the element tree the server sent instead of a rendered page.
 
+    A browser's ``goto`` loads the app again (a new session); so does :meth:`goto` here (a new client).
+    Times run from the message sent until the awaited element has arrived (no rendering).
+    """
+
+    def __init__(self, url: str, student: Student):
+        self.url, self.s = url, student
+        self.app: StreamlitClient | None = None
+        self.clients: list[StreamlitClient] = []  # every connection this student opened, for its counters
+
+    async def close(self) -> None:
+        if self.app is not None:
+            if not self.s.finished and self.s.phase != "done":  # what the server sent last, to explain it
+                self.s.events += [f"  {line}" for line in list(self.app.trace)[-40:]]
+            self.notice_problems()
+            await self.app.close()
+            for name, value in vars(self.app.counters).items():
+                self.s.traffic[name] = self.s.traffic.get(name, 0) + value
+            self.app = None
+
+    def notice_problems(self) -> None:
+        for line in self.app.log:
+            self.s.js_errors.append(f"{self.s.phase}: {line[:200]}")
+        self.app.log.clear()
+
+    # -- small steps --
+
+    async def goto(self, path: str, query: str, marker, kind: str = "new session") -> None:
+        """A new session (as a browser loading ``/<path>?<query>``) until ``marker(app)`` holds, then idle."""
+        await self.close()
+        self.app = StreamlitClient(self.url)
+        self.clients.append(self.app)
+        start = time.perf_counter()
+        await self.app.open(path, query, timeout=120)
+        await self.app.wait_for(lambda: marker(self.app), 120, f"/{path}'s content")
+        self.s.timed(kind, time.perf_counter() - start)
+        self.s.event(f"opened /{path} in {time.perf_counter() - start:.1f} s")
+        await self.app.wait_idle()
+
+    async def switch(self, path: str, marker) -> None:
+        """Follow the sidebar link to ``path`` (same session) until ``marker(app)`` holds, then idle."""
+        start = time.perf_counter()
+        await self.app.switch_page(path, timeout=120)
+        await self.app.wait_for(lambda: marker(self.app), 120, f"/{path}'s content")
+        self.s.timed("page switch", time.perf_counter() - start)
+        self.s.event(f"switched to {path} in {time.perf_counter() - start:.1f} s")
+        await self.app.wait_idle()
+
+    async def note_exceptions(self) -> None:
+        if self.app is not None:
+            for text in self.app.exceptions():
+                self.s.exceptions.append(f"{self.s.phase}: {text.strip().splitlines()[0][:200]}")
+            self.notice_problems()
+
+    # -- the playground --
+
+    @staticmethod
+    def has_epoch(app: StreamlitClient) -> bool:
+        return app.metric("Epoch") is not None
+
+    def epoch_now(self) -> int | None:
+        """The epoch the page shows now (None while the live view is being redrawn without it)."""
+        shown = self.app.metric("Epoch")
+        if shown is None:
+            return None
+        value = int(shown.replace(",", ""))
+        self.s.epochs = max(self.s.epochs, value)
+        return value
+
+    async def epoch(self) -> int:
+        """The epoch shown, waiting for the counter as a browser test's locator does."""
+        await self.app.wait_for(lambda: self.has_epoch(self.app), 120, "the Epoch counter")
+        return self.epoch_now()
+
+    async def seed_shown(self) -> str:
+        box = (await self.app.find("Seed (starting weights)", "number_input")).proto
+        value = box.value if box.HasField("value") else box.default
+        return str(int(value))
+
+    def boundary(self) -> str:
+        """The address of the last picture on the page: the decision boundary while playing."""
+        pictures = [n for n in self.app.elements("imgs") if n.proto.imgs]
+        return pictures[-1].proto.imgs[0].url if pictures else ""
+
+    async def play(self, seconds: float) -> int:
+        """Press Play, read the epoch counter every second for ``seconds`` from the click, Pause; the epoch paused at."""
+        app = self.app
+        epoch_before = await self.epoch()
+        start = time.perf_counter()
+        until = time.monotonic() + seconds
+        pictures, last = 0, self.boundary()
+        await app.click("Play")
+        await app.wait_for(lambda: (self.epoch_now() or 0) > epoch_before, 120, "the next epoch")
+        self.s.timed("play → next epoch", time.perf_counter() - start)
+        self.s.event(f"Play: epoch {epoch_before + 1} on screen after {time.perf_counter() - start:.1f} s")
+        while time.monotonic() < until:  # counts the new boundary pictures as they arrive (a browser polls every 40 ms)
+            with contextlib.suppress(TimeoutError):
+                left = max(0.05, until - time.monotonic())
+                await app.wait_for(lambda seen=last: self.boundary() != seen, left, "a picture")
+            if self.boundary() != last:
+                pictures, last = pictures + 1, self.boundary()
+            self.epoch_now()
+        await app.click("Pause")
+        self.s.event("Pause clicked")
+        await app.wait_for(lambda: any(n.label == "Play" and not n.proto.disabled for n in app.elements("button")),
+                           120, "Play enabled")
+        await app.wait_idle()
+        paused_at = await self.epoch()
+        self.s.played.append((paused_at - epoch_before, time.perf_counter() - start))
+        self.s.frames.append(pictures)
+        self.s.event(f"played from epoch {epoch_before} to {paused_at} in {self.s.played[-1][1]:.1f} s, "
+                     f"{pictures} pictures")
+        return paused_at
+
+    async def playground(self, seconds: float) -> None:
+        self.s.phase = "playground"
+        await self.goto("Playground", urlencode({"seed": self.s.seed, "dseed": self.s.seed}), self.has_epoch)
+        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
+        self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
+        self.s.epoch_after_play = await self.play(seconds)
+        self.isolation(f"seed={self.s.seed}" in self.app.query_string, "the address bar holds another setup")
+        await self.note_exceptions()
+
+    async def back_to_playground(self, until: float) -> None:
+        self.s.phase = "playground again"
+        await self.switch("Playground", self.has_epoch)
+        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
+        epoch = await self.epoch()
+        self.s.event(f"back at epoch {epoch}, speed {self.app.metric('Speed')!r}")
+        self.isolation(epoch == self.s.epoch_after_play,
+                       f"the playground came back at epoch {epoch}, not {self.s.epoch_after_play}")
+        if until - time.monotonic() > 3:
+            await self.play(until - time.monotonic())
+        await self.note_exceptions()
+
+    # -- MNIST --
+
+    async def set_value(self, label: str, value, exact: bool = True) -> None:
+        node = self.app.widget(label, exact=exact)
+        await self.app.set_value(node.label, value, node.kind)
+        await self.app.wait_idle()
+
+    async def mnist(self, hard_deadline: float) -> None:
+        s = self.s
+        s.phase = "MNIST"
+        await self.switch("MNIST", lambda app: app.has_text(NO_RUN_YET))
+        await self.set_value("Training images", TRAIN_SIZE_OPTION, exact=False)
+        await self.set_value("Epochs (passes over the training images)", 1)
+        await self.set_value("Batch size (images per step)", s.batch)
+        await self.set_value("Learning rate", s.learning_rate)
+        start = time.perf_counter()
+        await self.app.click("▶ Start")
+        s.event("Start clicked")
+        await self.app.wait_for(lambda: self.app.has_text(MNIST_RESULT), max(1.0, hard_deadline - time.monotonic()),
+                                "the MNIST test accuracy")
+        s.mnist_seconds = time.perf_counter() - start
+        s.event(f"MNIST run done in {s.mnist_seconds:.1f} s")
+        await self.app.wait_idle()
+        await self.app.wait_for(lambda: self.app.metric("Test accuracy"), 60, "the test accuracy")
+        s.mnist_accuracy = float(self.app.metric("Test accuracy").rstrip("%"))
+        title = next(t for t in self.app.texts() if MNIST_RESULT in t)
+        self.isolation(f"{s.learning_rate:g} · batch {s.batch}" in title, f"the MNIST result is another run's: {title!r}")
+        await self.note_exceptions()
+
+    # -- Draw --
+
+    def answer(self) -> str | None:
+        """The Draw page's answer as a student reads it ("It is a 1", "Not sure…"), None before one."""
+        for text in self.app.texts():
+            words = text.replace("#", "").replace("*", "").strip()
+            if words.startswith(("It is a", "Not sure")):
+                return words
+        return None
+
+    def model_choice(self) -> str:
+        return " ".join(self.app.widget("Which network reads your digit?", "radio").text.split())
+
+    async def draw_digit(self) -> None:
+        s = self.s
+        s.phase = "Draw"
+        await self.switch("Draw", lambda app: app.elements("bidi_component"))
+        self.isolation(f"{SESSION_MODEL} ready" in self.model_choice(), "the Draw page lacks this session's model")
+        canvas = self.app.elements("bidi_component")[0]
+        start = time.perf_counter()
+        await self.app.set_component(canvas, canvas_value(s.digit))
+        await self.app.wait_for(self.answer, 120, "the answer")
+        s.timed("pen up → answer", time.perf_counter() - start)
+        await self.app.wait_idle()
+        s.answer = self.answer()
+        self.isolation(f"It is a {s.digit}" in s.answer, f"drew a {s.digit}, the page read {s.answer!r}")
+        await self.note_exceptions()
+
+    # -- a newcomer --
+
+    async def newcomer(self) -> None:
+        """A student who arrives late must find every page fresh."""
+        self.s.started = True
+        self.s.phase = "newcomer: Draw"
+        await self.goto("Draw", "", lambda app: app.elements("bidi_component"))
+        self.isolation(f"{SESSION_MODEL} none yet" in self.model_choice(), "a new session sees a trained model")
+        self.s.phase = "newcomer: MNIST"
+        await self.goto("MNIST", "", lambda app: app.has_text(NO_RUN_YET))
+        self.isolation(not self.app.has_text(MNIST_RESULT), "a new session sees an MNIST result")
+        self.s.phase = "newcomer: Playground"
+        await self.goto("Playground", "", self.has_epoch)
+        self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
+        self.isolation(await self.seed_shown() == "0", "a new playground shows another student's seed")
+        await self.note_exceptions()
+        self.s.finished = True
+
+
+def canvas_value(digit: int) -> dict:
+    """What the drawing canvas sends when the pen lifts after drawing a 1 (a vertical stroke) or a 0 (a loop):
+    its state ``{"drawing": {"raw": <fabric JSON>, "data": <PNG data URL>}}``, the PNG 280x280 RGBA with
+    white ink (pen width 18, the page's default) on a transparent background, as fabric's ``toDataURL`` gives."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    points = vertical_stroke() if digit == 1 else closed_loop()
+    image = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    pen.line(points, fill=(255, 255, 255, 255), width=18, joint="curve")
+    for x, y in (points[0], points[-1]):
+        pen.ellipse((x - 9, y - 9, x + 9, y + 9), fill=(255, 255, 255, 255))
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    path = [["M", *points[0]], *(["L", x, y] for x, y in points[1:])]
+    raw = {"version": "5.3.0", "background": "#000000",
+           "objects": [{"type": "path", "originX": "left", "originY": "top", "fill": None, "stroke": "#FFFFFF",
+                        "strokeWidth": 18, "strokeLineCap": "round", "strokeLineJoin": "round", "path": path}]}
+    return {"drawing": {"raw": raw, "data": "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()}}
+
+
+async def run_student(clients, url: str, student: Student, seconds: float, hard_deadline: float,
+                      delay: float = 0.0, newcomer: bool = False) -> Student:
+    """One student from start to end (``clients``: :class:`BrowserClients` or :class:`WebsocketClients`);
+    never raises, never outlives ``hard_deadline``."""
     await asyncio.sleep(delay)
-    context = await browser.new_context(viewport=VIEWPORT)
-    try:
-        page = await context.new_page()
-        page.set_default_timeout(120_000)
-        session = Session(page, url, student)
+    async with clients.session(url, student) as session:
         work = session.newcomer() if newcomer else session.visit(seconds, hard_deadline)
         try:
             await asyncio.wait_for(work, timeout=max(1.0, hard_deadline - time.monotonic()))
-        except (asyncio.TimeoutError, PlaywrightTimeout) as error:
+        except (asyncio.TimeoutError, *clients.timeouts()) as error:
             student.slow = True
-            cut = isinstance(error, asyncio.TimeoutError)
+            cut = isinstance(error, asyncio.TimeoutError) and not isinstance(error, clients.timeouts())
             student.reason = f"{student.phase}: {'cut off at the deadline' if cut else 'a wait timed out'}"
         except Exception as error:  # noqa: BLE001 - any failure is reported with the student, not raised
             student.reason = f"{student.phase}: {type(error).__name__}: {str(error).splitlines()[0][:200]}"
         if not student.finished:  # what the page showed when it stopped
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(session.note_exceptions(), 10)
-    finally:
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(context.close(), 30)
     return student
+
+
+class BrowserClients:
+    """Students in Chromium contexts, ``CONTEXTS_PER_BROWSER`` to a browser process."""
+
+    kind = "browser"
+
+    def __init__(self, browsers):
+        self.browsers, self._next = browsers, 0
+
+    def timeouts(self) -> tuple[type[BaseException], ...]:
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        return (PlaywrightTimeout,)
+
+    @contextlib.asynccontextmanager
+    async def session(self, url: str, student: Student):
+        browser = self.browsers[self._next % len(self.browsers)]
+        self._next += 1
+        context = await browser.new_context(viewport=VIEWPORT)
+        try:
+            page = await context.new_page()
+            page.set_default_timeout(120_000)
+            yield Session(page, url, student)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(context.close(), 30)
+
+    async def probe(self, url: str) -> None:
+        """Open the home page in a new session and close it: a session write, which makes Streamlit drop expired ones."""
+        context = await self.browsers[0].new_context(viewport=VIEWPORT)
+        try:
+            page = await context.new_page()
+            await page.goto(url)
+            await page.wait_for_selector(IDLE, timeout=60_000)
+        finally:
+            await context.close()
 
 
 # ---- the whole run -----------------------------------------------------------------------------------
 
 
+class WebsocketClients:
+    """Students as websocket clients (:class:`WsSession`), all in this process's event loop."""
+
+    kind = "ws"
+
+    def timeouts(self) -> tuple[type[BaseException], ...]:
+        return (WaitTimeout,)
+
+    @contextlib.asynccontextmanager
+    async def session(self, url: str, student: Student):
+        session = WsSession(url, student)
+        try:
+            yield session
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(session.close(), 30)
+
+    async def probe(self, url: str) -> None:
+        """Open the home page in a new session and close it: a session write, which makes Streamlit drop expired ones."""
+        async with StreamlitClient(url) as app:
+            await app.open("", "", timeout=60)
+
+
 def log(settings: LoadSettings, text: str) -> None:
     if not settings.quiet:
         print(text, flush=True)
-
-
-async def probe(browser, url: str) -> None:
-    """Open the home page in a new session and close it: a session write, which makes Streamlit drop expired ones."""
-    context = await browser.new_context(viewport=VIEWPORT)
-    try:
-        page = await context.new_page()
-        await page.goto(url)
-        await page.wait_for_selector(IDLE, timeout=60_000)
-    finally:
-        await context.close()
 
 
 def idle_priority(executable: str, folder: Path) -> str:
@@ -672,7 +968,7 @@ def idle_priority(executable: str, folder: Path) -> str:
     return str(wrapper)
 
 
-async def one_class(settings: LoadSettings, browsers, url: str, sampler: MemorySampler, pid: int, ttl: int,
+async def one_class(settings: LoadSettings, clients, url: str, sampler: MemorySampler, pid: int, ttl: int,
                     number: int) -> tuple[list[Student], Student | None, dict[str, float], dict[str, float]]:
     """One class of students from their arrival until their memory should be free again.
 
@@ -686,13 +982,13 @@ async def one_class(settings: LoadSettings, browsers, url: str, sampler: MemoryS
     hard = load_start + ramp + seconds + settings.grace_s()
     log(settings, f"class {number + 1}: {n} students arriving over {ramp:.0f} s, {seconds:.0f} s each "
                   f"(+ up to {settings.grace_s():.0f} s to finish a step)")
-    tasks = [asyncio.create_task(run_student(browsers[i % len(browsers)], url, student, seconds, hard,
+    tasks = [asyncio.create_task(run_student(clients, url, student, seconds, hard,
                                              delay=ramp * i / max(1, n)))
              for i, student in enumerate(students)]
     newcomer = None
     if settings.newcomer and number == 0:
         newcomer = Student(-3, "newcomer")
-        tasks.append(asyncio.create_task(run_student(browsers[-1], url, newcomer, seconds, hard,
+        tasks.append(asyncio.create_task(run_student(clients, url, newcomer, seconds, hard,
                                                      delay=ramp + seconds / 2, newcomer=True)))
     await asyncio.gather(*tasks)
     load_end = time.monotonic()
@@ -706,17 +1002,21 @@ async def one_class(settings: LoadSettings, browsers, url: str, sampler: MemoryS
         wait = ttl + 5
         log(settings, f"students gone; waiting {wait} s for Streamlit to drop their sessions ({TTL_OPTION} = {ttl} s)")
         await asyncio.sleep(wait)
-        await probe(browsers[0], url)
+        await clients.probe(url)
         await asyncio.sleep(RELEASE_WAIT_S)  # nnlab's janitor cleans once the server has been quiet a while
         memory["after_expiry"] = sampler.now()
         memory["after_expiry_s"] = time.monotonic() - load_end
     return students, newcomer, cores, memory
 
 
-async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: int, ttl: int, work: Path) -> dict:
+@contextlib.asynccontextmanager
+async def student_clients(settings: LoadSettings, work: Path):
+    """The students' clients: Chromium processes (``settings.clients == "browser"``) or websocket clients."""
+    if settings.clients == "ws":
+        yield WebsocketClients()
+        return
     from playwright.async_api import async_playwright
 
-    out: dict = {"memory": {}, "baseline": None, "newcomer": None, "cpu_cores": {}}
     async with async_playwright() as playwright:
         executable = chromium_executable() or playwright.chromium.executable_path
         if settings.browsers_idle:
@@ -724,30 +1024,35 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
         browsers = [await playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
                     for _ in range(settings.browser_count())]
         try:
-            short = min(settings.seconds, 20.0)
-            if settings.warm_up:
-                start = time.monotonic()
-                warm = await run_student(browsers[0], url, Student(-1, "warm-up", draws=True), short,
-                                         time.monotonic() + 600)
-                log(settings, "warm-up session (TensorFlow, MNIST data, bundled model load): "
-                              f"{time.monotonic() - start:.0f} s" + ("" if warm.finished else f", {warm.reason}"))
-                out["baseline"] = await run_student(browsers[0], url, Student(-2, "baseline", draws=True), short,
-                                                    time.monotonic() + 600)
-                await asyncio.sleep(3)
-            out["memory"]["idle"] = sampler.now()
-
-            out["students"], out["waves"] = [], []
-            for number in range(settings.waves):
-                students, newcomer, cores, memory = await one_class(settings, browsers, url, sampler, pid, ttl, number)
-                out["students"] += students
-                out["waves"].append(memory)
-                if number == 0:
-                    out["newcomer"], out["cpu_cores"] = newcomer, cores
-                    out["memory"].update(memory)
+            yield BrowserClients(browsers)
         finally:
             for browser in browsers:
                 with contextlib.suppress(Exception):
                     await browser.close()
+
+
+async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: int, ttl: int, work: Path) -> dict:
+    out: dict = {"memory": {}, "baseline": None, "newcomer": None, "cpu_cores": {}}
+    async with student_clients(settings, work) as clients:
+        short = min(settings.seconds, 20.0)
+        if settings.warm_up:
+            start = time.monotonic()
+            warm = await run_student(clients, url, Student(-1, "warm-up", draws=True), short, time.monotonic() + 600)
+            log(settings, "warm-up session (TensorFlow, MNIST data, bundled model load): "
+                          f"{time.monotonic() - start:.0f} s" + ("" if warm.finished else f", {warm.reason}"))
+            out["baseline"] = await run_student(clients, url, Student(-2, "baseline", draws=True), short,
+                                                time.monotonic() + 600)
+            await asyncio.sleep(3)
+        out["memory"]["idle"] = sampler.now()
+
+        out["students"], out["waves"] = [], []
+        for number in range(settings.waves):
+            students, newcomer, cores, memory = await one_class(settings, clients, url, sampler, pid, ttl, number)
+            out["students"] += students
+            out["waves"].append(memory)
+            if number == 0:
+                out["newcomer"], out["cpu_cores"] = newcomer, cores
+                out["memory"].update(memory)
     return out
 
 
@@ -868,8 +1173,21 @@ def print_report(report: Report) -> None:
     switches = [v for s in students for v in s.timings.get("page switch", [])]
     if switches:
         alone = base.timings.get("page switch") if base else None
-        print(f"median page response under load: {statistics.median(switches):.2f} s (sidebar click → the new page's "
-              f"content on screen{f'; alone {statistics.median(alone):.2f} s' if alone else ''})")
+        what = ("page link followed → the new page's content received" if report.settings.clients == "ws"
+                else "sidebar click → the new page's content on screen")
+        print(f"median page response under load: {statistics.median(switches):.2f} s ({what}"
+              f"{f'; alone {statistics.median(alone):.2f} s' if alone else ''})")
+    traffic = [s.traffic for s in students if s.traffic]
+    if traffic:
+        total = {name: sum(t.get(name, 0) for t in traffic) for name in traffic[0]}
+        seconds = report.settings.seconds
+        print(f"websocket traffic per student (mean over {len(traffic)}): {total['messages'] / len(traffic):,.0f} messages, "
+              f"{total['bytes'] / len(traffic) / 1e6:.1f} MB ({total['bytes'] / len(traffic) / seconds / 1e3:,.0f} kB/s), "
+              f"{total['reruns'] / len(traffic):.0f} runs asked, {total['auto_reruns'] / len(traffic):,.0f} auto-reruns "
+              f"asked, {total['full_runs'] / len(traffic):.0f} full and {total['fragment_runs'] / len(traffic):,.0f} "
+              f"fragment runs done; pictures fetched {total['pictures'] / len(traffic):,.0f} "
+              f"({total['pictures_missing']} gone before fetched, all students), {total['references']} cached-message "
+              "references")
     checked = "own seed on the playground, own learning rate and batch size in the MNIST result, own digit read back"
     if report.newcomer is not None:
         checked += ", a newcomer half way sees fresh pages" + ("" if report.newcomer.finished
@@ -912,14 +1230,17 @@ def print_report(report: Report) -> None:
         print(f"server log: {len(report.server_errors)} error lines (Tracebacks, Error, Exception)")
     for line in report.server_errors[:20]:
         print(f"  {line[:200]}")
-    print(f"pages: {len(report.exceptions())} exceptions shown, {len(report.js_errors())} JavaScript errors")
+    client_errors = "client protocol errors" if report.settings.clients == "ws" else "JavaScript errors"
+    print(f"pages: {len(report.exceptions())} exceptions shown, {len(report.js_errors())} {client_errors}")
     for line in (report.exceptions() + report.js_errors())[:20]:
         print(f"  {line}")
     for s in report.failed():
         print(f"  failed: #{s.index} {s.reason or 'the playground never progressed'}")
+    slow = [s for s in report.everyone() if s.slow][:3]  # a few of those cut off by time, to show where they waited
     for s in report.everyone():
-        if s.violations or s in report.failed():
-            print(f"  what #{s.index} did:\n    " + "\n    ".join(s.events[-15:]))
+        if s.violations or s in report.failed() or s in slow:
+            shown = 15 if report.settings.clients != "ws" else 80  # a websocket student adds its last messages
+            print(f"  what #{s.index} did:\n    " + "\n    ".join(s.events[-shown:]))
     print(f"wall time: {report.wall_s:.0f} s")
     print(f"errors: {report.errors}")
 
@@ -930,6 +1251,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120.0, help="each student's active time (default 120)")
     parser.add_argument("--ramp", type=float, help="students arrive over this many seconds (default: --seconds / 12)")
     parser.add_argument("--draw-every", type=int, default=3, help="every n-th student also draws (default 3)")
+    parser.add_argument("--clients", choices=("browser", "ws"), default="browser",
+                        help="browser: each student a Chromium context (default); ws: each student a websocket client "
+                             "that speaks Streamlit's protocol as the browser does, without rendering (a light load "
+                             "generator: the figures are the server's)")
     parser.add_argument("--browsers", type=int, help=f"Chromium processes (default: 1 per {CONTEXTS_PER_BROWSER} students)")
     parser.add_argument("--grace", type=float, help="extra seconds a student may take to finish its step "
                                                     "(default: max(120, --seconds))")
@@ -944,6 +1269,8 @@ def main(argv: list[str] | None = None) -> int:
                                                               "not released adds up from one to the next")
     parser.add_argument("--url", help="drive this running server instead of starting one (e.g. one started "
                                       "with --serve on another machine, so that the browsers do not share its CPU)")
+    parser.add_argument("--work", type=Path, help="keep the server log (streamlit.log) and models folder here "
+                                                  "(default: a temporary folder)")
     parser.add_argument("--server-log", type=Path, help="with --url: the server's log, read for errors")
     parser.add_argument("--serve", type=int, metavar="PORT", help="only serve the app on PORT to other machines and "
                                                                   "report its memory and CPU (stop with Ctrl-C, or "
@@ -956,9 +1283,11 @@ def main(argv: list[str] | None = None) -> int:
                             browsers=args.browsers, grace=args.grace, session_ttl=args.session_ttl,
                             warm_up=not args.no_warm_up, measure_release=not args.no_release,
                             browsers_idle=not args.browsers_compete, waves=args.classes, url=args.url,
-                            server_log=args.server_log)
-    print(f"classroom load: {settings.sessions} students for {settings.seconds:.0f} s, {settings.browser_count()} "
-          f"Chromium processes{' (SCHED_IDLE)' if settings.browsers_idle else ''}, one in {settings.draw_every} draws; "
+                            server_log=args.server_log, clients=args.clients, work=args.work)
+    generator = ("websocket clients in this process" if settings.clients == "ws" else
+                 f"{settings.browser_count()} Chromium processes{' (SCHED_IDLE)' if settings.browsers_idle else ''}")
+    print(f"classroom load: {settings.sessions} students for {settings.seconds:.0f} s, {generator}, "
+          f"one in {settings.draw_every} draws; "
           f"machine: {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     report = run_load(settings)

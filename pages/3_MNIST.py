@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 import streamlit as st
@@ -185,9 +186,15 @@ def build_pending_run() -> None:
 
 
 def live_panel() -> None:
+    """While a run trains, each tick waits for this session's turn (shared with other students)."""
+    run = book().current
+    with training_gate().turn() if run is not None and run.state == RUNNING else contextlib.nullcontext():
+        draw_and_train(run)
+
+
+def draw_and_train(run) -> None:
     """Draw first, then train: the elements are fresh while training (drawn last, they would sit
     faded as "stale" during every chunk); the picture is one chunk behind, about 0.3 s."""
-    run = book().current
     if run is None:
         st.progress(0.0, text="Press Start to train the network.")
     else:
@@ -196,8 +203,7 @@ def live_panel() -> None:
     curves = run.curves() if run is not None and run.history.chunks else None
     st.plotly_chart(live_curves(curves, book().earlier), key="mnist_curves", config=PLOT_CONFIG)
     if run is not None and run.state == RUNNING:
-        with training_gate().turn():  # shared fairly with the other sessions' live training
-            run.advance(LIVE_CHUNK_S)
+        run.advance(LIVE_CHUNK_S)
         if run.ended:
             publish(run)
             st.rerun()  # the whole page: results appear, the timer stops

@@ -10,6 +10,7 @@ model at once.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -120,11 +121,15 @@ def live_training(key: str, make_runs: Callable[[], list[EpochRun]], figure: Cal
         if not runs:
             st.info(idle_message)
             return
+        with training_gate().turn() if state.get(keys["running"]) else contextlib.nullcontext():
+            draw(runs)
+
+    def draw(runs: list[EpochRun]) -> None:
+        """Train a chunk (while running), then the progress and the figure; a turn shared with other students."""
         clock = state[keys["clock"]]
         if state.get(keys["running"]):
             clock.tick()
-            with training_gate().turn():  # shared fairly with the other sessions' live training
-                _train_chunk(runs, state[keys["lock"]])
+            _train_chunk(runs, state[keys["lock"]])
         for run in runs:
             st.progress(run.progress, text=run.describe())
         if state.get(keys["running"]) and not all(run.done for run in runs):

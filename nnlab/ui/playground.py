@@ -13,6 +13,7 @@ State in ``st.session_state``:
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from dataclasses import replace
@@ -359,23 +360,24 @@ def live_view() -> None:
 
     @st.fragment(run_every=RUN_EVERY_S if playing else None)
     def view() -> None:
-        """Draw, then (while playing) train a chunk in this session's turn: the picture is one chunk
-        behind while playing, and stays fresh (not faded) while the tick waits for its turn."""
         run = current_run()
         if run is None:
             return
-        trainer = run.trainer
-        if trainer.diverged:
-            st.error(trainer.message, icon="🛑")
-        metrics_row(run)
-        pictures(run)
-        if st.session_state.get(PLAYING):
-            with training_gate().turn():
-                diverged = st.session_state.get(PLAYING) and trainer.train_for(_train_budget(), whole_epochs=True).diverged
+        playing_now = st.session_state.get(PLAYING, False)
+        # While playing, the whole tick (chunk and pictures, mostly the pictures) waits for this
+        # session's turn: with many students the ticks take turns instead of all running at once.
+        with training_gate().turn() if playing_now else contextlib.nullcontext():
+            trainer = run.trainer
+            if playing_now and st.session_state.get(PLAYING):
+                result = trainer.train_for(_train_budget(), whole_epochs=True)
+                if result.diverged:
+                    st.session_state[PLAYING] = False
+                    st.rerun()  # the whole page, so that the ticking stops and Play is enabled again
+            if trainer.diverged:
+                st.error(trainer.message, icon="🛑")
+            metrics_row(run)
+            pictures(run)
             st.session_state[LAST_TICK] = time.perf_counter()
-            if diverged:
-                st.session_state[PLAYING] = False
-                st.rerun()  # the whole page: the error shows, the ticking stops and Play is enabled again
 
     view()
 

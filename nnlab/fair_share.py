@@ -23,7 +23,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 ENV_SLOTS = "NNLAB_TRAINING_SLOTS"
@@ -106,20 +106,3 @@ def training_gate() -> TurnGate:
             _gate = TurnGate(default_slots())
         return _gate
 
-
-def in_turn_soon(work: Callable[[], object], name: str) -> threading.Thread:
-    """Run ``work`` in a background thread once it gets a turn at :func:`training_gate`.
-
-    For preparation that a page need not wait for, e.g. tracing a new network's training
-    functions (about a second of one Python core): thirty students arriving at once then
-    take turns with the live ticks instead of all tracing at the same time, and each page
-    appears without waiting for it.
-    """
-
-    def in_turn() -> None:
-        with training_gate().turn():
-            work()
-
-    thread = threading.Thread(target=in_turn, name=name, daemon=True)
-    thread.start()
-    return thread

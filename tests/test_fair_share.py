@@ -92,27 +92,3 @@ def test_slots_from_the_environment_or_half_the_cpus(monkeypatch):
     with pytest.raises(ValueError):
         TurnGate(0)
 
-
-def test_background_work_waits_for_its_turn_behind_the_ticks_already_queued(monkeypatch):
-    gate = TurnGate(1)
-    monkeypatch.setattr(fair_share, "_gate", gate)
-    order = []
-    tick_in, tick_may_end = threading.Event(), threading.Event()
-
-    def tick():
-        with gate.turn():
-            tick_in.set()
-            tick_may_end.wait(10)
-            order.append("tick")
-
-    first = threading.Thread(target=tick)
-    first.start()
-    tick_in.wait(10)
-    worker = fair_share.in_turn_soon(lambda: order.append(("warm-up", gate.busy)), "test-warm-up")
-    assert worker.daemon
-    time.sleep(0.05)
-    assert order == [] and gate.waiting == 1  # queued, not running beside the tick
-    tick_may_end.set()
-    first.join(10)
-    worker.join(10)
-    assert order == ["tick", ("warm-up", 1)]

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from nnlab.datasets.toy2d import DATASETS_2D
-from nnlab.fair_share import in_turn_soon, training_gate
+from nnlab.fair_share import training_gate
 from nnlab.playground.config import (
     BATCH_RANGE,
     CONTROL_GROUPS,
@@ -96,9 +96,7 @@ def current_run():
     if run is None or not run.matches(setup):
         with st.spinner("Building the network..."):
             run = PlaygroundRun(setup)
-        # Trace the training functions in the background, in a fair turn: the page shows at once, and
-        # Play starts at once unless pressed within about a second (its first tick then waits for it).
-        in_turn_soon(run.trainer.warm_up, "nnlab-warm-up")
+            run.trainer.warm_up()  # synchronous: in the background, 30 arrivals' traces starved the playing students
         st.session_state[RUN] = run
     run.apply_live(setup)
     return run

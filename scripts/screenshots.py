@@ -14,7 +14,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.browser import CHROMIUM_ARGS, chromium_executable, open_page, streamlit_server, wait_idle  # noqa: E402
+from tests.browser import (  # noqa: E402
+    CHROMIUM_ARGS,
+    choose_mnist_run,
+    chromium_executable,
+    open_page,
+    streamlit_server,
+    wait_idle,
+)
 from tests.test_browser_draw import draw  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -28,13 +35,7 @@ def play_a_while(page) -> None:
 
 
 def train_one_epoch(page) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
-    page.get_by_role("option", name="5,000").click()
-    wait_idle(page)
-    epochs = page.get_by_label("Epochs (passes over the training images)")
-    epochs.fill("2")
-    epochs.press("Enter")
-    wait_idle(page)
+    choose_mnist_run(page, "5,000 (a quick demo)", epochs=2)
     page.get_by_role("button", name="▶ Start").click()
     page.get_by_text("Test accuracy").wait_for(timeout=300_000)
     wait_idle(page)

@@ -54,6 +54,17 @@ def open_page(page, app_url: str, path: str = "") -> None:
         raise AssertionError(f"Streamlit says 'Page not found' for /{path}")
 
 
+def choose_mnist_run(page, images: str, epochs: int) -> None:
+    """On the MNIST page: pick the training-images option starting with ``images`` (e.g. "1,000") and type ``epochs``."""
+    page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
+    page.get_by_role("option", name=images).click()
+    wait_idle(page)
+    box = page.get_by_label("Epochs (passes over the training images)")
+    box.fill(str(epochs))
+    box.press("Enter")
+    wait_idle(page)
+
+
 def exceptions_on_page(page) -> list[str]:
     """Texts of any Python exceptions that Streamlit shows on the page (should be none)."""
     return page.locator("[data-testid=stException]").all_inner_texts()

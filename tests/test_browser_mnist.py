@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser import exceptions_on_page, open_page, wait_idle
+from tests.browser import choose_mnist_run, exceptions_on_page, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -14,13 +14,7 @@ def test_one_epoch_on_a_small_subset_shows_curves_and_accuracy_and_the_model_can
     open_page(page, app_url, "MNIST")
     page.get_by_text("Press Start to train the network.").wait_for()
 
-    page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
-    page.get_by_role("option", name="1,000 (a few seconds)").click()
-    wait_idle(page)
-    epochs = page.get_by_label("Epochs (passes over the training images)")
-    epochs.fill("1")
-    epochs.press("Enter")
-    wait_idle(page)
+    choose_mnist_run(page, "1,000 (a few seconds)", epochs=1)
 
     page.get_by_role("button", name="▶ Start").click()
     page.get_by_text("Test accuracy").wait_for(timeout=180_000)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from nnlab.presets import PRESETS
-from tests.browser import exceptions_on_page, open_page, streamlit_server, wait_idle
+from tests.browser import choose_mnist_run, exceptions_on_page, open_page, streamlit_server, wait_idle
 from tests.test_pages_draw import seven_photo
 from tests.test_store_upload import digit_and_lambda_models
 
@@ -124,13 +124,8 @@ def test_mnist_pause_resume_stop_clicked_in_quick_succession_keep_a_tested_model
     app_url, log, _ = app_server
     log_start = len(log.read_text())
     open_page(page, app_url, "MNIST")
-    page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
-    page.get_by_role("option", name="5,000 (a quick demo)").click()
-    wait_idle(page)
-    epochs = page.get_by_label("Epochs (passes over the training images)")
-    epochs.fill("100")  # about a minute: the clicks land while it trains (1,000 x 50 ended before Stop in CI)
-    epochs.press("Enter")
-    wait_idle(page)
+    # 100 epochs, about a minute: the clicks land while it trains (1,000 x 50 ended before Stop in CI)
+    choose_mnist_run(page, "5,000 (a quick demo)", epochs=100)
     page.get_by_role("button", name="Start").click()
     page.get_by_role("button", name="⏸ Pause").and_(page.locator(":enabled")).wait_for(timeout=120_000)
     for name in ["⏸ Pause", "⏵ Resume", "⏸ Pause", "⏵ Resume", "⏸ Pause", "⏵ Resume", "⏹ Stop"]:

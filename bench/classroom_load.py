@@ -425,7 +425,9 @@ def environment(**values: str | None):
 
 
 class Visit:
-    """What a student does, step by step (the steps are the subclass's: a browser's or a websocket's)."""
+    """What a student does, step by step. The subclass (a browser's or a websocket's) opens pages, clicks
+    and reads: ``open_playground``, ``switch_to_playground``, ``address``, ``seed_shown``, ``epoch``,
+    ``speed_shown``, ``play``, ``mnist``, ``draw_digit``, ``note_exceptions``."""
 
     s: Student
 
@@ -444,6 +446,27 @@ class Visit:
         await self.back_to_playground(begin + seconds)
         s.finished = True
         s.phase = "done"
+
+    async def playground(self, seconds: float) -> None:
+        self.s.phase = "playground"
+        await self.open_playground(urlencode({"seed": self.s.seed, "dseed": self.s.seed}))
+        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
+        self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
+        self.s.epoch_after_play = await self.play(seconds)
+        self.isolation(f"seed={self.s.seed}" in self.address(), "the address bar holds another setup")
+        await self.note_exceptions()
+
+    async def back_to_playground(self, until: float) -> None:
+        self.s.phase = "playground again"
+        await self.switch_to_playground()
+        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
+        epoch = await self.epoch()
+        self.s.event(f"back at epoch {epoch}, speed {await self.speed_shown()!r}")
+        self.isolation(epoch == self.s.epoch_after_play,
+                       f"the playground came back at epoch {epoch}, not {self.s.epoch_after_play}")
+        if until - time.monotonic() > 3:
+            await self.play(until - time.monotonic())
+        await self.note_exceptions()
 
 
 class Session(Visit):
@@ -499,7 +522,8 @@ class Session(Visit):
         return await self.page.get_by_label("Seed (starting weights)", exact=True).input_value()
 
     async def speed_shown(self) -> str:
-        return await self.page.get_by_test_id("stMetric").filter(has_text="Speed").first.inner_text()
+        text = await self.page.get_by_test_id("stMetric").filter(has_text="Speed").first.inner_text()
+        return " ".join(text.split())
 
     async def play(self, seconds: float) -> int:
         """Press Play, read the epoch counter every second for ``seconds`` from the click, Pause; the epoch paused at."""
@@ -527,27 +551,14 @@ class Session(Visit):
         self.s.event(f"played from epoch {epoch_before} to {paused_at} in {self.s.played[-1][1]:.1f} s, {frames} pictures")
         return paused_at
 
-    async def playground(self, seconds: float) -> None:
-        self.s.phase = "playground"
-        query = urlencode({"seed": self.s.seed, "dseed": self.s.seed})
+    async def open_playground(self, query: str) -> None:
         await self.goto(f"Playground?{query}", self.epoch_metric())
-        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
-        self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
-        self.s.epoch_after_play = await self.play(seconds)
-        self.isolation(f"seed={self.s.seed}" in self.page.url, "the address bar holds another setup")
-        await self.note_exceptions()
 
-    async def back_to_playground(self, until: float) -> None:
-        self.s.phase = "playground again"
+    async def switch_to_playground(self) -> None:
         await self.switch("Playground", self.epoch_metric())
-        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
-        epoch = await self.epoch()
-        self.s.event(f"back at epoch {epoch}, speed {' '.join((await self.speed_shown()).split())!r}")
-        self.isolation(epoch == self.s.epoch_after_play,
-                       f"the playground came back at epoch {epoch}, not {self.s.epoch_after_play}")
-        if until - time.monotonic() > 3:
-            await self.play(until - time.monotonic())
-        await self.note_exceptions()
+
+    def address(self) -> str:
+        return self.page.url
 
     # -- MNIST --
 
@@ -745,26 +756,17 @@ class WsSession(Visit):
                      f"{pictures} pictures")
         return paused_at
 
-    async def playground(self, seconds: float) -> None:
-        self.s.phase = "playground"
-        await self.goto("Playground", urlencode({"seed": self.s.seed, "dseed": self.s.seed}), self.has_epoch)
-        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
-        self.isolation(await self.epoch() == 0, "a new playground does not start at epoch 0")
-        self.s.epoch_after_play = await self.play(seconds)
-        self.isolation(f"seed={self.s.seed}" in self.app.query_string, "the address bar holds another setup")
-        await self.note_exceptions()
+    async def open_playground(self, query: str) -> None:
+        await self.goto("Playground", query, self.has_epoch)
 
-    async def back_to_playground(self, until: float) -> None:
-        self.s.phase = "playground again"
+    async def switch_to_playground(self) -> None:
         await self.switch("Playground", self.has_epoch)
-        self.isolation(await self.seed_shown() == str(self.s.seed), "the playground shows another seed")
-        epoch = await self.epoch()
-        self.s.event(f"back at epoch {epoch}, speed {self.app.metric('Speed')!r}")
-        self.isolation(epoch == self.s.epoch_after_play,
-                       f"the playground came back at epoch {epoch}, not {self.s.epoch_after_play}")
-        if until - time.monotonic() > 3:
-            await self.play(until - time.monotonic())
-        await self.note_exceptions()
+
+    def address(self) -> str:
+        return self.app.query_string
+
+    async def speed_shown(self) -> str | None:
+        return self.app.metric("Speed")
 
     # -- MNIST --
 

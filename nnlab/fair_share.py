@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,7 +58,6 @@ class TurnGate:
         self._queue: deque[object] = deque()
         self._busy = 0
         self.turns = 0  # handed out so far
-        self.waited_s = 0.0  # total time callers spent waiting for a turn
 
     @property
     def busy(self) -> int:
@@ -75,7 +73,6 @@ class TurnGate:
     def turn(self) -> Iterator[None]:
         """Wait for a turn (first come, first served), hold it for the ``with`` body."""
         ticket = object()
-        start = time.perf_counter()
         with self._condition:
             self._queue.append(ticket)
             try:
@@ -85,7 +82,6 @@ class TurnGate:
                 self._condition.notify_all()
             self._busy += 1
             self.turns += 1
-            self.waited_s += time.perf_counter() - start
         try:
             yield
         finally:

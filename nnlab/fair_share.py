@@ -19,6 +19,7 @@ With ``n`` sessions playing and ``s`` slots, a tick of ``t`` seconds comes round
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections import deque
@@ -102,3 +103,8 @@ def training_gate() -> TurnGate:
             _gate = TurnGate(default_slots())
         return _gate
 
+
+
+def turn_if(training: bool) -> contextlib.AbstractContextManager:
+    """A turn at :func:`training_gate` for a tick that trains; nothing to wait for otherwise."""
+    return training_gate().turn() if training else contextlib.nullcontext()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 
 import streamlit as st
 
 from nnlab import ownership, store
 from nnlab.evaluation import evaluate, first_dense_weights
-from nnlab.fair_share import training_gate
+from nnlab.fair_share import turn_if
 from nnlab.mnist_training import (
     LIVE_CHUNK_S,
     MAX_EPOCHS,
@@ -188,7 +187,7 @@ def build_pending_run() -> None:
 def live_panel() -> None:
     """While a run trains, each tick waits for this session's turn (shared with other students)."""
     run = book().current
-    with training_gate().turn() if run is not None and run.state == RUNNING else contextlib.nullcontext():
+    with turn_if(run is not None and run.state == RUNNING):
         draw_and_train(run)
 
 

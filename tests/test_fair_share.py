@@ -92,3 +92,13 @@ def test_slots_from_the_environment_or_half_the_cpus(monkeypatch):
     with pytest.raises(ValueError):
         TurnGate(0)
 
+
+
+def test_only_a_tick_that_trains_takes_a_turn(monkeypatch):
+    gate = TurnGate(1)
+    monkeypatch.setattr(fair_share, "_gate", gate)
+    with fair_share.turn_if(False):
+        assert gate.busy == 0
+    with fair_share.turn_if(True):
+        assert gate.busy == 1
+    assert gate.turns == 1 and gate.busy == 0

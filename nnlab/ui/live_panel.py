@@ -10,14 +10,13 @@ model at once.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
 
 import streamlit as st
 
-from nnlab.fair_share import training_gate
+from nnlab.fair_share import turn_if
 from nnlab.live import EpochRun, format_seconds
 
 CHUNK_S = 0.6  # training time per redraw, shared by the unfinished runs; a click waits at most this long
@@ -121,7 +120,7 @@ def live_training(key: str, make_runs: Callable[[], list[EpochRun]], figure: Cal
         if not runs:
             st.info(idle_message)
             return
-        with training_gate().turn() if state.get(keys["running"]) else contextlib.nullcontext():
+        with turn_if(bool(state.get(keys["running"]))):
             draw(runs)
 
     def draw(runs: list[EpochRun]) -> None:

@@ -13,7 +13,6 @@ State in ``st.session_state``:
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections import deque
 from dataclasses import replace
@@ -22,7 +21,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from nnlab.datasets.toy2d import DATASETS_2D
-from nnlab.fair_share import training_gate
+from nnlab.fair_share import turn_if
 from nnlab.playground.config import (
     BATCH_RANGE,
     CONTROL_GROUPS,
@@ -366,9 +365,9 @@ def live_view() -> None:
         playing_now = st.session_state.get(PLAYING, False)
         # While playing, the whole tick (chunk and pictures, mostly the pictures) waits for this
         # session's turn: with many students the ticks take turns instead of all running at once.
-        with training_gate().turn() if playing_now else contextlib.nullcontext():
+        with turn_if(playing_now):
             trainer = run.trainer
-            if playing_now and st.session_state.get(PLAYING):
+            if playing_now and st.session_state.get(PLAYING):  # still playing after the wait for a turn
                 result = trainer.train_for(_train_budget(), whole_epochs=True)
                 if result.diverged:
                     st.session_state[PLAYING] = False

@@ -2,7 +2,8 @@
 
 import pytest
 
-from nnlab import scratch
+from nnlab import naive_tf, scratch
+from nnlab.ui import live_panel
 from tests.apptest import run_page
 
 PAGE = "pages/5_Under_the_hood.py"
@@ -73,19 +74,24 @@ def test_offline_imdb_is_explained_and_generated_reviews_train(at):
     assert "uth_text_runs" not in at.session_state
 
 
-def test_from_scratch_mnist_starts_on_click_and_pauses(at):
+def test_from_scratch_mnist_starts_on_click_and_pauses(at, monkeypatch):
+    # a tick trains exactly one batch of each run, however fast the machine: the run cannot finish
+    # (or pass its progress text) before the test looks at it
+    monkeypatch.setattr(live_panel, "CHUNK_S", 0.0)
     at.selectbox(key="uth_mnist_limit").set_value(6000)
     at.slider(key="uth_mnist_epochs").set_value(1)
     at.button(key="uth_mnist_start_btn").click().run()
     assert not at.exception
     runs = at.session_state["uth_mnist_runs"]
     assert [run.name for run in runs] == ["from scratch", "Keras Dense"]
-    rerun_until(at, lambda at: all(run.samples_done > 0 for run in runs))
-    assert any("samples/s" in text for text in progress_texts(at))
+    assert [run.samples_done for run in runs] == [naive_tf.BATCH_SIZE] * 2  # one batch each
+    texts = progress_texts(at)
+    assert len(texts) == 2 and all("epoch 1/1" in text and "samples/s" in text for text in texts), texts
     at.button(key="uth_mnist_pause_btn").click().run()
     done = [run.samples_done for run in runs]
     at.run()
     assert [run.samples_done for run in runs] == done  # paused: nothing trains
+    monkeypatch.setattr(live_panel, "CHUNK_S", 0.6)  # the page's own chunks again, to finish the epoch
     at.button(key="uth_mnist_start_btn").click().run()
     rerun_until(at, lambda at: all(run.done for run in runs), limit=80)
     at.run()

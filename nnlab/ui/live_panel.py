@@ -145,16 +145,20 @@ def live_training(key: str, make_runs: Callable[[], list[EpochRun]], figure: Cal
 
 
 def _train_chunk(runs: list[EpochRun], lock: threading.Lock) -> None:
-    """One batch of each unfinished run in turn until ``CHUNK_S`` has passed; skipped if another run holds the lock."""
+    """One batch of each unfinished run in turn, again until ``CHUNK_S`` has passed; skipped if the lock is held.
+
+    A tick always trains at least one batch of each unfinished run, so with ``CHUNK_S = 0`` a tick
+    is exactly one batch each: what the page tests use to step a run without depending on speed.
+    """
     if not lock.acquire(blocking=False):
         return
     try:
         start = time.perf_counter()
-        while time.perf_counter() - start < CHUNK_S:
+        while True:
             active = [run for run in runs if not run.done]
-            if not active:
-                break
             for run in active:
                 run.run_for(0.0)  # exactly one batch
+            if not active or time.perf_counter() - start >= CHUNK_S:
+                break
     finally:
         lock.release()

@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench browser clean
+.PHONY: run dev test lint bench browser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install -r requirements-dev.txt
 	touch $@
 
+# The server's settings live in .streamlit/config.toml (no file watcher); tests and benchmarks start it the same way.
 run: $(VENV)/.installed
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# For developers: rerun the page when a project file is saved (polls the project's own modules only).
+dev: $(VENV)/.installed
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType poll --server.runOnSave true
 
 # Browser tests use Debian's /usr/bin/chromium when present, otherwise Playwright's own Chromium.
 browser: $(VENV)/.dev-installed

@@ -85,9 +85,18 @@ sys.path.insert(0, str(ROOT))
 
 from bench.streamlit_client import StreamlitClient, WaitTimeout  # noqa: E402
 from nnlab.ui.runtime import CHECK_S, IDLE_S  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, IDLE, RUNNING, chromium_executable, free_port, streamlit_server  # noqa: E402
+from tests.browser import (  # noqa: E402
+    CHROMIUM_ARGS,
+    COUNT_FRAMES,
+    EPOCH_AT_LEAST,
+    IDLE,
+    RUNNING,
+    chromium_executable,
+    free_port,
+    server_pid,
+    streamlit_server,
+)
 from tests.test_browser_draw import ANSWER, CANVAS, closed_loop, vertical_stroke  # noqa: E402
-from tests.test_browser_playground import BOUNDARY_SOURCE, EPOCH_AT_LEAST  # noqa: E402
 
 # Thirty students have thirty laptops: no tab of theirs is in the background, so Chromium must not throttle ours.
 BROWSER_ARGS = [*CHROMIUM_ARGS, "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
@@ -104,14 +113,6 @@ NO_RUN_YET = "Press Start to train the network."
 MNIST_RESULT = "on the 10,000 test images"
 SESSION_MODEL = "Trained on the MNIST page"  # the Draw page's choice of the model trained in this session
 TRAIN_SIZE_OPTION = "1,000 (a few seconds)"
-# Counts the new decision-boundary pictures the page shows (checked every 40 ms) into window.__frames.
-COUNT_FRAMES = f"""() => {{
-    clearInterval(window.__frameTimer); window.__frames = 0; let last = ({BOUNDARY_SOURCE})();
-    window.__frameTimer = setInterval(() => {{
-        const src = ({BOUNDARY_SOURCE})();
-        if (src && src !== last) {{ last = src; window.__frames++; }}
-    }}, 40);
-}}"""
 ANSWERED = f"document.querySelector('{ANSWER}')?.innerText.match(/It is a|Not sure/) != null"
 
 
@@ -257,18 +258,6 @@ class Report:
 
 
 # ---- the server: memory, CPU, log ----------------------------------------------------------------
-
-
-def server_pid(port: int) -> int:
-    """The pid of the `streamlit run` listening on ``port`` (found by its command line)."""
-    wanted = f"--server.port\0{port}\0".encode()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                command = (entry / "cmdline").read_bytes()
-                if b"streamlit" in command and wanted in command:
-                    return int(entry.name)
-    raise RuntimeError(f"no streamlit process found for port {port}")
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -722,9 +711,9 @@ class WsSession(Visit):
         return str(int(value))
 
     def boundary(self) -> str:
-        """The address of the last picture on the page: the decision boundary while playing."""
-        pictures = [n for n in self.app.elements("imgs") if n.proto.imgs]
-        return pictures[-1].proto.imgs[0].url if pictures else ""
+        """The decision boundary while playing: the live picture's HTML (its data: address changes each redraw)."""
+        pictures = [n for n in self.app.elements("html") if 'data-nnlab-live="boundary"' in n.proto.body]
+        return pictures[-1].proto.body if pictures else ""
 
     async def play(self, seconds: float) -> int:
         """Press Play, read the epoch counter every second for ``seconds`` from the click, Pause; the epoch paused at."""

@@ -15,6 +15,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 RUNNING = "[data-testid=stApp][data-test-script-state=running]"
+# The Epoch metric of the playground has reached n.
+EPOCH_AT_LEAST = """n => [...document.querySelectorAll('[data-testid=stMetric]')]
+    .some(m => m.innerText.startsWith('Epoch') && parseInt(m.innerText.split('\\n').pop().replace(/,/g, '')) >= n)"""
+# While playing, the decision boundary is a live picture (nnlab.ui.playground.live_picture).
+BOUNDARY_SOURCE = "() => document.querySelector('img[data-nnlab-live=boundary]')?.src ?? ''"
+# Counts into window.__frames the new decision-boundary pictures that the browser has actually
+# loaded and shows (checked every 40 ms): a picture replaced before it loaded does not count.
+COUNT_FRAMES = f"""() => {{
+    clearInterval(window.__frameTimer); window.__frames = 0; let last = ({BOUNDARY_SOURCE})();
+    window.__frameTimer = setInterval(() => {{
+        const img = document.querySelector('img[data-nnlab-live=boundary]');
+        if (img && img.src !== last && img.complete && img.naturalWidth > 0) {{ last = img.src; window.__frames++; }}
+    }}, 40);
+}}"""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -91,21 +105,37 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"streamlit did not become healthy in {timeout:.0f}s:\n{log.read_text()[-3000:]}")
 
 
+def serve_command(port: int, address: str = "127.0.0.1") -> list[str]:
+    """The command `make run` runs, headless on ``address:port``: every other setting comes from
+    .streamlit/config.toml, so tests and benchmarks measure what a user gets."""
+    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            "--server.headless", "true", "--server.address", address]
+
+
+def server_pid(port: int) -> int:
+    """The pid of the `streamlit run` listening on ``port`` (found by its command line)."""
+    wanted = f"--server.port\0{port}\0".encode()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                command = (entry / "cmdline").read_bytes()
+                if b"streamlit" in command and wanted in command:
+                    return int(entry.name)
+    raise RuntimeError(f"no streamlit process found for port {port}")
+
+
 @contextlib.contextmanager
-def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.0.1"):
+def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.0.1", extra: tuple[str, ...] = ()):
     """Run `streamlit run app.py` (models saved under ``work/models``, log in ``work/streamlit.log``).
 
     Yields the base URL once ``/_stcore/health`` answers ``ok``; stops the server on exit.
-    ``address="0.0.0.0"`` lets other machines connect (bench/classroom_load.py --serve).
+    ``address="0.0.0.0"`` lets other machines connect (bench/classroom_load.py --serve); ``extra``
+    options change the server from what `make run` starts (benchmarks' baselines only).
     """
     port = port or free_port()
     log = Path(work) / "streamlit.log"
     env = dict(os.environ, NNLAB_MODELS_DIR=str(Path(work) / "models"), PYTHONUNBUFFERED="1")
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.address", address, "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
+    command = [*serve_command(port, address), *extra]
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"

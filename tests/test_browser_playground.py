@@ -2,15 +2,9 @@
 
 import pytest
 
-from tests.browser import exceptions_on_page, open_page, wait_idle
+from tests.browser import BOUNDARY_SOURCE, EPOCH_AT_LEAST, exceptions_on_page, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
-
-EPOCH_AT_LEAST = """n => [...document.querySelectorAll('[data-testid=stMetric]')]
-    .some(m => m.innerText.startsWith('Epoch') && parseInt(m.innerText.split('\\n').pop().replace(/,/g, '')) >= n)"""
-# While playing, the decision boundary is the last picture on the page (the network is the first).
-BOUNDARY_SOURCE = "() => [...document.querySelectorAll('[data-testid=stImage] img')].pop()?.src ?? ''"
-
 
 def epoch(page) -> int:
     metric = page.get_by_test_id("stMetric").filter(has_text="Epoch").first

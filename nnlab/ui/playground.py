@@ -13,6 +13,7 @@ State in ``st.session_state``:
 
 from __future__ import annotations
 
+import base64
 import time
 from collections import deque
 from dataclasses import replace
@@ -376,6 +377,8 @@ def live_view() -> None:
                 st.error(trainer.message, icon="🛑")
             metrics_row(run)
             pictures(run)
+            if playing_now:
+                _record_redraw(trainer.epoch)
             st.session_state[LAST_TICK] = time.perf_counter()
 
     view()
@@ -394,8 +397,13 @@ def _train_budget() -> float:
     return min(max(gap, TRAIN_BUDGET_S), MAX_TRAIN_BUDGET_S)
 
 
-def _rates(epoch: int) -> tuple[float, float]:
-    """Epochs and redraws per second of wall-clock time over the last few seconds of playing."""
+def _record_redraw(epoch: int) -> None:
+    """Note a finished tick (its pictures sent), for the speed shown while playing.
+
+    Recorded after the pictures, not before: a tick stopped by the next one before its pictures
+    went out is no redraw for the student (counted before, the page said 10 redraws/s while the
+    browser received 6.4).
+    """
     ticks = st.session_state.setdefault(FRAMES, deque(maxlen=40))
     now = time.perf_counter()
     if ticks and now - ticks[-1][0] > 2.0:  # a pause: start measuring again
@@ -403,7 +411,12 @@ def _rates(epoch: int) -> tuple[float, float]:
     ticks.append((now, epoch))
     while len(ticks) > 2 and now - ticks[0][0] > 3.0:
         ticks.popleft()
-    if len(ticks) < 3:
+
+
+def _rates() -> tuple[float, float]:
+    """Epochs and redraws per second of wall-clock time over the last few seconds of playing."""
+    ticks = st.session_state.get(FRAMES) or ()
+    if len(ticks) < 3 or time.perf_counter() - ticks[-1][0] > 2.0:
         return 0.0, 0.0
     seconds = ticks[-1][0] - ticks[0][0]
     return (ticks[-1][1] - ticks[0][1]) / seconds, (len(ticks) - 1) / seconds
@@ -425,7 +438,7 @@ def metrics_row(run) -> None:
     columns[3].metric("Accuracy: training / test",
                       f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–")
     if playing:
-        epochs_per_s, redraws_per_s = _rates(trainer.epoch)
+        epochs_per_s, redraws_per_s = _rates()
         columns[4].metric("Speed", f"{epochs_per_s:,.0f} epochs/s" if epochs_per_s else "measuring…",
                           help="Epochs per second of wall-clock time while playing, redraws included")
         columns[4].caption(f"{redraws_per_s:.0f} redraws/s" if redraws_per_s else "")
@@ -449,6 +462,16 @@ def _frame(run):
     return replace(frame, network=cached[2], loss=cached[3])
 
 
+def live_picture(jpeg: bytes, name: str, description: str) -> None:
+    """A live picture inside the page's own message (a data: address), not a file the browser must
+    fetch afterwards: every redraw the server sends is a redraw the browser shows, so the redraws/s
+    on the page are the ones the student sees (with ``st.image`` a picture replaced before the
+    browser fetched it was counted but never shown)."""
+    encoded = base64.b64encode(jpeg).decode("ascii")
+    st.html(f'<img data-nnlab-live="{name}" alt="{description}" src="data:image/jpeg;base64,{encoded}" '
+            'style="max-width:100%;display:block">')
+
+
 def pictures(run) -> None:
     frame = _frame(run)
     left, right = st.columns([1, 1], gap="medium")
@@ -460,7 +483,7 @@ def pictures(run) -> None:
                    "Lines are weights: blue +, orange −, thicker = larger.")
     with right:
         if isinstance(frame.boundary, bytes):  # playing: a picture, swapped in place at each redraw
-            st.image(frame.boundary)
+            live_picture(frame.boundary, "boundary", "The decision boundary while training")
         else:
             st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
         st.plotly_chart(frame.loss, key="pg_loss", config={"displayModeBar": False})

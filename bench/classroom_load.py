@@ -23,7 +23,7 @@ session is (peak - idle after the warm-up) / N. When the students have gone, Str
 keeps each disconnected session for ``server.disconnectedSessionTTL`` seconds (120 by
 default) in case it reconnects, and drops expired ones only when another session disconnects
 (``MemorySessionStorage``, a ``TTLCache`` reaped on writes). So the script waits for that
-time, opens and closes one probe session, waits for nnlab's janitor (``nnlab.ui.runtime``:
+time, opens and closes one probe session, waits for nnlab's janitor (``nnlab.ui.compat.runtime``:
 a full collection and ``malloc_trim`` once the server is quiet) and measures again.
 
 ``--clients ws``: each student is a websocket client instead (``bench/streamlit_client.py``): it speaks
@@ -84,7 +84,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.streamlit_client import StreamlitClient, WaitTimeout  # noqa: E402
-from nnlab.ui.runtime import CHECK_S, IDLE_S  # noqa: E402
+from nnlab.ui.compat.runtime import CHECK_S, IDLE_S  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHROMIUM_ARGS,
     COUNT_FRAMES,
@@ -105,8 +105,8 @@ CONTEXTS_PER_BROWSER = 10
 VIEWPORT = {"width": 1280, "height": 900}
 TTL_OPTION, TTL_DEFAULT = "server.disconnectedSessionTTL", 120
 TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"
-RELEASE_WAIT_S = 2 * IDLE_S + 2 * CHECK_S  # after the expired sessions are dropped: nnlab.ui.runtime.Janitor's delay
-JANITOR = "nnlab: quiet, freed"  # nnlab.ui.runtime.Janitor's line in the server log
+RELEASE_WAIT_S = 2 * IDLE_S + 2 * CHECK_S  # after the expired sessions are dropped: nnlab.ui.compat.runtime.Janitor's delay
+JANITOR = "nnlab: quiet, freed"  # nnlab.ui.compat.runtime.Janitor's line in the server log
 SERVER_ERROR = re.compile(r"Traceback|\b\w*Error\b|\bException\b")
 PAGE_TITLES = {"Playground": "2D playground", "MNIST": "Train on MNIST", "Draw": "Draw a digit"}
 NO_RUN_YET = "Press Start to train the network."

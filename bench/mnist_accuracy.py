@@ -33,9 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nnlab.evaluation import evaluate  # noqa: E402
-from nnlab.mnist_training import MnistRun, RunSettings, prepare_data  # noqa: E402
-from nnlab.presets import PRESETS  # noqa: E402
+from nnlab.mnist.evaluation import evaluate  # noqa: E402
+from nnlab.mnist.run import MnistRun, RunSettings, prepare_data  # noqa: E402
+from nnlab.model.presets import PRESETS  # noqa: E402
 
 # (preset, epochs, optimizer, learning rate, batch size, target test accuracy)
 TARGETS = (

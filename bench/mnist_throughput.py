@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import plotly.io as pio  # noqa: E402
 
-from nnlab.mnist_training import LIVE_CHUNK_S, MnistRun, RunSettings, prepare_data, progress_line  # noqa: E402
+from nnlab.mnist.run import LIVE_CHUNK_S, MnistRun, RunSettings, prepare_data, progress_line  # noqa: E402
+from nnlab.model.presets import PRESETS  # noqa: E402
 from nnlab.plots.mnist import live_curves  # noqa: E402
-from nnlab.presets import PRESETS  # noqa: E402
 
 
 def time_fit(model, data, batch: int, epochs: int) -> float:
@@ -75,7 +75,7 @@ def main() -> int:
                         help="train both sides on the first N training images (shorter epochs; default all 55,000)")
     args = parser.parse_args()
 
-    from nnlab.build import build_model
+    from nnlab.model.build import build_model
 
     spec = PRESETS[args.preset]
     data = prepare_data(5_000, args.train_size)

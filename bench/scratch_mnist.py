@@ -9,8 +9,8 @@ Run: python bench/scratch_mnist.py [epochs]
 import sys
 import time
 
-from nnlab import naive_tf
-from nnlab.live import EpochRun
+from nnlab.hood import naive_tf
+from nnlab.training.live import EpochRun
 
 
 def timed_run(name, model, step, data, epochs):

@@ -6,10 +6,9 @@ import datetime
 
 import streamlit as st
 
-from nnlab import ownership, store
-from nnlab.evaluation import evaluate, first_dense_weights
-from nnlab.fair_share import turn_if
-from nnlab.mnist_training import (
+from nnlab.library import ownership, store
+from nnlab.mnist.evaluation import evaluate, first_dense_weights
+from nnlab.mnist.run import (
     LIVE_CHUNK_S,
     MAX_EPOCHS,
     N_TRAIN_FULL,
@@ -22,10 +21,11 @@ from nnlab.mnist_training import (
     spec_problems,
     test_set,
 )
+from nnlab.model.presets import PRESETS
+from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
 from nnlab.plots.mnist import confusion_heatmap, live_curves, misclassified_gallery, per_digit_bars, weight_images
-from nnlab.presets import PRESETS
-from nnlab.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
-from nnlab.ui.owner import owner_token
+from nnlab.training.fair_share import turn_if
+from nnlab.ui.compat.owner import owner_token
 from nnlab.ui.page import setup_page
 from nnlab.ui.spec_state import current_spec, revision
 
@@ -38,7 +38,7 @@ IMAGE_PRESETS = [name for name, spec in PRESETS.items() if spec.input.kind == "i
 FROM_BUILD, FROM_PRESET = "The network from the Build page", "A preset"
 TRAIN_SIZES = {"all": "All of them", 20_000: "20,000", 5_000: "5,000 (a quick demo)", 1_000: "1,000 (a few seconds)"}
 PLOT_CONFIG = {"displayModeBar": False}
-# How each saved model's row reads, and its Delete button's tooltip, by whose it is (nnlab.ownership)
+# How each saved model's row reads, and its Delete button's tooltip, by whose it is (nnlab.library.ownership)
 WHOSE_LABEL = {ownership.MINE: " · saved by you", ownership.OTHERS: " · saved by another student",
                ownership.NOBODY: "", ownership.READ_ONLY: " · read-only"}
 DELETE_HELP = {ownership.MINE: "Delete this model from the models folder.",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnlab import digits, store
+from nnlab import digits
+from nnlab.library import store
 from nnlab.plots.digits import probability_bars
-from nnlab.ui.canvas import drawn_rgba
-from nnlab.ui.fast_canvas import st_canvas
+from nnlab.ui.compat.canvas_state import drawn_rgba
+from nnlab.ui.compat.fast_canvas import st_canvas
 from nnlab.ui.page import setup_page
 
 setup_page("Draw a digit", "✏️")

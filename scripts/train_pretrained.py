@@ -1,4 +1,4 @@
-"""Train the digit reader that ships with nnlab: nnlab/assets/digits_cnn.keras.
+"""Train the digit reader that ships with nnlab: nnlab/digits/assets/digits_cnn.keras.
 
 Run from the repository root (about 15-25 minutes on 2 CPU cores):
 
@@ -7,10 +7,10 @@ Run from the repository root (about 15-25 minutes on 2 CPU cores):
 The story, top to bottom:
 
 1. Data: the MNIST files embedded in nnlab (60,000 training and 10,000 test digits), scaled to [0, 1].
-2. Augmentation (:mod:`nnlab.augment`): every epoch each training digit is redrawn with a random
+2. Augmentation (:mod:`nnlab.digits.augment`): every epoch each training digit is redrawn with a random
    stroke thickness, rotation (+-15 degrees), slant, scale (0.85-1.15), aspect ratio and shift (+-2 px),
    so that the network reads digits as people draw them with a mouse, not only as NIST's writers did.
-3. Model: :data:`nnlab.digits.PRETRAINED_SPEC` built by :func:`nnlab.build.build_model`
+3. Model: :data:`nnlab.digits.PRETRAINED_SPEC` built by :func:`nnlab.model.build.build_model`
    (about 190,000 parameters; 0.8 MB as a .keras file), trained with Adam and a cosine-decaying
    learning rate, batch 128.
 4. Evaluation: accuracy on the 10,000 untouched test digits, measured once, after the last epoch
@@ -28,10 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nnlab.augment import distort  # noqa: E402
-from nnlab.build import build_model  # noqa: E402
 from nnlab.datasets import load_mnist  # noqa: E402
 from nnlab.digits import PRETRAINED_PATH, PRETRAINED_SPEC  # noqa: E402
+from nnlab.digits.augment import distort  # noqa: E402
+from nnlab.model.build import build_model  # noqa: E402
 
 
 def training_data(x, y, batch_size: int, seed: int):

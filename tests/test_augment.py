@@ -1,13 +1,12 @@
-"""Random distortions used to train the bundled digit reader (nnlab.augment)."""
+"""Random distortions used to train the bundled digit reader (nnlab.digits.augment)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from nnlab import augment
 from nnlab.datasets import load_mnist
-from nnlab.digits import centre_of_mass
+from nnlab.digits import augment, centre_of_mass
 
 
 @pytest.fixture(scope="module")

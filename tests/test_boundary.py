@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from nnlab.boundary import dense_kernels, feature_maps, layer_outputs, make_grid, plane_maps
-from nnlab.build import build_model
+from nnlab.model.build import build_model
+from nnlab.model.spec import InputSpec, LayerSpec, ModelSpec
+from nnlab.playground.boundary import dense_kernels, feature_maps, layer_outputs, make_grid, plane_maps
 from nnlab.playground.session import pool, to_unit_range
-from nnlab.spec import InputSpec, LayerSpec, ModelSpec
 
 
 def test_grid_points_are_row_major_with_x1_along_the_columns():

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from nnlab.presets import PRESETS
+from nnlab.model.presets import PRESETS
 from tests.browser import exceptions_on_page, open_page, wait_idle
 
 pytestmark = pytest.mark.browser

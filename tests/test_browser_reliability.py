@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from nnlab.presets import PRESETS
+from nnlab.model.presets import PRESETS
 from tests.browser import choose_mnist_run, exceptions_on_page, open_page, streamlit_server, wait_idle
 from tests.test_pages_draw import seven_photo
 from tests.test_store_upload import digit_and_lambda_models

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from nnlab.scratch import GRADIENT_TOLERANCE
+from nnlab.hood.scratch import GRADIENT_TOLERANCE
 from tests.browser import exceptions_on_page, open_page, wait_idle
 
 pytestmark = pytest.mark.browser

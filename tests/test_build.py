@@ -5,10 +5,10 @@ import runpy
 import numpy as np
 import pytest
 
-from nnlab.build import build_model, keras_code, layer_calls
-from nnlab.features import FEATURE_CODE, feature_matrix
-from nnlab.presets import PRESETS
-from nnlab.spec import InputSpec, LayerSpec, ModelSpec, SpecError
+from nnlab.model.build import build_model, keras_code, layer_calls
+from nnlab.model.features import FEATURE_CODE, feature_matrix
+from nnlab.model.presets import PRESETS
+from nnlab.model.spec import InputSpec, LayerSpec, ModelSpec, SpecError
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

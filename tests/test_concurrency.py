@@ -1,5 +1,5 @@
 """Clicks during training: threads that train, step, pause, stop and reset one model never overlap,
-and the model and its history stay consistent (nnlab.train.Trainer, nnlab.mnist_training.MnistRun).
+and the model and its history stay consistent (nnlab.training.train.Trainer, nnlab.mnist.run.MnistRun).
 
 Consistent means: the epochs in the history are 1, 2, ..., n with no gap or duplicate; the chunk
 positions strictly increase; the optimizer's iteration count equals the steps the history counts;
@@ -13,8 +13,8 @@ import threading
 import numpy as np
 import pytest
 
-from nnlab.evaluation import evaluate
-from nnlab.mnist_training import STOPPED, MnistRun
+from nnlab.mnist.evaluation import evaluate
+from nnlab.mnist.run import STOPPED, MnistRun
 from tests.test_mnist_training import DNN, settings, small  # noqa: F401 - small is a fixture
 from tests.test_train import small_trainer
 
@@ -191,8 +191,8 @@ def test_playground_play_step_pause_reset_in_any_order_keep_the_trainer_consiste
 
 
 def test_mnist_start_pause_resume_stop_in_quick_succession_keep_each_run_consistent(tmp_path, monkeypatch):
-    from nnlab import store
-    from nnlab.mnist_training import test_set
+    from nnlab.library import store
+    from nnlab.mnist.run import test_set
     from tests.apptest import run_page
     from tests.test_pages_mnist import current, tiny
 

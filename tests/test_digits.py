@@ -272,8 +272,8 @@ def test_predictor_matches_a_direct_call_and_turns_scores_into_probabilities(mni
 
 
 def test_models_for_other_data_are_refused():
-    from nnlab.build import build_model
-    from nnlab.presets import PRESETS
+    from nnlab.model.build import build_model
+    from nnlab.model.presets import PRESETS
 
     with pytest.raises(digits.DigitModelError, match=r"inputs of shape \(2,\)"):
         digits.check_digit_model(build_model(PRESETS["XOR 2-2-1 tanh"]))

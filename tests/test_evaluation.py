@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlab.build import build_model
-from nnlab.evaluation import (
+from nnlab.mnist.evaluation import (
     confusion_matrix,
     evaluate,
     first_dense_weights,
@@ -12,7 +11,8 @@ from nnlab.evaluation import (
     per_class_accuracy,
     probabilities,
 )
-from nnlab.presets import PRESETS
+from nnlab.model.build import build_model
+from nnlab.model.presets import PRESETS
 
 
 def test_confusion_matrix_counts_every_pair():

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from nnlab import fair_share
-from nnlab.fair_share import TurnGate
+from nnlab.training import fair_share
+from nnlab.training.fair_share import TurnGate
 
 
 def test_no_more_than_the_slots_work_at_once_and_everyone_gets_a_turn():

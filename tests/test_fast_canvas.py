@@ -6,7 +6,7 @@ import difflib
 
 import pytest
 
-from nnlab.ui import fast_canvas
+from nnlab.ui.compat import fast_canvas
 
 SENDER = "h.sender = Nh((c) => Ic(h, c), Bc), h.toolbarHandles = 1;"
 

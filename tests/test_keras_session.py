@@ -2,7 +2,7 @@
 
 from streamlit.runtime.scriptrunner import script_runner
 
-from nnlab.ui.keras_session import keep_keras_session
+from nnlab.ui.compat.keras_session import keep_keras_session
 from tests.apptest import run_page
 
 
@@ -29,7 +29,7 @@ def test_a_page_run_after_tensorflow_is_loaded_freezes_the_loaded_objects(monkey
 
     import tensorflow  # noqa: F401  (loaded, as after any page that trains)
 
-    from nnlab.ui import runtime
+    from nnlab.ui.compat import runtime
 
     monkeypatch.setattr(runtime, "_frozen", False)
     frozen_before = gc.get_freeze_count()

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from nnlab import mnist_training
 from nnlab.datasets import load_mnist
-from nnlab.mnist_training import (
+from nnlab.mnist import run as mnist_training
+from nnlab.mnist.run import (
     DIVERGED,
     FINISHED,
     PAUSED,
@@ -24,7 +24,7 @@ from nnlab.mnist_training import (
     spec_problems,
     thin,
 )
-from nnlab.presets import PRESETS
+from nnlab.model.presets import PRESETS
 
 DNN = PRESETS["Basic 784-128-10"]
 N_TRAIN, N_VAL, BATCH = 640, 300, 16  # 40 steps per epoch; a chunk is at least 16 steps
@@ -167,7 +167,7 @@ def test_curve_helpers():
 
 def test_a_validation_set_larger_than_one_evaluation_slice_is_measured_each_epoch():
     """5,000 validation images are evaluated in slices (a loop inside the compiled chunk)."""
-    from nnlab.train import EVAL_BATCH
+    from nnlab.training.train import EVAL_BATCH
 
     data = prepare_data(5_000, 200)
     assert len(data.x_val) > EVAL_BATCH

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from nnlab import init_study, naive_tf
-from nnlab.live import EpochRun
+from nnlab.hood import init_study, naive_tf
 from nnlab.plots.scratch import gradient_norms_by_layer, training_curves
+from nnlab.training.live import EpochRun
 
 
 @pytest.fixture(scope="module")

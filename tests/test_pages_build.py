@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from nnlab.presets import PRESETS
-from nnlab.spec import LayerSpec
+from nnlab.model.presets import PRESETS
+from nnlab.model.spec import LayerSpec
 from tests.apptest import APP, run_page
 
 

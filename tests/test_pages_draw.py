@@ -11,8 +11,8 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from nnlab.build import build_model
-from nnlab.presets import PRESETS
+from nnlab.model.build import build_model
+from nnlab.model.presets import PRESETS
 from tests.apptest import run_page
 
 PAGE = "pages/4_Draw.py"

@@ -3,9 +3,9 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnlab import store
-from nnlab.mnist_training import FINISHED, PAUSED, RUNNING, STOPPED
-from nnlab.presets import PRESETS
+from nnlab.library import store
+from nnlab.mnist.run import FINISHED, PAUSED, RUNNING, STOPPED
+from nnlab.model.presets import PRESETS
 from tests.apptest import APP, run_page
 
 PAGE = "pages/3_MNIST.py"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nnlab import store
+from nnlab.library import store
 from tests.apptest import run_page
 from tests.test_pages_mnist import PAGE, tiny, train_until
 from tests.test_store_upload import keras_bytes

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nnlab import naive_tf, scratch
+from nnlab.hood import naive_tf, scratch
 from nnlab.ui import live_panel
 from tests.apptest import run_page
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from nnlab import store
-from nnlab.presets import PRESETS
+from nnlab.library import store
+from nnlab.model.presets import PRESETS
 from tests.apptest import run_page
 from tests.test_pages_draw import seven_photo
 from tests.test_store_upload import digit_and_lambda_models, flip

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnlab.model.spec import ACTIVATIONS, FEATURES
 from nnlab.playground.config import (
     BATCH_RANGE,
     CONTROL_GROUPS,
@@ -25,7 +26,6 @@ from nnlab.playground.config import (
 )
 from nnlab.playground.lessons import LESSONS
 from nnlab.playground.session import PlaygroundRun
-from nnlab.spec import ACTIVATIONS, FEATURES
 
 configs = st.builds(
     PlaygroundConfig,

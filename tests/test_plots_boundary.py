@@ -7,12 +7,12 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
+from nnlab.model.presets import PRESETS
 from nnlab.plots.boundary import boundary_figure, boundary_z, class_colorscale, loss_figure, thin
 from nnlab.plots.live import BoundaryPainter, network_image
 from nnlab.plots.network import neuron_columns
 from nnlab.plots.raster import diverging_rgb
 from nnlab.plots.style import CLASS_COLORS, NEGATIVE, POSITIVE
-from nnlab.presets import PRESETS
 
 XS = np.linspace(-6, 6, 10, dtype=np.float32)
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 
+from nnlab.model.presets import PRESETS
 from nnlab.plots.network import is_small, network_figure
 from nnlab.plots.style import NEGATIVE, POSITIVE
-from nnlab.presets import PRESETS
 
 
 def _marker_counts(figure):

@@ -1,9 +1,9 @@
-"""The garbage-collection helpers of nnlab/ui/runtime.py: when the janitor cleans, and what a clean-up frees."""
+"""The garbage-collection helpers of nnlab/ui/compat/runtime.py: when the janitor cleans, and what a clean-up frees."""
 
 import gc
 import weakref
 
-from nnlab.ui.runtime import IDLE_S, MAX_GAP_S, QuietWatch, release_memory
+from nnlab.ui.compat.runtime import IDLE_S, MAX_GAP_S, QuietWatch, release_memory
 
 
 class Node:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlab import scratch
+from nnlab.hood import scratch
 from nnlab.plots.scratch import gradient_check_figure, logic_boundaries
 
 

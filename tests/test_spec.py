@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnlab.presets import PRESETS, preset
-from nnlab.spec import MAX_PARAMS, InputSpec, LayerSpec, ModelSpec, SpecError
+from nnlab.model.presets import PRESETS, preset
+from nnlab.model.spec import MAX_PARAMS, InputSpec, LayerSpec, ModelSpec, SpecError
 
 DENSE = LayerSpec("dense", units=10)
 FLAT = LayerSpec("flatten")
@@ -175,7 +175,7 @@ def specs(valid: bool):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(specs(valid=True), specs(valid=False)))
 def test_fuzz_every_spec_builds_with_the_same_parameter_count_or_explains(spec):
-    from nnlab.build import build_model
+    from nnlab.model.build import build_model
 
     try:
         spec.validate()

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlab import store
-from nnlab.build import build_model
-from nnlab.presets import PRESETS
+from nnlab.library import store
+from nnlab.model.build import build_model
+from nnlab.model.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -121,7 +121,7 @@ def test_a_save_killed_midway_leaves_a_whole_model(tmp_path):
         import sys
         sys.path.insert(0, {str(ROOT)!r})
         import keras
-        from nnlab import store
+        from nnlab.library import store
         model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(2000),
                                   keras.layers.Dense(10)])
         folder = {str(tmp_path)!r}

@@ -1,12 +1,12 @@
-"""Loading saved models: only .keras, listing, safe_mode refusing code, size cap, damaged files (nnlab.store)."""
+"""Loading saved models: only .keras, listing, safe_mode refusing code, size cap, damaged files (nnlab.library.store)."""
 
 from __future__ import annotations
 
 import pytest
 
-from nnlab import store
-from nnlab.build import build_model
-from nnlab.presets import PRESETS
+from nnlab.library import store
+from nnlab.model.build import build_model
+from nnlab.model.presets import PRESETS
 
 
 def test_only_keras_files_are_loaded(tmp_path):

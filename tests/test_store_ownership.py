@@ -1,7 +1,7 @@
-"""Each student's saved models are their own (nnlab.ownership, nnlab.store), and the folder has limits.
+"""Each student's saved models are their own (nnlab.library.ownership, nnlab.library.store), and the folder has limits.
 
 Owners are plain tokens here ("alice", "bob", made unique per test); the pages pass the browser's
-token (nnlab/ui/owner.py). ``owner=None`` is code outside any session.
+token (nnlab/ui/compat/owner.py). ``owner=None`` is code outside any session.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from nnlab import ownership, store
-from nnlab.ownership import MINE, NOBODY, OTHERS, READ_ONLY, Registry
+from nnlab.library import ownership, store
+from nnlab.library.ownership import MINE, NOBODY, OTHERS, READ_ONLY, Registry
 from tests.test_store_upload import keras_bytes
 
 

@@ -1,4 +1,4 @@
-"""Uploaded .keras files (nnlab.store.import_model, nnlab.keras_files): what is kept, what is refused and why.
+"""Uploaded .keras files (store.import_model, keras_files): what is kept, what is refused and why.
 
 Every refusal leaves the models folder as it was (no model, no temporary file) and writes nothing
 anywhere else; a Lambda layer's code never runs.
@@ -12,9 +12,9 @@ import zipfile
 
 import pytest
 
-from nnlab import keras_files, store
-from nnlab.build import build_model
-from nnlab.presets import PRESETS
+from nnlab.library import keras_files, store
+from nnlab.model.build import build_model
+from nnlab.model.presets import PRESETS
 
 
 def keras_bytes(model, tmp_path, name: str = "made.keras") -> bytes:

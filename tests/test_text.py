@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlab import text
+from nnlab.hood import text
 
 
 @pytest.fixture(scope="module")

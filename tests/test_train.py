@@ -5,13 +5,13 @@ import threading
 import numpy as np
 import pytest
 
-from nnlab.build import build_model
 from nnlab.datasets import make_2d
-from nnlab.features import feature_matrix
+from nnlab.model.build import build_model
+from nnlab.model.features import feature_matrix
+from nnlab.model.spec import InputSpec, LayerSpec, ModelSpec
 from nnlab.playground.config import DEFAULT
 from nnlab.playground.session import PlaygroundRun
-from nnlab.spec import InputSpec, LayerSpec, ModelSpec
-from nnlab.train import DIVERGED, EVAL_BATCH, READY, Trainer
+from nnlab.training.train import DIVERGED, EVAL_BATCH, READY, Trainer
 
 
 def small_trainer(dataset="xor", layers=((4, "tanh"),), n=200, batch=10, seed=0, optimizer="adam",

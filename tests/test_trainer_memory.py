@@ -1,7 +1,7 @@
 """A trainer that is dropped is freed, with its compiled training functions and the data they captured.
 
 Keras's optimizer used to pin every traced training function in TensorFlow's global gradient
-registry (nnlab.train.single_replica): each playground network and MNIST run a student made
+registry (nnlab.training.train.single_replica): each playground network and MNIST run a student made
 stayed in the server's memory until it restarted.
 """
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
 from nnlab.datasets.toy2d import DATASETS_2D
-from nnlab.spec import ACTIVATIONS, FEATURES, InputSpec, LayerSpec, ModelSpec
+from nnlab.model.spec import ACTIVATIONS, FEATURES, InputSpec, LayerSpec, ModelSpec
 
 MAX_LAYERS = 6
 MAX_UNITS = 8
@@ -94,7 +94,7 @@ class PlaygroundConfig:
         return (self.dataset, self.noise, self.train_percent, self.points, self.data_seed)
 
     def to_spec(self) -> ModelSpec:
-        """The network as a :class:`~nnlab.spec.ModelSpec` (Dense layers on 2D features)."""
+        """The network as a :class:`~nnlab.model.spec.ModelSpec` (Dense layers on 2D features)."""
         return ModelSpec(
             input=InputSpec(kind="points", features=self.features),
             layers=tuple(LayerSpec(kind="dense", units=h.units, activation=h.activation) for h in self.layers),

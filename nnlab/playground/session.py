@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlab.boundary import dense_kernels, feature_maps, make_grid, plane_maps
 from nnlab.datasets.toy2d import make_2d
-from nnlab.features import feature_matrix
+from nnlab.model.features import feature_matrix
+from nnlab.playground.boundary import dense_kernels, feature_maps, make_grid, plane_maps
 from nnlab.playground.config import PlaygroundConfig
 
 THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks: 25x25
@@ -72,11 +72,11 @@ def to_unit_range(maps: np.ndarray, floor: float = 1.0) -> np.ndarray:
 
 
 class PlaygroundRun:
-    """The data, the Keras model and the :class:`~nnlab.train.Trainer` of one setup."""
+    """The data, the Keras model and the :class:`~nnlab.training.train.Trainer` of one setup."""
 
     def __init__(self, config: PlaygroundConfig):
-        from nnlab.build import build_model
-        from nnlab.train import Trainer
+        from nnlab.model.build import build_model
+        from nnlab.training.train import Trainer
 
         self.model_key, self.data_key = config.model_key(), config.data_key()
         self.spec = config.to_spec()

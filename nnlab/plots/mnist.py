@@ -40,7 +40,7 @@ def _line(x, y, axes: int, **style) -> dict:
 def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
     """Loss (left) and accuracy (right) against epochs: training smoothed per few batches, validation per epoch.
 
-    ``current`` and each of ``earlier`` are :class:`nnlab.mnist_training.RunCurves`. The current run is bold
+    ``current`` and each of ``earlier`` are :class:`nnlab.mnist.run.RunCurves`. The current run is bold
     (blue training line, vermillion validation dots); earlier runs thin and faded, one colour per run, so
     networks and learning rates compare at a glance (click a legend entry to hide a run).
 

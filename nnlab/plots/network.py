@@ -16,8 +16,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from nnlab.model.spec import ModelSpec
 from nnlab.plots.style import FONT_SIZE, LAYER_COLORS, NEGATIVE, POSITIVE, apply_style
-from nnlab.spec import ModelSpec
 
 MAX_DRAWN_UNITS = 12
 WIDTH_BINS = 5  # edges are grouped into this many widths per sign: a few traces, not one per edge

@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnlab.hood.scratch import TRUTH_TABLE, GradientCheck, grid
 from nnlab.plots.style import CLASS_COLORS, DIVERGING, apply_style
-from nnlab.scratch import TRUTH_TABLE, GradientCheck, grid
 
 MAX_POINTS = 400  # longest line sent to the browser; longer series are averaged in buckets
 
@@ -57,7 +57,7 @@ def boundary(model, labels, title: str | None = None) -> go.Figure:
 
 def logic_boundaries(results) -> go.Figure:
     """A grid of boundaries: one row per model, one column per gate; each title says how many rows are right."""
-    from nnlab.scratch import LOGIC_TARGETS
+    from nnlab.hood.scratch import LOGIC_TARGETS
 
     gates = list(dict.fromkeys(r.gate for r in results))
     models = list(dict.fromkeys(r.model_name for r in results))

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from nnlab.spec import (
+from nnlab.model.spec import (
     ACTIVATIONS,
     FEATURES,
     LAYER_TITLES,

@@ -1,9 +1,9 @@
 """A live-training panel: Start/Pause/Reset, a progress bar per run with speed and time left, live curves.
 
-The runs (:class:`~nnlab.live.EpochRun`) live in ``st.session_state``. A fragment
+The runs (:class:`~nnlab.training.live.EpochRun`) live in ``st.session_state``. A fragment
 that re-runs itself every ``REDRAW_S`` seconds while training trains for ``CHUNK_S``
 seconds, one batch of each unfinished run in turn (so runs shown side by side
-advance together), then redraws (DESIGN.md §2): no blocking loop, so every button
+advance together), then redraws (docs/ARCHITECTURE.md, "Live training"): no blocking loop, so every button
 stays responsive. A per-session lock keeps two script runs from training the same
 model at once.
 """
@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from nnlab.fair_share import turn_if
-from nnlab.live import EpochRun, format_seconds
+from nnlab.training.fair_share import turn_if
+from nnlab.training.live import EpochRun, format_seconds
 
 CHUNK_S = 0.6  # training time per redraw, shared by the unfinished runs; a click waits at most this long
 REDRAW_S = 0.4

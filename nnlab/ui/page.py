@@ -6,9 +6,9 @@ import sys
 
 import streamlit as st
 
-from nnlab.ui.keras_session import keep_keras_session
+from nnlab.ui.compat.keras_session import keep_keras_session
+from nnlab.ui.compat.runtime import freeze_loaded_objects
 from nnlab.ui.navigation import sidebar_navigation
-from nnlab.ui.runtime import freeze_loaded_objects
 
 
 def setup_page(title: str, icon: str) -> None:

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from nnlab.datasets.toy2d import DATASETS_2D
-from nnlab.fair_share import turn_if
+from nnlab.model.spec import ACTIVATIONS, FEATURES
 from nnlab.playground.config import (
     BATCH_RANGE,
     CONTROL_GROUPS,
@@ -44,7 +44,7 @@ from nnlab.playground.config import (
 )
 from nnlab.playground.lessons import LESSONS
 from nnlab.playground.session import RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
-from nnlab.spec import ACTIVATIONS, FEATURES
+from nnlab.training.fair_share import turn_if
 
 CONFIG, REV, RUN, PLAYING, LESSON, URL_NOTES, FRAMES = (
     "pg_config", "pg_rev", "pg_run", "pg_playing", "pg_lesson", "pg_url_notes", "pg_frames")

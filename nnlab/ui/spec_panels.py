@@ -7,11 +7,11 @@ import re
 import pandas as pd
 import streamlit as st
 
-from nnlab.build import keras_code
+from nnlab.library.store import shown_name
+from nnlab.model.build import keras_code
+from nnlab.model.presets import PRESETS
+from nnlab.model.spec import ModelSpec, SpecError
 from nnlab.plots.network import network_figure
-from nnlab.presets import PRESETS
-from nnlab.spec import ModelSpec, SpecError
-from nnlab.store import shown_name
 from nnlab.ui.spec_state import set_spec, widget_key
 
 IMPORT_MESSAGE_KEY = "spec_import_message"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnlab.presets import DEFAULT_PRESET, PRESETS
-from nnlab.spec import ModelSpec
+from nnlab.model.presets import DEFAULT_PRESET, PRESETS
+from nnlab.model.spec import ModelSpec
 
 SPEC_KEY = "model_spec"
 REVISION_KEY = "model_spec_revision"

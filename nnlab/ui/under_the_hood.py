@@ -12,9 +12,9 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from nnlab import scratch
-from nnlab.live import EpochRun
+from nnlab.hood import scratch
 from nnlab.plots import scratch as figures
+from nnlab.training.live import EpochRun
 from nnlab.ui.live_panel import is_locked, live_training, runs_of
 
 GATE_ROWS = [f"x = ({int(a)}, {int(b)})" for a, b in scratch.TRUTH_TABLE]
@@ -121,7 +121,7 @@ def gradient_check_section() -> None:
 @st.cache_resource(show_spinner="Loading MNIST…")
 def _mnist(limit: int):
     """Shared read-only MNIST rows (one copy for every session)."""
-    from nnlab.naive_tf import mnist_vectors
+    from nnlab.hood.naive_tf import mnist_vectors
 
     arrays = mnist_vectors(limit)
     for array in arrays:
@@ -131,7 +131,7 @@ def _mnist(limit: int):
 
 def _mnist_runs() -> list[EpochRun]:
     """The runs for the settings in the widgets (read at Start, so the latest values count)."""
-    from nnlab import naive_tf
+    from nnlab.hood import naive_tf
 
     state = st.session_state
     epochs, init, with_keras = state["uth_mnist_epochs"], state["uth_mnist_init"], state["uth_mnist_keras"]
@@ -147,7 +147,7 @@ def _mnist_runs() -> list[EpochRun]:
 
 
 def scratch_mnist() -> None:
-    from nnlab.naive_tf import INITIALIZERS
+    from nnlab.hood.naive_tf import INITIALIZERS
 
     st.header("5 · MNIST with a network written from scratch")
     st.markdown(
@@ -157,7 +157,7 @@ def scratch_mnist() -> None:
         "model with the same sizes and settings (Keras' SGD and its default initialisation)."
     )
     with st.expander("The from-scratch code"):
-        from nnlab import naive_tf
+        from nnlab.hood import naive_tf
 
         st.code("\n\n".join(inspect.getsource(obj) for obj in (naive_tf.NaiveDense, naive_tf.NaiveSequential,
                                                                naive_tf.BatchGenerator, naive_tf.update_weights)),
@@ -179,14 +179,14 @@ def scratch_mnist() -> None:
 
 
 def _init_configs():
-    from nnlab.naive_tf import INITIALIZERS
+    from nnlab.hood.naive_tf import INITIALIZERS
 
     options = [(a, i) for a in ("sigmoid", "tanh", "relu") for i in INITIALIZERS]
     return options, lambda config: f"{config[0]} + {INITIALIZERS[config[1]][0]}"
 
 
 def init_section() -> None:
-    from nnlab.init_study import DEFAULT_CONFIGS, compare
+    from nnlab.hood.init_study import DEFAULT_CONFIGS, compare
 
     st.header("6 · Why initialisation matters")
     st.markdown(
@@ -218,20 +218,20 @@ def init_section() -> None:
 
 @st.cache_resource(show_spinner="Reading the IMDB reviews…")
 def _imdb():
-    from nnlab.text import load_imdb
+    from nnlab.hood.text import load_imdb
 
     return load_imdb()
 
 
 @st.cache_resource(show_spinner=False)
 def _generated_reviews():
-    from nnlab.text import generated_reviews
+    from nnlab.hood.text import generated_reviews
 
     return generated_reviews()
 
 
 def text_section() -> None:
-    from nnlab import text
+    from nnlab.hood import text
 
     st.header("7 · Text: is a movie review positive?")
     st.markdown(
@@ -267,7 +267,7 @@ def text_section() -> None:
 
 def _text_runs() -> list[EpochRun]:
     """One run for the settings in the widgets (read at Start)."""
-    from nnlab import text
+    from nnlab.hood import text
 
     state = st.session_state
     use_imdb = state["uth_text_source"].startswith("IMDB")
@@ -279,7 +279,7 @@ def _text_runs() -> list[EpochRun]:
 
 
 def review_box() -> None:
-    from nnlab import text
+    from nnlab.hood import text
 
     st.subheader("Try your own review")
     runs, data = runs_of("uth_text"), st.session_state.get("uth_text_data")

@@ -224,9 +224,9 @@ def build_text_model(num_words: int = NUM_WORDS, dim: int = EMBEDDING_DIM, seed:
 
 
 def text_run(model, data: TextData, epochs: int = 20, batch_size: int = 512):
-    """An :class:`~nnlab.live.EpochRun` training ``model`` on ``data``, with validation after each epoch."""
-    from nnlab.live import EpochRun
-    from nnlab.naive_tf import evaluator, keras_train_step
+    """An :class:`~nnlab.training.live.EpochRun` training ``model`` on ``data``, with validation after each epoch."""
+    from nnlab.hood.naive_tf import evaluator, keras_train_step
+    from nnlab.training.live import EpochRun
 
     labels = data.y_train.reshape(-1, 1)
     evaluate = evaluator(model, data.x_val, data.y_val, loss=binary_cross_entropy, metric=binary_accuracy, prefix="val")

@@ -1,4 +1,4 @@
-"""From a :class:`~nnlab.spec.ModelSpec` to a compiled ``keras.Model``, or to Keras code.
+"""From a :class:`~nnlab.model.spec.ModelSpec` to a compiled ``keras.Model``, or to Keras code.
 
 Both come from one description, :func:`layer_calls`: a list of
 ``keras.layers.<Class>(*args, **kwargs)`` calls. :func:`build_model` makes them,
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nnlab.features import feature_code
-from nnlab.spec import ModelSpec
+from nnlab.model.features import feature_code
+from nnlab.model.spec import ModelSpec
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ full collections walk the same objects). :func:`freeze_loaded_objects`, called b
 TensorFlow is loaded (:func:`nnlab.ui.page.setup_page`), moves the objects loaded so far into the permanent
 generation (``gc.freeze()``, made for exactly this), so each later collection walks only
 new objects: 0.3 ms. (The other after-run cost, Streamlit clearing the Keras session, is
-handled for every page by :func:`nnlab.ui.keras_session.keep_keras_session`.)
+handled for every page by :func:`nnlab.ui.compat.keras_session.keep_keras_session`.)
 
 The catch: the cycle collector never looks at a frozen object again. The sessions open at the
 moment of the freeze are frozen with it (Streamlit's ``AppSession``, its session state), and a

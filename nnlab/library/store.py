@@ -12,7 +12,7 @@ folder), otherwise ``<repo>/models`` (git-ignored). Each model is one ``.keras``
 * **Loading is safe.** A Keras file can carry code (Lambda layers; CVE-2024-3660 and several
   ``safe_mode`` bypasses fixed up to Keras 3.14), so a model is loaded only when it is a
   regular file (not a link) in the folder, at most :data:`MAX_MODEL_BYTES`, whose archive and
-  config pass :func:`nnlab.keras_files.check_keras_file` (no Lambda, no code from outside
+  config pass :func:`nnlab.library.keras_files.check_keras_file` (no Lambda, no code from outside
   Keras), with Keras >= 3.14 and ``safe_mode=True``, without its optimizer.
 * **Uploading is the same, then some.** :func:`import_model` takes a user's ``.keras`` bytes:
   the checks above, then a load and a check that it reads 28x28 digits into 10 classes, all
@@ -20,7 +20,7 @@ folder), otherwise ``<repo>/models`` (git-ignored). Each model is one ``.keras``
   passed. The model's name comes from the uploaded file's name, made safe
   (:func:`name_from_upload`): ``../../etc/passwd.keras`` becomes ``passwd.keras``.
 * **Each student's models are their own.** A save, upload or delete may pass the browser's
-  owner token (``owner=``); :data:`nnlab.ownership.OWNERS` records who saved what, and only that
+  owner token (``owner=``); :data:`nnlab.library.ownership.OWNERS` records who saved what, and only that
   token may delete or replace it (:func:`whose`; everyone may still load and download it). The
   check, the rename or delete, and the record happen under one lock: two sessions never both
   pass the check for one name. ``owner=None`` is code outside a browser session (a script, a
@@ -40,10 +40,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnlab import ownership
-from nnlab.ownership import OWNERS
+from nnlab.library import ownership
+from nnlab.library.ownership import OWNERS
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"  # the default folder
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"  # the default folder
 ENV_VAR = "NNLAB_MODELS_DIR"
 MODEL_SUFFIX = ".keras"
 MAX_MODEL_BYTES = 50_000_000
@@ -184,11 +184,11 @@ def load_model(name: str, folder: Path | None = None):
 
 
 def _load_checked(path: Path, data: bytes, prefix: str = ""):
-    """Load ``path`` (whose bytes are ``data``) after :func:`~nnlab.keras_files.check_keras_file`, safely;
+    """Load ``path`` (whose bytes are ``data``) after :func:`~nnlab.library.keras_files.check_keras_file`, safely;
     a refusal is a :class:`StoreError` whose message is ``prefix`` and the reason."""
     import keras
 
-    from nnlab.keras_files import KerasFileError, check_keras_file
+    from nnlab.library.keras_files import KerasFileError, check_keras_file
 
     version = tuple(int(part) for part in re.findall(r"\d+", keras.__version__)[:2])
     if version < MIN_KERAS:
@@ -229,7 +229,7 @@ def import_model(data: bytes, upload_name: str, folder: Path | None = None, repl
     """Keep an uploaded ``.keras`` file in the models folder if it is a safe digit reader; returns its file name.
 
     Refused with a :class:`StoreError`: a name that is not ``*.keras``, an empty or oversized file,
-    anything :func:`~nnlab.keras_files.check_keras_file` refuses, a file Keras cannot load with
+    anything :func:`~nnlab.library.keras_files.check_keras_file` refuses, a file Keras cannot load with
     ``safe_mode=True``, a model that does not read 28x28 images into 10 classes, a name that
     is taken (unless ``replace``; :class:`NameTaken`) or not ``owner``'s to replace, and a file
     beyond the folder's limits. Nothing is left behind on a refusal.
@@ -287,8 +287,8 @@ def delete_model(name: str, folder: Path | None = None, owner: str | None = None
 
 def whose(name: str, owner: str | None, folder: Path | None = None) -> str:
     """Who may delete or replace the saved model ``name``, as seen by ``owner``: one of
-    :data:`~nnlab.ownership.MINE`, :data:`~nnlab.ownership.OTHERS`, :data:`~nnlab.ownership.NOBODY`
-    (anyone may) or :data:`~nnlab.ownership.READ_ONLY` (a file without write permission: nobody may).
+    :data:`~nnlab.library.ownership.MINE`, :data:`~nnlab.library.ownership.OTHERS`, :data:`~nnlab.library.ownership.NOBODY`
+    (anyone may) or :data:`~nnlab.library.ownership.READ_ONLY` (a file without write permission: nobody may).
     """
     path = _existing(name, folder)
     return ownership.whose(OWNERS.owner(path.parent, path.name), owner, not path.stat().st_mode & 0o222)

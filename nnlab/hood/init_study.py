@@ -8,7 +8,7 @@ gradients). ReLU's derivative is 1 where it is active, and He initialisation
 (``std = sqrt(2 / n_in)``) keeps the signal's variance the same from layer to layer,
 so every layer receives a gradient of about the same size.
 
-:func:`gradient_norms` trains a deep :func:`~nnlab.naive_tf.naive_mlp` with plain
+:func:`gradient_norms` trains a deep :func:`~nnlab.hood.naive_tf.naive_mlp` with plain
 SGD on MNIST images and records ``||dL/dW_l||`` (Frobenius norm) for every layer
 ``l`` at every step.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlab.naive_tf import INITIALIZERS, cross_entropy, mnist_vectors, naive_mlp, update_weights
+from nnlab.hood.naive_tf import INITIALIZERS, cross_entropy, mnist_vectors, naive_mlp, update_weights
 
 # The comparison shown by default: (hidden activation, initialisation).
 DEFAULT_CONFIGS = (("sigmoid", "small"), ("sigmoid", "trunc_2_sqrt_n"), ("relu", "small"), ("relu", "he"))

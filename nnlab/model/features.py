@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.spec import FEATURES
+from nnlab.model.spec import FEATURES
 
 # name -> numpy expression over the columns x1 and x2 (our own constant text, never user input)
 FEATURE_CODE = {

@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from nnlab.spec import InputSpec, LayerSpec, ModelSpec
+from nnlab.model.spec import InputSpec, LayerSpec, ModelSpec
 
 IMAGE = InputSpec(kind="image")
 POINTS = InputSpec(kind="points", features=("x1", "x2"))

@@ -6,7 +6,7 @@ to judge the network after every epoch; the others train it, or only the first
 ``train_size`` of them for a quick demo. The 10,000 test images are touched only
 when a run ends. Pixels are scaled from 0..255 to ``x / 255`` in [0, 1].
 
-A run is a :class:`~nnlab.train.Trainer` with ``train_metrics="running"`` (the
+A run is a :class:`~nnlab.training.train.Trainer` with ``train_metrics="running"`` (the
 training loss and accuracy are the means over each epoch's batches, as ``fit()``
 reports them) plus the things a student expects from a training page:
 pause and resume, stop at any time, a best-epoch checkpoint, an ETA and a final
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nnlab.evaluation import evaluate, first_dense_weights
-from nnlab.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
+from nnlab.mnist.evaluation import evaluate, first_dense_weights
+from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
 
 N_TRAIN_FULL = 60_000
 VALIDATION_SIZES = (5_000, 10_000)
@@ -241,8 +241,8 @@ class MnistRun:
     """
 
     def __init__(self, spec: ModelSpec, settings: RunSettings, label: str = "", data: MnistData | None = None):
-        from nnlab.build import build_model
-        from nnlab.train import Trainer
+        from nnlab.model.build import build_model
+        from nnlab.training.train import Trainer
 
         problems = spec_problems(spec) + settings.problems()
         if problems:
@@ -270,7 +270,7 @@ class MnistRun:
         self.best: Checkpoint | None = None
         self.state = RUNNING
         self.message = ""
-        self.evaluation = None  # an nnlab.evaluation.Evaluation once the run has ended
+        self.evaluation = None  # an nnlab.mnist.evaluation.Evaluation once the run has ended
 
     # ---- controls -----------------------------------------------------------------------
     def advance(self, seconds: float) -> int:

@@ -8,7 +8,7 @@ boundary (where ``p = 0.5`` for two classes). Each hidden layer gives one map
 per neuron: ``h_j(x1, x2)``, what that neuron "sees".
 
 The network runs on the grid as a direct call of its layers (about 1.5 ms for
-10,000 points), never through ``predict()`` (40-65 ms a call, DESIGN.md section 2).
+10,000 points), never through ``predict()`` (40-65 ms a call, docs/ARCHITECTURE.md, "Live training").
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlab.features import feature_matrix
+from nnlab.model.features import feature_matrix
 
 GRID_SIZE = 100
 EXTENT = 6.0  # the 2D datasets live in [-6, 6]^2

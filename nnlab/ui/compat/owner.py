@@ -1,4 +1,4 @@
-"""This browser's owner token: what :mod:`nnlab.store` records as the owner of the models it saves.
+"""This browser's owner token: what :mod:`nnlab.library.store` records as the owner of the models it saves.
 
 The token comes from the browser's ``_streamlit_xsrf`` cookie, which Streamlit sets when XSRF
 protection is on (``.streamlit/config.toml``): a random value that the browser keeps until it

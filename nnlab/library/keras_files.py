@@ -14,7 +14,7 @@ nnlab also refuses, before loading:
 * a config naming a ``Lambda`` layer or a Python function, code from a module outside
   ``keras``, or a custom (registered) object.
 
-Only the shapes of the data are checked here; :func:`nnlab.store.import_model` then loads
+Only the shapes of the data are checked here; :func:`nnlab.library.store.import_model` then loads
 the model with ``safe_mode=True`` and checks what it computes.
 """
 

@@ -1,8 +1,8 @@
 """Whose is a saved model? A small registry, in the server's memory, of who saved each model.
 
 Thirty students share one models folder. Each browser has an *owner token* (an opaque string;
-the page makes it, see ``nnlab/ui/owner.py``). When a model is saved or uploaded with a token,
-the registry notes ``(folder, name) -> token``; :mod:`nnlab.store` then lets only that token
+the page makes it, see ``nnlab/ui/compat/owner.py``). When a model is saved or uploaded with a token,
+the registry notes ``(folder, name) -> token``; :mod:`nnlab.library.store` then lets only that token
 delete or replace the model. Everyone may still list it, load it and download it: sharing
 models is a feature.
 
@@ -48,7 +48,7 @@ def whose(recorded: str | None, owner: str | None, read_only: bool) -> str:
 class Registry:
     """``{(folder, name ignoring case): owner token}``, shared by every session of this server process.
 
-    :attr:`lock` is re-entrant; :mod:`nnlab.store` holds it around "check, then rename or delete,
+    :attr:`lock` is re-entrant; :mod:`nnlab.library.store` holds it around "check, then rename or delete,
     then record", so two sessions never both pass the check for one name.
     """
 

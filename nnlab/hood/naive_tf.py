@@ -181,7 +181,7 @@ def keras_train_step(model, metric: Callable | None = None) -> Callable:
 
     ``metric(labels, outputs)`` gives the accuracy (default: :func:`accuracy`, argmax of softmax outputs).
     """
-    from nnlab.train import single_replica
+    from nnlab.training.train import single_replica
 
     tf = _tf()
     loss_fn = model.loss  # a keras.losses.Loss: the mean over the batch

@@ -3,7 +3,7 @@
 A page asks the :class:`Trainer` for "about 0.1 s of training", redraws, asks again.
 Each chunk runs several mini-batch steps inside ONE compiled ``tf.function`` call,
 so the cost of a call (about 0.3 ms) is paid once per chunk, not once per step;
-``fit()`` pays 23-42 ms per call before any maths (DESIGN.md section 2).
+``fit()`` pays 23-42 ms per call before any maths (docs/ARCHITECTURE.md, "Live training").
 
 One step of mini-batch gradient descent on the batch ``B`` (indices into the
 shuffled training set)::

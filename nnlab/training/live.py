@@ -1,7 +1,7 @@
 """Training in time-budgeted chunks, so a page can show progress while it trains.
 
 :class:`EpochRun` walks through the epochs batch by batch (with
-:class:`~nnlab.naive_tf.BatchGenerator`). :meth:`EpochRun.run_for` trains until a
+:class:`~nnlab.hood.naive_tf.BatchGenerator`). :meth:`EpochRun.run_for` trains until a
 time budget is spent, then returns; the page redraws and calls it again. At the
 end of each epoch it records the mean of the step's metrics and calls
 ``evaluate`` (for example test accuracy). Throughput counts training time only.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnlab.naive_tf import BatchGenerator
+from nnlab.hood.naive_tf import BatchGenerator
 
 
 @dataclass

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlab.spec import InputSpec, LayerSpec, ModelSpec
+from nnlab.model.spec import InputSpec, LayerSpec, ModelSpec
 
 SIZE = 28  # the MNIST field
 BOX = 20  # the digit's longer side after scaling
@@ -327,7 +327,7 @@ def predictor(model):
     executable: one digit takes a few milliseconds, where ``model.predict`` spends 40-65 ms
     setting itself up. XLA also keeps it fast if TensorFlow's kernel cache is cleared
     between Streamlit runs (Streamlit's own after-run ``clear_session``, see
-    :mod:`nnlab.ui.keras_session`): the plain ``tf.function`` then measured 60-130 ms for
+    :mod:`nnlab.ui.compat.keras_session`): the plain ``tf.function`` then measured 60-130 ms for
     its first call in each run, the XLA one 4-7 ms. A model XLA cannot compile keeps the
     plain ``tf.function``. Inputs are reshaped to what the model takes; outputs that are
     not already probabilities (negative, or not summing to 1) go through a softmax.

@@ -1,0 +1,1 @@
+"""Every workaround for a Streamlit, Keras or component internal, fenced here (see docs/ARCHITECTURE.md)."""

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from nnlab.environment import detect
+from nnlab.environment import detect, preload_tensorflow
 from nnlab.ui.navigation import available_pages
 from nnlab.ui.page import setup_page
 
@@ -36,3 +36,4 @@ with lessons:
         st.caption(page.lesson)
 with status:
     machine_status()
+preload_tensorflow()  # after the page is drawn: the next page that trains finds TensorFlow loaded

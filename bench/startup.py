@@ -5,7 +5,8 @@ For each of ``--repeat`` fresh servers: the time from starting the process to th
 (health answered, the page's script finished, the title on screen); then, in the same server, the
 first visit of each page in the order of the sidebar (a new browser tab each, the page's own URL),
 until its script has finished and its first heading is on screen. The first page that needs
-TensorFlow pays its import (about 2 s on this machine).
+TensorFlow pays its import (about 2 s on this machine), unless the home page's background import
+(nnlab.environment.preload_tensorflow) has done it: the last column is the same server without it.
 
 Targets (the new-user issue): home page within 2 s of `streamlit run`, any page's first visit within 3 s.
 Usage: python bench/startup.py [--repeat 3]
@@ -26,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nnlab.environment import PRELOAD_ENV  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHROMIUM_ARGS,
     IDLE,
@@ -55,20 +57,21 @@ def drawn(page, url: str) -> None:
     page.locator("h1, h2").first.wait_for(timeout=120_000)
 
 
-def start(cwd: Path, port: int, work: Path) -> subprocess.Popen:
+def start(cwd: Path, port: int, work: Path, preload: bool) -> subprocess.Popen:
     env = dict(os.environ, NNLAB_MODELS_DIR=str(work / "models"))
+    env[PRELOAD_ENV] = "1" if preload else "0"
     return subprocess.Popen(serve_command(port), cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.STDOUT)
 
 
-def measure(browser, cwd: Path, pages: tuple[str, ...]) -> dict[str, float]:
+def measure(browser, cwd: Path, pages: tuple[str, ...], preload: bool = True) -> dict[str, float]:
     """Seconds from the process start to the home page drawn, then each page's first visit."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as work:
         began = time.perf_counter()
-        process = start(cwd, port, Path(work))
+        process = start(cwd, port, Path(work), preload)
         try:
             while not _healthy(url):
                 if process.poll() is not None:
@@ -98,6 +101,7 @@ def main() -> None:
 
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     ours: list[dict[str, float]] = []
+    cold: list[dict[str, float]] = []  # the same without the background TensorFlow import
     floor: list[float] = []
     with tempfile.TemporaryDirectory() as floor_dir, sync_playwright() as playwright:
         floor_root = Path(floor_dir)
@@ -107,16 +111,18 @@ def main() -> None:
         for _ in range(args.repeat):  # interleaved, so a noisy moment hits both
             floor.append(measure(browser, floor_root, ())["home"])
             ours.append(measure(browser, ROOT, PAGES))
+            cold.append(measure(browser, ROOT, PAGES, preload=False))
             print({k: round(v, 2) for k, v in ours[-1].items()}, f"floor home {floor[-1]:.2f}", flush=True)
         browser.close()
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    print(f"{'':28}{'median':>8}{'min':>8}{'max':>8}{'target':>8}")
+    print(f"{'seconds':28}{'median':>8}{'min':>8}{'max':>8}{'target':>8}{'no preload':>12}")
     print(f"{'one-line app, home':28}{statistics.median(floor):8.2f}{min(floor):8.2f}{max(floor):8.2f}")
     for name in ("home", *PAGES):
         values = [row[name] for row in ours]
         target = HOME_TARGET_S if name == "home" else PAGE_TARGET_S
         label = "nnlab, home" if name == "home" else f"first visit: {name}"
-        print(f"{label:28}{statistics.median(values):8.2f}{min(values):8.2f}{max(values):8.2f}{target:8.1f}")
+        print(f"{label:28}{statistics.median(values):8.2f}{min(values):8.2f}{max(values):8.2f}{target:8.1f}"
+              f"{statistics.median(row[name] for row in cold):12.2f}")
 
 
 if __name__ == "__main__":

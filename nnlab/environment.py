@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
+import threading
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -52,3 +54,37 @@ def detect() -> Environment:
         cpu_cores=os.cpu_count() or 1,
         gpus=nvidia_gpus(),
     )
+
+
+PRELOAD_ENV = "NNLAB_PRELOAD_TENSORFLOW"  # "0": do not preload (a test of what the home page itself imports)
+_preload_lock = threading.Lock()
+_preload: threading.Thread | None = None
+
+
+def preload_tensorflow() -> threading.Thread | None:
+    """Import TensorFlow and Keras in a background thread, once per process (the home page calls it
+    after it is drawn), so that the first page that trains does not pay the import (about 2 s of
+    one core here) while a student waits. A page that imports TensorFlow meanwhile simply waits for
+    the same import (Python's import lock): it is never imported twice. Returns the thread, or None
+    when TensorFlow is not installed."""
+    global _preload
+    with _preload_lock:
+        if _preload is None and package_version("tensorflow") is not None and os.environ.get(PRELOAD_ENV) != "0":
+            _preload = threading.Thread(target=_import_tensorflow, name="nnlab-preload-tensorflow", daemon=True)
+            _preload.start()
+        return _preload
+
+
+def _import_tensorflow() -> None:
+    import keras  # noqa: F401
+    import tensorflow  # noqa: F401
+
+
+def tensorflow_imported() -> bool:
+    """True once TensorFlow and Keras are fully imported (not while the preload thread is half way:
+    Python marks a module being imported with ``__spec__._initializing``)."""
+    for name in ("tensorflow", "keras"):
+        module = sys.modules.get(name)
+        if module is None or getattr(getattr(module, "__spec__", None), "_initializing", False):
+            return False
+    return True

@@ -135,6 +135,7 @@ def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.
     port = port or free_port()
     log = Path(work) / "streamlit.log"
     env = dict(os.environ, NNLAB_MODELS_DIR=str(Path(work) / "models"), PYTHONUNBUFFERED="1")
+    env.pop("NNLAB_PRELOAD_TENSORFLOW", None)  # the server preloads TensorFlow as `make run`'s does
     command = [*serve_command(port, address), *extra]
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)

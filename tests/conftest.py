@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from nnlab.environment import PRELOAD_ENV
 from tests.browser import CHROMIUM_ARGS, chromium_executable, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
+# No background TensorFlow import in the test process: there it would race pytest's own import hook
+# (seen: "SystemError: AST constructor recursion depth mismatch" in the thread). The servers of the
+# browser tests preload as `make run` does (tests.browser.streamlit_server drops this variable).
+os.environ[PRELOAD_ENV] = "0"
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Page tests (streamlit AppTest) for the home page and the Build page."""
 
+import os
 import subprocess
 import sys
 
@@ -28,9 +29,31 @@ def test_home_page_lists_the_pages_and_imports_no_tensorflow():
         "print('TF' if 'tensorflow' in sys.modules else 'NO-TF')\n"
         "print(' | '.join(m.value for m in at.markdown))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    env = dict(os.environ, NNLAB_PRELOAD_TENSORFLOW="0")  # the page itself, without its background preload
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                            env=env)
     assert "NO-TF" in result.stdout
     assert "TensorFlow" in result.stdout and "CPU cores" in result.stdout
+
+
+def test_home_page_preloads_tensorflow_after_it_is_drawn():
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "from nnlab import environment\n"
+        f"at = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
+        "assert not at.exception, at.exception\n"
+        "thread = environment.preload_tensorflow()\n"
+        "assert thread is not None and thread.name == 'nnlab-preload-tensorflow'\n"
+        "thread.join(120)\n"
+        "assert environment.tensorflow_imported()\n"
+        "assert environment.preload_tensorflow() is thread  # once per process\n"
+        "print('PRELOADED')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NNLAB_PRELOAD_TENSORFLOW"}  # as `make run` runs it
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                            cwd=os.path.dirname(APP), env=env)
+    assert "PRELOADED" in result.stdout, result.stderr[-2000:]
 
 
 def test_build_page_starts_with_the_default_preset(build_page):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import streamlit as st
 
+from nnlab.environment import tensorflow_imported
 from nnlab.ui.compat.keras_session import keep_keras_session
 from nnlab.ui.compat.runtime import freeze_loaded_objects
 from nnlab.ui.navigation import sidebar_navigation
@@ -15,6 +14,6 @@ def setup_page(title: str, icon: str) -> None:
     """Call once at the top of every page, before anything else is drawn."""
     st.set_page_config(page_title=f"nnlab · {title}", page_icon=icon, layout="wide")
     keep_keras_session()  # Streamlit would clear the Keras session (and TF's kernel cache) after every run
-    if "tensorflow" in sys.modules:  # the first run after some page loaded TensorFlow: keep gc cheap
+    if tensorflow_imported():  # the first run after TensorFlow was loaded: keep gc cheap
         freeze_loaded_objects()
     sidebar_navigation()

@@ -30,7 +30,7 @@ def layer_calls(spec: ModelSpec) -> list[KerasCall]:
     spec.validate()
     penalty = REGULARIZATIONS[spec.regularization].call(spec.reg_rate)
     calls = [KerasCall("layers", "Reshape", (IMAGE_SHAPE,))] if spec.input.kind == "image" else []
-    calls += [LAYER_KINDS[layer.kind].keras_call(layer, penalty) for layer in spec.layers]
+    calls += [layer.entry.keras_call(layer, penalty) for layer in spec.layers]
     calls.append(LAYER_KINDS["dense"].keras_call(spec.output_layer, penalty))
     return calls
 

@@ -22,7 +22,7 @@ from typing import Any
 from nnlab.model.choice import titles
 from nnlab.model.fields import Field
 from nnlab.model.layers import ACTIVATIONS as ACTIVATIONS  # re-exported: the pages list them
-from nnlab.model.layers import LAYER_KINDS
+from nnlab.model.layers import LAYER_KINDS, LayerKind
 from nnlab.model.losses import LOSSES as LOSS_TABLE
 from nnlab.model.optimizers import OPTIMIZERS as OPTIMIZER_TABLE
 from nnlab.model.regularizers import REGULARIZATIONS as REGULARIZATION_TABLE
@@ -93,19 +93,21 @@ class LayerSpec:
         return cls(kind, **LAYER_KINDS[kind].defaults())
 
     @property
+    def entry(self) -> LayerKind | None:
+        """This layer's kind in the registry; None for an unknown kind (which the spec's problems name)."""
+        return LAYER_KINDS.get(self.kind)
+
+    @property
     def field_names(self) -> tuple[str, ...]:
-        kind = LAYER_KINDS.get(self.kind)
-        return tuple(field.name for field in kind.fields) if kind else ()
+        return tuple(field.name for field in self.entry.fields) if self.entry else ()
 
     @property
     def title(self) -> str:
-        kind = LAYER_KINDS.get(self.kind)
-        return kind.title if kind else self.kind
+        return self.entry.title if self.entry else self.kind
 
     def describe(self) -> str:
         """A short label such as ``Dense 128 relu`` or ``Conv2D 32 3x3 relu``."""
-        kind = LAYER_KINDS.get(self.kind)
-        return kind.describe(self) if kind else self.kind
+        return self.entry.describe(self) if self.entry else self.kind
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, **{name: getattr(self, name) for name in self.field_names}}
@@ -303,11 +305,10 @@ def _setting_problems(spec: ModelSpec) -> list[str]:
 
 def _layer_problems(position: int, layer: LayerSpec) -> list[str]:
     where = f"Layer {position}"
-    kind = LAYER_KINDS.get(layer.kind)
-    if kind is None:
-        known = ", ".join(entry.title for entry in LAYER_KINDS.values())
+    if layer.entry is None:
+        known = ", ".join(kind.title for kind in LAYER_KINDS.values())
         return [f"{where}: unknown kind '{layer.kind}'; choose from {known}."]
-    return [f"{where}: {problem}" for problem in kind.problems(layer)]
+    return [f"{where}: {problem}" for problem in layer.entry.problems(layer)]
 
 
 def _walk(spec: ModelSpec) -> tuple[list[SummaryRow], list[str]]:
@@ -315,7 +316,7 @@ def _walk(spec: ModelSpec) -> tuple[list[SummaryRow], list[str]]:
     shape = spec.input.shape
     rows: list[SummaryRow] = []
     for position, layer in enumerate(spec.layers, start=1):
-        kind = LAYER_KINDS[layer.kind]
+        kind = layer.entry
         problem = kind.shape_problem(layer, shape)
         if problem:
             return rows, [f"Layer {position} ({layer.title}): {problem}"]

@@ -72,7 +72,7 @@ def _layer_row(index: int, layer: LayerSpec, count: int) -> None:
     title, first, second, third, up, down, delete = st.columns(
         [1.3, 1.2, 1.2, 1.2, 0.45, 0.45, 0.45], vertical_alignment="bottom")
     title.markdown(f"**{index + 1}. {layer.title}**")
-    kind = LAYER_KINDS[layer.kind]
+    kind = layer.entry
     for field, column in zip(kind.fields, (first, second, third), strict=False):
         _field_widget(index, field, getattr(layer, field.name), column)
     if not kind.fields:

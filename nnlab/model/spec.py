@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nnlab.model.choice import titles
+from nnlab.model.features import FEATURES as FEATURES  # re-exported: the pages list them
 from nnlab.model.fields import Field
 from nnlab.model.layers import ACTIVATIONS as ACTIVATIONS  # re-exported: the pages list them
 from nnlab.model.layers import LAYER_KINDS, LayerKind
@@ -31,7 +32,6 @@ from nnlab.model.regularizers import REGULARIZATIONS as REGULARIZATION_TABLE
 OPTIMIZERS = titles(OPTIMIZER_TABLE)
 LOSSES = titles(LOSS_TABLE)
 REGULARIZATIONS = titles(REGULARIZATION_TABLE)
-FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 IMAGE_SHAPE = (28, 28, 1)
 
 # Limits that keep a classroom laptop responsive; each check below names them.

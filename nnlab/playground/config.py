@@ -20,6 +20,7 @@ from typing import Any
 
 from nnlab.datasets.toy2d import DATASETS_2D
 from nnlab.model.choice import playground_titles
+from nnlab.model.features import FEATURE_TABLE
 from nnlab.model.losses import LOSSES as LOSS_TABLE
 from nnlab.model.optimizers import OPTIMIZERS as OPTIMIZER_TABLE
 from nnlab.model.regularizers import REGULARIZATIONS as REGULARIZATION_TABLE
@@ -48,11 +49,9 @@ CONTROL_GROUPS = {
     "lessons": "the lesson presets",
     "share": "the share link",
 }
-# Short names for the features in links (x1*x2 would need escaping).
-FEATURE_CODES = {"x1": "x1", "x2": "x2", "x1^2": "x1sq", "x2^2": "x2sq", "x1*x2": "x1x2",
-                 "sin(x1)": "sinx1", "sin(x2)": "sinx2"}
+# The features' short names in links (x1*x2 would need escaping), from the feature table.
+FEATURE_CODES = {name: feature.link for name, feature in FEATURE_TABLE.items()}
 FEATURE_NAMES = {code: name for name, code in FEATURE_CODES.items()}
-assert tuple(FEATURE_CODES) == FEATURES
 
 
 @dataclass(frozen=True)

@@ -69,14 +69,14 @@ def _field_widget(index: int, field: Field, value, column) -> None:
 
 
 def _layer_row(index: int, layer: LayerSpec, count: int) -> None:
-    title, first, second, third, up, down, delete = st.columns(
-        [1.3, 1.2, 1.2, 1.2, 0.45, 0.45, 0.45], vertical_alignment="bottom")
+    width = max(len(kind.fields) for kind in LAYER_KINDS.values())  # one column per field of the widest kind
+    title, *columns, up, down, delete = st.columns([1.3] + [1.2] * width + [0.45] * 3, vertical_alignment="bottom")
     title.markdown(f"**{index + 1}. {layer.title}**")
     kind = layer.entry
-    for field, column in zip(kind.fields, (first, second, third), strict=False):
+    for field, column in zip(kind.fields, columns, strict=False):
         _field_widget(index, field, getattr(layer, field.name), column)
     if not kind.fields:
-        first.caption(kind.editor_note)
+        columns[0].caption(kind.editor_note)
     up.button("", icon=":material/arrow_upward:", key=widget_key("up", index), help="Move up",
               disabled=index == 0, on_click=_move_layer, args=(index, -1))
     down.button("", icon=":material/arrow_downward:", key=widget_key("down", index), help="Move down",

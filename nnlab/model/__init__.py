@@ -1,1 +1,2 @@
-"""What a network is: the spec (layer kinds, checks), presets, the Keras build and code export, input features."""
+"""What a network is: the spec and its checks, the tables it reads (layer kinds, optimizers, losses,
+regularizations, input features), presets, and the Keras build and code export."""

@@ -6,55 +6,35 @@ loss, the optimizer and the regularization. It knows its output shapes and its
 parameter count without TensorFlow, explains what is wrong with it in words a
 student understands, and travels as JSON.
 
-Shapes follow Keras: an image is ``(height, width, channels)``; a vector is
-``(n,)``. Parameter counts:
-
-* Dense, ``n`` inputs, ``u`` units: ``n*u + u`` (weights plus biases).
-* Conv2D, ``k x k`` kernel, ``c`` input channels, ``f`` filters: ``k*k*c*f + f``.
-* Dropout, MaxPooling2D, Flatten: no parameters.
+Each hidden layer's kind is an entry of the registry :data:`~nnlab.model.layers.LAYER_KINDS`
+(its fields and their ranges, output shape, parameter count, Keras layer); the
+training settings are the :data:`SETTINGS` fields below, whose choices are the rows
+of the optimizer, loss and regularization tables. The output layer is a Dense layer:
+``n`` inputs, ``u`` units, ``n*u + u`` parameters.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-LAYER_KINDS = ("dense", "dropout", "conv2d", "maxpool2d", "flatten")
-LAYER_TITLES = {
-    "dense": "Dense",
-    "dropout": "Dropout",
-    "conv2d": "Conv2D",
-    "maxpool2d": "MaxPooling2D",
-    "flatten": "Flatten",
-}
-# The parameters each kind of layer uses; the others are ignored and not saved.
-LAYER_FIELDS = {
-    "dense": ("units", "activation"),
-    "dropout": ("rate",),
-    "conv2d": ("filters", "kernel_size", "activation"),
-    "maxpool2d": ("pool_size",),
-    "flatten": (),
-}
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-OPTIMIZERS = {
-    "sgd": "SGD",
-    "momentum": "SGD with momentum 0.9",
-    "adam": "Adam",
-    "rmsprop": "RMSprop",
-}
-LOSSES = {"cross_entropy": "Cross-entropy", "squared_error": "Squared error"}
-REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
-FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+from nnlab.model.choice import titles
+from nnlab.model.features import FEATURES as FEATURES  # re-exported: the pages list them
+from nnlab.model.fields import Field
+from nnlab.model.layers import ACTIVATIONS as ACTIVATIONS  # re-exported: the pages list them
+from nnlab.model.layers import LAYER_KINDS, LayerKind
+from nnlab.model.losses import LOSSES as LOSS_TABLE
+from nnlab.model.optimizers import OPTIMIZERS as OPTIMIZER_TABLE
+from nnlab.model.regularizers import REGULARIZATIONS as REGULARIZATION_TABLE
+
+# name -> title, for the pages' select boxes (the rows themselves are in the tables)
+OPTIMIZERS = titles(OPTIMIZER_TABLE)
+LOSSES = titles(LOSS_TABLE)
+REGULARIZATIONS = titles(REGULARIZATION_TABLE)
 IMAGE_SHAPE = (28, 28, 1)
 
 # Limits that keep a classroom laptop responsive; each check below names them.
-MAX_UNITS = 1024
-MAX_FILTERS = 256
-MAX_KERNEL = 9
-MAX_POOL = 4
-MAX_DROPOUT = 0.9
 MAX_HIDDEN_LAYERS = 20
 MAX_CLASSES = 10
 MAX_PARAMS = 5_000_000
@@ -64,6 +44,23 @@ MAX_REG_RATE = 10.0
 MAX_JSON_BYTES = 100_000
 SPEC_FORMAT = "nnlab.spec"
 SPEC_VERSION = 1
+
+# How the network is trained: each setting is checked here, once, and the editors read their ranges from it.
+SETTINGS: dict[str, Field] = {setting.name: setting for setting in (
+    Field("n_classes", "Classes", int, low=2, high=MAX_CLASSES,
+          rule="The number of classes must be a whole number from {low} to {high}."),
+    Field("loss", "Loss", str, choices=tuple(LOSSES), rule="Unknown loss '{value}'; choose from {choices}."),
+    Field("optimizer", "Optimizer", str, choices=tuple(OPTIMIZERS),
+          rule="Unknown optimizer '{value}'; choose from {choices}."),
+    Field("learning_rate", "Learning rate", float, low=LEARNING_RATE_RANGE[0], high=LEARNING_RATE_RANGE[1],
+          rule="The learning rate must be a number from {low:g} to {high:g}."),
+    Field("batch_size", "Batch size", int, low=1, high=MAX_BATCH_SIZE,
+          rule="The batch size must be a whole number from {low} to {high}."),
+    Field("regularization", "Regularization", str, choices=tuple(REGULARIZATIONS),
+          rule="Unknown regularization '{value}'; choose from {choices}."),
+    Field("reg_rate", "Regularization rate", float, low=0.0, high=MAX_REG_RATE, step=0.0001,
+          rule="The regularization rate must be a number from {low:g} to {high:g}."),
+)}
 
 
 class SpecError(ValueError):
@@ -76,7 +73,11 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One hidden layer. Only the fields listed in ``LAYER_FIELDS[kind]`` matter."""
+    """One hidden layer. Only the fields its kind lists in the registry matter (and are saved).
+
+    The defaults here fill a field a spec file leaves out; the editor adds a layer
+    with the registry's defaults (:meth:`new`).
+    """
 
     kind: str
     units: int = 16
@@ -86,25 +87,30 @@ class LayerSpec:
     kernel_size: int = 3
     pool_size: int = 2
 
+    @classmethod
+    def new(cls, kind: str) -> LayerSpec:
+        """A layer of ``kind`` as the editor adds it."""
+        return cls(kind, **LAYER_KINDS[kind].defaults())
+
+    @property
+    def entry(self) -> LayerKind | None:
+        """This layer's kind in the registry; None for an unknown kind (which the spec's problems name)."""
+        return LAYER_KINDS.get(self.kind)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(field.name for field in self.entry.fields) if self.entry else ()
+
     @property
     def title(self) -> str:
-        return LAYER_TITLES.get(self.kind, self.kind)
+        return self.entry.title if self.entry else self.kind
 
     def describe(self) -> str:
         """A short label such as ``Dense 128 relu`` or ``Conv2D 32 3x3 relu``."""
-        if self.kind == "dense":
-            return f"Dense {self.units} {self.activation}"
-        if self.kind == "dropout":
-            return f"Dropout {self.rate:g}"
-        if self.kind == "conv2d":
-            return f"Conv2D {self.filters} {self.kernel_size}x{self.kernel_size} {self.activation}"
-        if self.kind == "maxpool2d":
-            return f"MaxPooling2D {self.pool_size}x{self.pool_size}"
-        return self.title
+        return self.entry.describe(self) if self.entry else self.kind
 
     def to_dict(self) -> dict[str, Any]:
-        fields = LAYER_FIELDS.get(self.kind, ())
-        return {"kind": self.kind, **{name: getattr(self, name) for name in fields}}
+        return {"kind": self.kind, **{name: getattr(self, name) for name in self.field_names}}
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,10 @@ class ModelSpec:
     @property
     def output_activation(self) -> str:
         return "sigmoid" if self.n_classes == 2 else "softmax"
+
+    @property
+    def output_layer(self) -> LayerSpec:
+        return LayerSpec("dense", units=self.output_units, activation=self.output_activation)
 
     # ---- editing (each returns a new spec) ---------------------------------
     def with_layers(self, layers) -> ModelSpec:
@@ -273,18 +283,6 @@ class ModelSpec:
 # ---- checks -------------------------------------------------------------------
 
 
-def _in_range(value, low, high) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and low <= value <= high
-
-
-def _is_int_in(value, low, high) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
-def _is_choice(value, options) -> bool:
-    return isinstance(value, str) and value in options
-
-
 def _setting_problems(spec: ModelSpec) -> list[str]:
     found = []
     if spec.input.kind not in ("image", "points"):
@@ -294,26 +292,12 @@ def _setting_problems(spec: ModelSpec) -> list[str]:
         if unknown:
             found.append(f"Unknown input features {unknown}; choose from {', '.join(FEATURES)}.")
         if not spec.input.features:
-            found.append("Pick at least one input feature (for example x1).")
+            found.append("Pick at least one input feature (for example x1): the network has nothing to look at.")
         if len(set(spec.input.features)) != len(spec.input.features):
             found.append("Each input feature may be picked once.")
     if len(spec.layers) > MAX_HIDDEN_LAYERS:
         found.append(f"The network has {len(spec.layers)} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed.")
-    if not _is_int_in(spec.n_classes, 2, MAX_CLASSES):
-        found.append(f"The number of classes must be a whole number from 2 to {MAX_CLASSES}.")
-    if not _is_choice(spec.loss, LOSSES):
-        found.append(f"Unknown loss '{str(spec.loss)[:40]}'; choose {' or '.join(LOSSES)}.")
-    if not _is_choice(spec.optimizer, OPTIMIZERS):
-        found.append(f"Unknown optimizer '{str(spec.optimizer)[:40]}'; choose from {', '.join(OPTIMIZERS)}.")
-    low, high = LEARNING_RATE_RANGE
-    if not _in_range(spec.learning_rate, low, high):
-        found.append(f"The learning rate must be a number from {low:g} to {high:g}.")
-    if not _is_int_in(spec.batch_size, 1, MAX_BATCH_SIZE):
-        found.append(f"The batch size must be a whole number from 1 to {MAX_BATCH_SIZE}.")
-    if not _is_choice(spec.regularization, REGULARIZATIONS):
-        found.append(f"Unknown regularization '{str(spec.regularization)[:40]}'; choose none, l1 or l2.")
-    if not _in_range(spec.reg_rate, 0.0, MAX_REG_RATE):
-        found.append(f"The regularization rate must be a number from 0 to {MAX_REG_RATE:g}.")
+    found += [problem for name, setting in SETTINGS.items() if (problem := setting.problem(getattr(spec, name)))]
     if not isinstance(spec.name, str) or not spec.name.strip() or len(spec.name) > 80:
         found.append("The model needs a name of 1 to 80 characters.")
     return found
@@ -321,67 +305,28 @@ def _setting_problems(spec: ModelSpec) -> list[str]:
 
 def _layer_problems(position: int, layer: LayerSpec) -> list[str]:
     where = f"Layer {position}"
-    if layer.kind not in LAYER_KINDS:
-        return [f"{where}: unknown kind '{layer.kind}'; choose from {', '.join(LAYER_TITLES.values())}."]
-    found = []
-    if layer.kind == "dense" and not _is_int_in(layer.units, 1, MAX_UNITS):
-        found.append(f"{where}: a Dense layer needs 1 to {MAX_UNITS} units.")
-    if layer.kind == "conv2d":
-        if not _is_int_in(layer.filters, 1, MAX_FILTERS):
-            found.append(f"{where}: a Conv2D layer needs 1 to {MAX_FILTERS} filters.")
-        if not _is_int_in(layer.kernel_size, 1, MAX_KERNEL):
-            found.append(f"{where}: a Conv2D kernel is 1x1 to {MAX_KERNEL}x{MAX_KERNEL}.")
-    if layer.kind in ("dense", "conv2d") and not _is_choice(layer.activation, ACTIVATIONS):
-        found.append(f"{where}: unknown activation '{str(layer.activation)[:40]}'; choose from {', '.join(ACTIVATIONS)}.")
-    if layer.kind == "dropout" and not _in_range(layer.rate, 0.0, MAX_DROPOUT):
-        found.append(f"{where}: a Dropout rate is from 0 to {MAX_DROPOUT:g} (the share of units switched off).")
-    if layer.kind == "maxpool2d" and not _is_int_in(layer.pool_size, 2, MAX_POOL):
-        found.append(f"{where}: a MaxPooling2D window is 2x2 to {MAX_POOL}x{MAX_POOL}.")
-    return found
+    if layer.entry is None:
+        known = ", ".join(kind.title for kind in LAYER_KINDS.values())
+        return [f"{where}: unknown kind '{layer.kind}'; choose from {known}."]
+    return [f"{where}: {problem}" for problem in layer.entry.problems(layer)]
 
 
 def _walk(spec: ModelSpec) -> tuple[list[SummaryRow], list[str]]:
     """Follow the shapes through the stack: the summary rows and any shape problems."""
     shape = spec.input.shape
     rows: list[SummaryRow] = []
-    found: list[str] = []
     for position, layer in enumerate(spec.layers, start=1):
-        where = f"Layer {position} ({layer.title})"
-        params = 0
-        if layer.kind == "dense":
-            if len(shape) != 1:
-                found.append(f"{where}: a Dense layer needs a flat vector; add a Flatten layer before it.")
-                break
-            params = shape[0] * layer.units + layer.units
-            shape = (layer.units,)
-        elif layer.kind in ("conv2d", "maxpool2d"):
-            if len(shape) != 3:
-                found.append(f"{where}: {layer.title} needs an image input, and its input here is a flat vector.")
-                break
-            height, width, channels = shape
-            size = layer.kernel_size if layer.kind == "conv2d" else layer.pool_size
-            if layer.kind == "conv2d":
-                out = (height - size + 1, width - size + 1, layer.filters)
-                params = size * size * channels * layer.filters + layer.filters
-            else:
-                out = (height // size, width // size, channels)
-            if out[0] < 1 or out[1] < 1:
-                found.append(
-                    f"{where}: its {size}x{size} window is larger than its {height}x{width} input; "
-                    "remove a pooling layer or use a smaller window."
-                )
-                break
-            shape = out
-        elif layer.kind == "flatten":
-            shape = (math.prod(shape),)
+        kind = layer.entry
+        problem = kind.shape_problem(layer, shape)
+        if problem:
+            return rows, [f"Layer {position} ({layer.title}): {problem}"]
+        params, shape = kind.params(layer, shape), kind.output_shape(layer, shape)
         rows.append(SummaryRow(layer.describe(), shape, params))
-    if not found:
-        if len(shape) != 1:
-            found.append("The output layer needs a flat vector; add a Flatten layer at the end of the stack.")
-        else:
-            units = spec.output_units
-            rows.append(SummaryRow(f"Output Dense {units} {spec.output_activation}", (units,), shape[0] * units + units))
-    return rows, found
+    if len(shape) != 1:
+        return rows, ["The output layer needs a flat vector; add a Flatten layer at the end of the stack."]
+    output, dense = spec.output_layer, LAYER_KINDS["dense"]
+    rows.append(SummaryRow(f"Output {output.describe()}", dense.output_shape(output, shape), dense.params(output, shape)))
+    return rows, []
 
 
 # ---- parsing ------------------------------------------------------------------
@@ -398,12 +343,10 @@ def _parse_spec(data: Any) -> ModelSpec:
     raw_layers = data.get("layers", [])
     if not isinstance(raw_layers, list):
         raise SpecError(["'layers' must be a list of layers."])
-    if len(raw_layers) > MAX_HIDDEN_LAYERS:
-        raise SpecError([f"The spec has {len(raw_layers)} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed."])
     layers = tuple(_parse_layer(position, raw) for position, raw in enumerate(raw_layers, start=1))
     defaults = ModelSpec()
     settings = {}
-    for name in ("n_classes", "loss", "optimizer", "learning_rate", "batch_size", "regularization", "reg_rate", "name"):
+    for name in (*SETTINGS, "name"):
         settings[name] = data.get(name, getattr(defaults, name))
     return ModelSpec(input=_parse_input(data.get("input", {"kind": "image"})), layers=layers, **settings)
 
@@ -421,7 +364,7 @@ def _parse_layer(position: int, raw: Any) -> LayerSpec:
     if not isinstance(raw, dict) or not isinstance(raw.get("kind"), str):
         raise SpecError([f"Layer {position} must be an object with a 'kind', such as {{\"kind\": \"dense\"}}."])
     kind = raw["kind"].lower()[:40]
-    allowed = LAYER_FIELDS.get(kind, ())
+    allowed = LayerSpec(kind).field_names
     unknown = sorted(set(raw) - {"kind", *allowed})
     if unknown:
         raise SpecError([f"Layer {position} ({kind}) has unknown fields: {', '.join(map(str, unknown))[:200]}."])

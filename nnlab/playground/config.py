@@ -1,9 +1,14 @@
 """The 2D playground's whole setup as one frozen dataclass, and its URL query-string form.
 
 Every control of the page is a field of :class:`PlaygroundConfig`, so a setup can
-be shared as a link: :func:`to_query` writes it as short ``key=value`` pairs,
-:func:`from_query` reads them back and explains, in plain words, anything it had
-to ignore. ``hide=data,features`` hides groups of controls for a classroom.
+be shared as a link. :data:`URL_FIELDS` is the link's table: one row per field with
+its short key, and a codec that holds the field's range or choices and both writes
+and reads it. :func:`to_query` writes a setup as ``key=value`` pairs, :func:`from_query`
+reads them back and explains, in plain words, anything it had to ignore.
+``hide=data,features`` hides groups of controls for a classroom.
+
+The optimizers, losses and regularizations are the rows of the model's tables
+(:mod:`nnlab.model.optimizers`, ...) that the playground offers, under its titles.
 """
 
 from __future__ import annotations
@@ -11,17 +16,24 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from nnlab.datasets.toy2d import DATASETS_2D
+from nnlab.model.choice import playground_titles
+from nnlab.model.features import FEATURE_TABLE
+from nnlab.model.losses import LOSSES as LOSS_TABLE
+from nnlab.model.optimizers import OPTIMIZERS as OPTIMIZER_TABLE
+from nnlab.model.regularizers import REGULARIZATIONS as REGULARIZATION_TABLE
 from nnlab.model.spec import ACTIVATIONS, FEATURES, InputSpec, LayerSpec, ModelSpec
 
 MAX_LAYERS = 6
 MAX_UNITS = 8
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum 0.9", "adam": "Adam"}
-LOSSES = {"cross_entropy": "Cross-entropy", "squared_error": "Squared error (as in TensorFlow Playground)"}
-REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
+# name -> title of the rows the playground offers
+OPTIMIZERS = playground_titles(OPTIMIZER_TABLE)
+LOSSES = playground_titles(LOSS_TABLE)
+REGULARIZATIONS = playground_titles(REGULARIZATION_TABLE)
 DATASET_ORDER = ("xor", "xor_corners", "circle", "gauss", "spiral", "moons", "and", "or", "three_blobs")
 NOISE_RANGE = (0, 50)  # percent
 TRAIN_PERCENT_RANGE = (10, 90)
@@ -37,11 +49,9 @@ CONTROL_GROUPS = {
     "lessons": "the lesson presets",
     "share": "the share link",
 }
-# Short names for the features in links (x1*x2 would need escaping).
-FEATURE_CODES = {"x1": "x1", "x2": "x2", "x1^2": "x1sq", "x2^2": "x2sq", "x1*x2": "x1x2",
-                 "sin(x1)": "sinx1", "sin(x2)": "sinx2"}
+# The features' short names in links (x1*x2 would need escaping), from the feature table.
+FEATURE_CODES = {name: feature.link for name, feature in FEATURE_TABLE.items()}
 FEATURE_NAMES = {code: name for name, code in FEATURE_CODES.items()}
-assert tuple(FEATURE_CODES) == FEATURES
 
 
 @dataclass(frozen=True)
@@ -84,11 +94,15 @@ class PlaygroundConfig:
         """Training points: ``points * train_percent / 100``, at least 1, leaving at least 1 test point."""
         return min(max(1, round(self.points * self.train_percent / 100)), self.points - 1)
 
+    @property
+    def penalty_rate(self) -> float:
+        """The regularization rate in use: ``reg_rate``, or 0 with no regularization (the slider is hidden then)."""
+        return self.reg_rate if self.regularization != "none" else 0.0
+
     def model_key(self) -> tuple:
         """The fields that define the model and its optimizer: a change means a new network."""
-        rate = self.reg_rate if self.regularization != "none" else 0.0
-        return (self.features, self.layers, self.n_classes, self.optimizer, self.loss, self.regularization, rate,
-                self.seed)
+        return (self.features, self.layers, self.n_classes, self.optimizer, self.loss, self.regularization,
+                self.penalty_rate, self.seed)
 
     def data_key(self) -> tuple:
         return (self.dataset, self.noise, self.train_percent, self.points, self.data_seed)
@@ -104,15 +118,13 @@ class PlaygroundConfig:
             learning_rate=self.learning_rate,
             batch_size=self.batch_size,
             regularization=self.regularization,
-            reg_rate=self.reg_rate if self.regularization != "none" else 0.0,
+            reg_rate=self.penalty_rate,
             name="Playground network",
         )
 
     def problems(self) -> list[str]:
-        """Why this setup cannot be trained, in words; empty when it can."""
-        if not self.features:
-            return ["Switch on at least one input feature (for example x1): the network has nothing to look at."]
-        return []
+        """Why this setup cannot be trained, in words; empty when it can (the spec's checks, made once there)."""
+        return self.to_spec().problems()
 
     def notes(self) -> list[str]:
         """Things worth knowing about a setup that still trains."""
@@ -150,8 +162,169 @@ DEFAULT = PlaygroundConfig()
 
 # ---- URL query string -------------------------------------------------------------------
 
+
+class Rejected(ValueError):
+    """A link value the page cannot use. ``why`` says what would work; ``shown`` is the part quoted back
+    (the whole value unless given); ``kept`` is what is still used of it (None: the field keeps its value)."""
+
+    def __init__(self, why: str, shown: str | None = None, kept: Any = None):
+        super().__init__(why)
+        self.why, self.shown, self.kept = why, shown, kept
+
+
 def _format_number(value: float) -> str:
     return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """One of ``options``, written as itself."""
+
+    options: tuple[str, ...]
+
+    def write(self, value: str) -> str:
+        return value
+
+    def read(self, text: str) -> str:
+        if text not in self.options:
+            raise Rejected(f"choose from {', '.join(self.options)}.")
+        return text
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    """A whole number from ``low`` to ``high``."""
+
+    low: int
+    high: int
+
+    def write(self, value: int) -> str:
+        return str(value)
+
+    def read(self, text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            number = None
+        if number is None or not self.low <= number <= self.high:
+            raise Rejected(f"a whole number from {self.low} to {self.high} is needed.")
+        return number
+
+
+@dataclass(frozen=True)
+class OneOfNumbers:
+    """A number that must be (close to) one of ``options``, e.g. the learning rates on the slider: ``0.03``."""
+
+    options: tuple[float, ...]
+
+    def write(self, value: float) -> str:
+        return _format_number(value)
+
+    def read(self, text: str) -> float:
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        for option in self.options:
+            if math.isclose(number, option, rel_tol=1e-6, abs_tol=1e-12):
+                return option
+        raise Rejected(f"choose one of {', '.join(map(_format_number, self.options))}.")
+
+
+class Flag:
+    """A switch: ``1`` on, ``0`` off."""
+
+    def write(self, value: bool) -> str:
+        return "1" if value else "0"
+
+    def read(self, text: str) -> bool:
+        if text not in ("0", "1"):
+            raise Rejected("use 0 or 1.")
+        return text == "1"
+
+
+class FeatureList:
+    """The input features by their short codes, ``x1,x2sq``; ``none`` for no feature."""
+
+    def write(self, value: tuple[str, ...]) -> str:
+        return ",".join(FEATURE_CODES[name] for name in value) or "none"
+
+    def read(self, text: str) -> tuple[str, ...]:
+        codes = [] if text == "none" else text.split(",")
+        unknown = [code for code in codes if code not in FEATURE_NAMES]
+        if unknown or len(set(codes)) != len(codes):
+            raise Rejected(f"use each of {', '.join(FEATURE_NAMES)} at most once.")
+        return tuple(name for name in FEATURES if FEATURE_CODES[name] in codes)  # the page's order
+
+
+class LayerList:
+    """Up to ``MAX_LAYERS`` hidden layers as ``units:activation``, ``4:tanh,2:tanh``; ``none`` for none."""
+
+    def write(self, value: tuple[Hidden, ...]) -> str:
+        return encode_layers(value)
+
+    def read(self, text: str) -> tuple[Hidden, ...]:
+        if text == "none":
+            return ()
+        layers = []
+        for part in text.split(","):
+            units, _, activation = part.partition(":")
+            if not (units.isdigit() and 1 <= int(units) <= MAX_UNITS and activation in ACTIVATIONS):
+                layers = None
+                break
+            layers.append(Hidden(int(units), activation))
+        if layers is None or len(layers) > MAX_LAYERS:
+            raise Rejected(f"write up to {MAX_LAYERS} layers as units:activation, "
+                           f"e.g. 4:tanh,2:relu, with 1 to {MAX_UNITS} units.")
+        return tuple(layers)
+
+
+class GroupSet:
+    """Control groups to hide, ``data,features``; written empty (so left out of the link) when none.
+    Unknown names are reported and the known ones still hidden."""
+
+    def write(self, value: frozenset[str]) -> str:
+        return ",".join(group for group in CONTROL_GROUPS if group in value)
+
+    def read(self, text: str) -> frozenset[str]:
+        names = text.split(",") if text else []
+        known = frozenset(name for name in names if name in CONTROL_GROUPS)
+        unknown = [name for name in names if name not in CONTROL_GROUPS]
+        if unknown:
+            raise Rejected(f"the groups are {', '.join(CONTROL_GROUPS)}.", shown=",".join(unknown), kept=known)
+        return known
+
+
+@dataclass(frozen=True)
+class UrlField:
+    """One field of the setup in the link: ``?<key>=<codec.write(value)>``."""
+
+    key: str
+    field: str  # the PlaygroundConfig attribute
+    codec: Any  # OneOf, WholeNumber, ...: holds the range or choices, writes and reads the text
+
+
+URL_FIELDS: tuple[UrlField, ...] = (
+    UrlField("data", "dataset", OneOf(DATASET_ORDER)),
+    UrlField("noise", "noise", WholeNumber(*NOISE_RANGE)),
+    UrlField("train", "train_percent", WholeNumber(*TRAIN_PERCENT_RANGE)),
+    UrlField("points", "points", WholeNumber(*POINTS_RANGE)),
+    UrlField("dseed", "data_seed", WholeNumber(0, MAX_SEED)),
+    UrlField("features", "features", FeatureList()),
+    UrlField("layers", "layers", LayerList()),
+    UrlField("lr", "learning_rate", OneOfNumbers(LEARNING_RATES)),
+    UrlField("batch", "batch_size", WholeNumber(*BATCH_RANGE)),
+    UrlField("opt", "optimizer", OneOf(tuple(OPTIMIZERS))),
+    UrlField("loss", "loss", OneOf(tuple(LOSSES))),
+    UrlField("reg", "regularization", OneOf(tuple(REGULARIZATIONS))),
+    UrlField("rate", "reg_rate", OneOfNumbers(REG_RATES)),
+    UrlField("seed", "seed", WholeNumber(0, MAX_SEED)),
+    UrlField("test", "show_test", Flag()),
+    UrlField("discrete", "discretize", Flag()),
+    UrlField("hide", "hide", GroupSet()),
+)
+QUERY_KEYS = tuple(url_field.key for url_field in URL_FIELDS)
+assert sorted(url_field.field for url_field in URL_FIELDS) == sorted(f.name for f in fields(PlaygroundConfig))
 
 
 def encode_layers(layers: tuple[Hidden, ...]) -> str:
@@ -160,131 +333,20 @@ def encode_layers(layers: tuple[Hidden, ...]) -> str:
 
 
 def to_query(config: PlaygroundConfig) -> dict[str, str]:
-    """The whole setup as query-string pairs (values are plain text; the browser escapes them)."""
-    query = {
-        "data": config.dataset,
-        "noise": str(config.noise),
-        "train": str(config.train_percent),
-        "points": str(config.points),
-        "dseed": str(config.data_seed),
-        "features": ",".join(FEATURE_CODES[name] for name in config.features) or "none",
-        "layers": encode_layers(config.layers),
-        "lr": _format_number(config.learning_rate),
-        "batch": str(config.batch_size),
-        "opt": config.optimizer,
-        "loss": config.loss,
-        "reg": config.regularization,
-        "rate": _format_number(config.reg_rate),
-        "seed": str(config.seed),
-        "test": "1" if config.show_test else "0",
-        "discrete": "1" if config.discretize else "0",
-    }
-    if config.hide:
-        query["hide"] = ",".join(group for group in CONTROL_GROUPS if group in config.hide)
-    return query
+    """The whole setup as query-string pairs (values are plain text; the browser escapes them).
+
+    A field written as empty text (no hidden controls) is left out.
+    """
+    pairs = {url_field.key: url_field.codec.write(getattr(config, url_field.field)) for url_field in URL_FIELDS}
+    return {key: text for key, text in pairs.items() if text}
 
 
-class _Reader:
-    """Reads one query parameter after another, collecting a message for each one it ignores."""
-
-    def __init__(self, query: Mapping):
-        self.query = query
-        self.ignored: list[str] = []
-
-    def text(self, key: str) -> str | None:
-        value = self.query.get(key)
-        if isinstance(value, (list, tuple)):
-            value = value[-1] if value else None
-        return None if value is None else str(value)[:200]
-
-    def ignore(self, key: str, value: str, why: str) -> None:
-        self.ignored.append(f"Ignored {key}={value[:40]!r} from the link: {why}")
-
-    def choice(self, key: str, options, default: str) -> str:
-        value = self.text(key)
-        if value is None:
-            return default
-        if value not in options:
-            self.ignore(key, value, f"choose from {', '.join(options)}.")
-            return default
-        return value
-
-    def integer(self, key: str, low: int, high: int, default: int) -> int:
-        value = self.text(key)
-        if value is None:
-            return default
-        try:
-            number = int(value)
-        except ValueError:
-            number = None
-        if number is None or not low <= number <= high:
-            self.ignore(key, value, f"a whole number from {low} to {high} is needed.")
-            return default
-        return number
-
-    def number(self, key: str, options: tuple[float, ...], default: float) -> float:
-        """A number that must be (close to) one of ``options``, e.g. the learning rates on the slider."""
-        value = self.text(key)
-        if value is None:
-            return default
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        for option in options:
-            if math.isclose(number, option, rel_tol=1e-6, abs_tol=1e-12):
-                return option
-        self.ignore(key, value, f"choose one of {', '.join(map(_format_number, options))}.")
-        return default
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.text(key)
-        if value is None:
-            return default
-        if value not in ("0", "1"):
-            self.ignore(key, value, "use 0 or 1.")
-            return default
-        return value == "1"
-
-    def features(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-        value = self.text(key)
-        if value is None:
-            return default
-        codes = [] if value == "none" else value.split(",")
-        unknown = [code for code in codes if code not in FEATURE_NAMES]
-        if unknown or len(set(codes)) != len(codes):
-            self.ignore(key, value, f"use each of {', '.join(FEATURE_NAMES)} at most once.")
-            return default
-        return tuple(name for name in FEATURES if FEATURE_CODES[name] in codes)  # the page's order
-
-    def layers(self, key: str, default: tuple[Hidden, ...]) -> tuple[Hidden, ...]:
-        value = self.text(key)
-        if value is None:
-            return default
-        if value == "none":
-            return ()
-        layers = []
-        for part in value.split(","):
-            units, _, activation = part.partition(":")
-            if not (units.isdigit() and 1 <= int(units) <= MAX_UNITS and activation in ACTIVATIONS):
-                layers = None
-                break
-            layers.append(Hidden(int(units), activation))
-        if layers is None or len(layers) > MAX_LAYERS:
-            self.ignore(key, value, f"write up to {MAX_LAYERS} layers as units:activation, "
-                                    f"e.g. 4:tanh,2:relu, with 1 to {MAX_UNITS} units.")
-            return default
-        return tuple(layers)
-
-    def groups(self, key: str) -> frozenset[str]:
-        value = self.text(key)
-        if not value:
-            return frozenset()
-        names = value.split(",")
-        unknown = [name for name in names if name not in CONTROL_GROUPS]
-        if unknown:
-            self.ignore(key, ",".join(unknown), f"the groups are {', '.join(CONTROL_GROUPS)}.")
-        return frozenset(name for name in names if name in CONTROL_GROUPS)
+def _query_text(query: Mapping, key: str) -> str | None:
+    """The value of ``key`` (the last one when repeated), at most 200 characters; None when absent."""
+    value = query.get(key)
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else None
+    return None if value is None else str(value)[:200]
 
 
 def from_query(query: Mapping, base: PlaygroundConfig = DEFAULT) -> tuple[PlaygroundConfig, list[str]]:
@@ -292,29 +354,16 @@ def from_query(query: Mapping, base: PlaygroundConfig = DEFAULT) -> tuple[Playgr
 
     Returns the config and a list of messages about values that were ignored.
     """
-    read = _Reader(query)
-    config = PlaygroundConfig(
-        dataset=read.choice("data", DATASET_ORDER, base.dataset),
-        noise=read.integer("noise", *NOISE_RANGE, base.noise),
-        train_percent=read.integer("train", *TRAIN_PERCENT_RANGE, base.train_percent),
-        points=read.integer("points", *POINTS_RANGE, base.points),
-        data_seed=read.integer("dseed", 0, MAX_SEED, base.data_seed),
-        features=read.features("features", base.features),
-        layers=read.layers("layers", base.layers),
-        learning_rate=read.number("lr", LEARNING_RATES, base.learning_rate),
-        batch_size=read.integer("batch", *BATCH_RANGE, base.batch_size),
-        optimizer=read.choice("opt", OPTIMIZERS, base.optimizer),
-        loss=read.choice("loss", LOSSES, base.loss),
-        regularization=read.choice("reg", REGULARIZATIONS, base.regularization),
-        reg_rate=read.number("rate", REG_RATES, base.reg_rate),
-        seed=read.integer("seed", 0, MAX_SEED, base.seed),
-        show_test=read.flag("test", base.show_test),
-        discretize=read.flag("discrete", base.discretize),
-        hide=read.groups("hide") if "hide" in query else base.hide,
-    )
-    return config, read.ignored
-
-
-QUERY_KEYS = ("data", "noise", "train", "points", "dseed", "features", "layers", "lr", "batch", "opt", "loss", "reg",
-              "rate", "seed", "test", "discrete", "hide")
-assert len(QUERY_KEYS) == len(fields(PlaygroundConfig))
+    values, ignored = {}, []
+    for url_field in URL_FIELDS:
+        text = _query_text(query, url_field.key)
+        if text is None:
+            values[url_field.field] = getattr(base, url_field.field)
+            continue
+        try:
+            values[url_field.field] = url_field.codec.read(text)
+        except Rejected as rejected:
+            shown = text if rejected.shown is None else rejected.shown
+            ignored.append(f"Ignored {url_field.key}={shown[:40]!r} from the link: {rejected.why}")
+            values[url_field.field] = getattr(base, url_field.field) if rejected.kept is None else rejected.kept
+    return PlaygroundConfig(**values), ignored

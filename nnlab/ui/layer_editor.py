@@ -10,31 +10,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from nnlab.model.spec import (
-    ACTIVATIONS,
-    FEATURES,
-    LAYER_TITLES,
-    LEARNING_RATE_RANGE,
-    LOSSES,
-    MAX_BATCH_SIZE,
-    MAX_FILTERS,
-    MAX_KERNEL,
-    MAX_POOL,
-    MAX_UNITS,
-    OPTIMIZERS,
-    REGULARIZATIONS,
-    InputSpec,
-    LayerSpec,
-)
+from nnlab.model.fields import Field
+from nnlab.model.layers import LAYER_KINDS
+from nnlab.model.spec import FEATURES, LOSSES, OPTIMIZERS, REGULARIZATIONS, SETTINGS, InputSpec, LayerSpec
 from nnlab.ui.spec_state import current_spec, set_spec, widget_key
 
-NEW_LAYERS = {
-    "dense": LayerSpec("dense", units=32, activation="relu"),
-    "conv2d": LayerSpec("conv2d", filters=16, kernel_size=3, activation="relu"),
-    "maxpool2d": LayerSpec("maxpool2d", pool_size=2),
-    "dropout": LayerSpec("dropout", rate=0.25),
-    "flatten": LayerSpec("flatten"),
-}
 LEARNING_RATES = (0.00001, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 INPUT_TITLES = {"image": "MNIST digits (28x28 image)", "points": "2D points (x1, x2)"}
 
@@ -60,7 +40,7 @@ def _edit_input(kind_key: str, features_key: str) -> None:
 
 
 def _add_layer(kind_key: str) -> None:
-    set_spec(current_spec().add_layer(NEW_LAYERS[st.session_state[kind_key]]))
+    set_spec(current_spec().add_layer(LayerSpec.new(st.session_state[kind_key])))
 
 
 def _remove_layer(index: int) -> None:
@@ -74,37 +54,29 @@ def _move_layer(index: int, offset: int) -> None:
 # ---- widgets ---------------------------------------------------------------------
 
 
-def _number(label: str, index: int, field: str, low: int, high: int, value: int, column) -> None:
-    key = widget_key("layer", index, field)
-    column.number_input(label, min_value=low, max_value=high, value=value, step=1, key=key,
-                        on_change=_edit_layer, args=(index, field, key))
-
-
-def _choice(label: str, index: int, field: str, options, value, column) -> None:
-    key = widget_key("layer", index, field)
-    column.selectbox(label, options, index=list(options).index(value) if value in options else 0, key=key,
-                     on_change=_edit_layer, args=(index, field, key))
+def _field_widget(index: int, field: Field, value, column) -> None:
+    """The widget the registry names for one field of layer ``index``: its range, step and label."""
+    key = widget_key("layer", index, field.name)
+    edit = dict(key=key, on_change=_edit_layer, args=(index, field.name, key))
+    if field.widget == "select":
+        options = field.options()
+        column.selectbox(field.label, options, index=options.index(value) if value in options else 0, **edit)
+    elif field.widget == "slider":
+        column.slider(field.label, float(field.low), float(field.high), float(value), field.step, **edit)
+    else:
+        column.number_input(field.label, min_value=field.low, max_value=field.high, value=value, step=field.step,
+                            **edit)
 
 
 def _layer_row(index: int, layer: LayerSpec, count: int) -> None:
-    title, first, second, third, up, down, delete = st.columns(
-        [1.3, 1.2, 1.2, 1.2, 0.45, 0.45, 0.45], vertical_alignment="bottom")
+    width = max(len(kind.fields) for kind in LAYER_KINDS.values())  # one column per field of the widest kind
+    title, *columns, up, down, delete = st.columns([1.3] + [1.2] * width + [0.45] * 3, vertical_alignment="bottom")
     title.markdown(f"**{index + 1}. {layer.title}**")
-    if layer.kind == "dense":
-        _number("Units", index, "units", 1, MAX_UNITS, layer.units, first)
-        _choice("Activation", index, "activation", ACTIVATIONS, layer.activation, second)
-    elif layer.kind == "conv2d":
-        _number("Filters", index, "filters", 1, MAX_FILTERS, layer.filters, first)
-        _number("Kernel", index, "kernel_size", 1, MAX_KERNEL, layer.kernel_size, second)
-        _choice("Activation", index, "activation", ACTIVATIONS, layer.activation, third)
-    elif layer.kind == "maxpool2d":
-        _choice("Pool size", index, "pool_size", tuple(range(2, MAX_POOL + 1)), layer.pool_size, first)
-    elif layer.kind == "dropout":
-        key = widget_key("layer", index, "rate")
-        first.slider("Rate", 0.0, 0.9, float(layer.rate), 0.05, key=key, on_change=_edit_layer,
-                     args=(index, "rate", key))
-    else:
-        first.caption("image -> vector")
+    kind = layer.entry
+    for field, column in zip(kind.fields, columns, strict=False):
+        _field_widget(index, field, getattr(layer, field.name), column)
+    if not kind.fields:
+        columns[0].caption(kind.editor_note)
     up.button("", icon=":material/arrow_upward:", key=widget_key("up", index), help="Move up",
               disabled=index == 0, on_click=_move_layer, args=(index, -1))
     down.button("", icon=":material/arrow_downward:", key=widget_key("down", index), help="Move down",
@@ -125,7 +97,8 @@ def layer_stack_editor() -> None:
     st.markdown(f"**Output:** Dense {spec.output_units} {spec.output_activation} (fixed by the task)")
     kind_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
     kind_key = widget_key("new_kind")
-    kind_column.selectbox("New layer", tuple(NEW_LAYERS), format_func=LAYER_TITLES.get, key=kind_key)
+    kind_column.selectbox("New layer", tuple(LAYER_KINDS), format_func=lambda name: LAYER_KINDS[name].title,
+                          key=kind_key)
     button_column.button("Add layer", key=widget_key("add"), on_click=_add_layer, args=(kind_key,),
                          type="primary", width="stretch")
 
@@ -141,28 +114,32 @@ def settings_editor() -> None:
         left, right = st.columns([3, 1])
         left.multiselect("Input features", FEATURES, default=list(spec.input.features), key=features_key,
                          on_change=_edit_input, args=(kind_key, features_key))
-        _setting(right.selectbox, "Classes", "n_classes", (2, 3), spec.n_classes)
+        _setting(right.selectbox, "n_classes", (2, 3), spec.n_classes)
     left, middle, right = st.columns(3)
     with left:
-        _setting(st.selectbox, "Optimizer", "optimizer", tuple(OPTIMIZERS), spec.optimizer, OPTIMIZERS.get)
-        _setting(st.selectbox, "Loss", "loss", tuple(LOSSES), spec.loss, LOSSES.get)
+        _setting(st.selectbox, "optimizer", SETTINGS["optimizer"].choices, spec.optimizer, OPTIMIZERS.get)
+        _setting(st.selectbox, "loss", SETTINGS["loss"].choices, spec.loss, LOSSES.get)
     with middle:
+        rate = SETTINGS["learning_rate"]
         rates = tuple(sorted(set(LEARNING_RATES) | {spec.learning_rate}))
-        key = widget_key("learning_rate")
-        st.select_slider("Learning rate", rates, value=spec.learning_rate, key=key, on_change=_edit_setting,
-                         args=("learning_rate", key), help=f"From {LEARNING_RATE_RANGE[0]:g} to {LEARNING_RATE_RANGE[1]:g}")
-        key = widget_key("batch_size")
-        st.number_input("Batch size", 1, MAX_BATCH_SIZE, spec.batch_size, key=key, on_change=_edit_setting,
-                        args=("batch_size", key))
+        key = widget_key(rate.name)
+        st.select_slider(rate.label, rates, value=spec.learning_rate, key=key, on_change=_edit_setting,
+                         args=(rate.name, key), help=f"From {rate.low:g} to {rate.high:g}")
+        _number_setting("batch_size", spec.batch_size)
     with right:
-        _setting(st.selectbox, "Regularization", "regularization", tuple(REGULARIZATIONS), spec.regularization,
+        _setting(st.selectbox, "regularization", SETTINGS["regularization"].choices, spec.regularization,
                  REGULARIZATIONS.get)
-        key = widget_key("reg_rate")
-        st.number_input("Regularization rate", 0.0, 10.0, float(spec.reg_rate), 0.0001, format="%.4f", key=key,
-                        on_change=_edit_setting, args=("reg_rate", key), disabled=spec.regularization == "none")
+        _number_setting("reg_rate", float(spec.reg_rate), format="%.4f", disabled=spec.regularization == "none")
 
 
-def _setting(widget, label: str, field: str, options, value, format_func=str) -> None:
-    key = widget_key(field)
-    widget(label, options, index=options.index(value) if value in options else 0, format_func=format_func,
-           key=key, on_change=_edit_setting, args=(field, key))
+def _setting(widget, name: str, options, value, format_func=str) -> None:
+    key = widget_key(name)
+    widget(SETTINGS[name].label, options, index=options.index(value) if value in options else 0,
+           format_func=format_func, key=key, on_change=_edit_setting, args=(name, key))
+
+
+def _number_setting(name: str, value, **options) -> None:
+    """A number input over the setting's range, with its step."""
+    setting, key = SETTINGS[name], widget_key(name)
+    st.number_input(setting.label, setting.low, setting.high, value, setting.step, key=key, on_change=_edit_setting,
+                    args=(name, key), **options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnlab import digits
+from nnlab.digits import photos, pictures, preprocess, reader
 from nnlab.library import store
 from nnlab.plots.digits import probability_bars
 from nnlab.ui.compat.canvas_state import drawn_rgba
@@ -21,7 +21,7 @@ PLOT_CONFIG = {"displayModeBar": False}
 
 def bundled_model():
     with st.spinner("Loading the bundled network (TensorFlow starts once)…"):
-        return digits.pretrained_model()
+        return reader.pretrained_model()
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the saved model…")
@@ -32,7 +32,7 @@ def saved_model(name: str, folder: str, modified: float):
 
 def choose_model():
     """The model choice row; returns the model that reads the digits (the bundled one when another fails)."""
-    info = digits.pretrained_info()
+    info = reader.pretrained_info()
     session_model = st.session_state.get("mnist_model")
     saved_names = store.list_models()
     accuracy = f"{info['test_accuracy']:.2%} on the MNIST test set" if "test_accuracy" in info else "ships with nnlab"
@@ -61,8 +61,8 @@ def choose_model():
                 right.error(f"{error} The bundled network reads your digits instead.")
     if model is not None:
         try:
-            digits.check_digit_model(model)
-        except digits.DigitModelError as error:
+            reader.check_digit_model(model)
+        except reader.DigitModelError as error:
             right.error(f"{error} The bundled network reads your digits instead.")
             model = None
     return model if model is not None else bundled_model()
@@ -70,12 +70,12 @@ def choose_model():
 
 def show_seen(image, key: str):
     """The 28x28 input, each pixel a 10x10 block with a grid line."""
-    blank = np.zeros((digits.SIZE, digits.SIZE), np.float32)
+    blank = np.zeros((preprocess.SIZE, preprocess.SIZE), np.float32)
     with st.container(key=f"{key}_seen"):
-        st.image(digits.enlarge(blank if image is None else image, 10, grid=70), width=CANVAS)
+        st.image(pictures.enlarge(blank if image is None else image, 10, grid=70), width=CANVAS)
 
 
-def show_reading(reading: digits.Reading | None, key: str, empty_text: str):
+def show_reading(reading: reader.Reading | None, key: str, empty_text: str):
     """The answer in words and the ten probability bars."""
     with st.container(key=f"{key}_answer"):
         if reading is None:
@@ -91,17 +91,17 @@ def show_reading(reading: digits.Reading | None, key: str, empty_text: str):
                     key=f"{key}_bars", config=PLOT_CONFIG, theme=None)
 
 
-def recipe_steps(steps: digits.Steps):
+def recipe_steps(steps: preprocess.Steps):
     """The three stages of the MNIST recipe, side by side."""
     with st.container(border=True, key="draw_recipe"):
         crop, box, final = st.columns(3)
         height, width = steps.crop.shape
         crop.image(steps.crop, clamp=True, width=max(20, round(140 * width / max(height, width))),
                    caption=f"1. Crop to the ink: {width}x{height} canvas pixels")
-        box.image(digits.enlarge(steps.box, 7), width=7 * steps.box.shape[1],
+        box.image(pictures.enlarge(steps.box, 7), width=7 * steps.box.shape[1],
                   caption=f"2. Shrink into a 20x20 box, shape kept: {steps.box.shape[1]}x{steps.box.shape[0]}")
         row, col = steps.centre_of_mass
-        final.image(digits.enlarge(steps.image, 5, grid=70), width=140,
+        final.image(pictures.enlarge(steps.image, 5, grid=70), width=140,
                     caption=f"3. Place in 28x28 with the centre of mass ({row:.1f}, {col:.1f}) at the middle")
 
 
@@ -115,13 +115,13 @@ def drawing_section(model):
     left, middle, right = st.columns([1.1, 1, 1.3], gap="medium")
     try:
         rgba, problem = drawn_rgba("draw_canvas"), None
-    except digits.DigitImageError as error:
+    except photos.DigitImageError as error:
         rgba, problem = None, str(error)
-    steps = None if rgba is None else digits.mnist_steps(digits.ink_from_rgba(rgba))
+    steps = None if rgba is None else preprocess.mnist_steps(preprocess.ink_from_rgba(rgba))
     image = None if steps is None else steps.image
     with right:
         st.subheader("3 · What it reads")
-        show_reading(None if image is None else digits.read_digit(image, model), "draw",
+        show_reading(None if image is None else reader.read_digit(image, model), "draw",
                      "Draw a digit on the black square, with the mouse or a finger.")
     with middle:
         st.subheader("2 · What it sees")
@@ -152,8 +152,8 @@ def photo_section(model):
     if upload is None:
         return
     try:
-        image = digits.photo_to_mnist(upload.getvalue())
-    except digits.DigitImageError as error:
+        image = photos.photo_to_mnist(upload.getvalue())
+    except photos.DigitImageError as error:
         left.error(str(error))
         return
     if image is None:
@@ -162,13 +162,13 @@ def photo_section(model):
     with middle:
         show_seen(image, "photo")
     with right:
-        show_reading(digits.read_digit(image, model), "photo", "")
+        show_reading(reader.read_digit(image, model), "photo", "")
 
 
 st.title("✏️ Draw a digit")
 st.write("Draw a digit from 0 to 9. When you let go of the mouse the network reads it and shows how sure it is "
          "of each answer. Try a thick one, a tiny one in a corner, a 7 with a bar: can you fool it?")
-reader = choose_model()
-drawing_section(reader)
+chosen = choose_model()
+drawing_section(chosen)
 st.divider()
-photo_section(reader)
+photo_section(chosen)

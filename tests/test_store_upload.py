@@ -185,7 +185,7 @@ def test_a_taken_name_is_kept_unless_replace_is_asked(digit_model_bytes, tmp_pat
 
 
 def test_the_bundled_model_passes_the_checks():
-    from nnlab.digits import PRETRAINED_PATH
+    from nnlab.digits.reader import PRETRAINED_PATH
 
     keras_files.check_keras_file(PRETRAINED_PATH.read_bytes())
 

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from nnlab.model.build import build_model
 from nnlab.model.presets import PRESETS
+from nnlab.ui.handover import SESSION_MODEL, SessionModel
 from tests.apptest import run_page
 
 PAGE = "pages/4_Draw.py"
@@ -86,7 +87,7 @@ def test_session_model_missing_falls_back_to_the_bundled_one(draw_page):
 def test_the_session_model_reads_when_there_is_one(draw_page):
     """An untrained network cannot be sure of anything: proof the page used it and not the bundled one."""
     at = draw_page
-    at.session_state["mnist_model"] = build_model(PRESETS["Basic 784-128-10"], seed=0)
+    at.session_state[SESSION_MODEL] = SessionModel(build_model(PRESETS["Basic 784-128-10"], seed=0), "untrained", None)
     at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
     at = upload(at, seven_photo())
     assert not at.exception and not at.error
@@ -95,7 +96,7 @@ def test_the_session_model_reads_when_there_is_one(draw_page):
 
 def test_a_session_model_for_other_data_is_refused_plainly(draw_page):
     at = draw_page
-    at.session_state["mnist_model"] = build_model(PRESETS["XOR 2-2-1 tanh"], seed=0)
+    at.session_state[SESSION_MODEL] = SessionModel(build_model(PRESETS["XOR 2-2-1 tanh"], seed=0), "XOR", None)
     at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
     assert not at.exception
     assert "takes inputs of shape (2,)" in at.error[0].value

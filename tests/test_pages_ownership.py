@@ -9,7 +9,7 @@ from nnlab.library import store
 from nnlab.ui.handover import SESSION_MODEL
 from tests.apptest import run_page
 from tests.mnist_helpers import PAGE, tiny, train_until
-from tests.test_store_upload import keras_bytes
+from tests.upload_files import keras_bytes
 
 
 @pytest.fixture(scope="module")

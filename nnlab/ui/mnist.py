@@ -166,7 +166,8 @@ def live_section() -> None:
     students, :func:`nnlab.training.fair_share.turn_if`), draws, then trains one chunk of
     :data:`~nnlab.mnist.run.LIVE_CHUNK_S` (:func:`_draw_and_train`); when the run ends it reruns
     the whole page so the results appear and the timer stops. Another run state (paused, ended,
-    none) draws once, without a timer.
+    none) draws once, without a timer. It is the one place where this page starts its live loop,
+    so a shared live driver can take it over here alone.
     """
     running = book().current is not None and book().current.state == RUNNING
     st.fragment(run_every=TICK_S if running else None)(_live_panel)()

@@ -2,7 +2,7 @@
 
 Measured per digit, one at a time as the page does it: MNIST test digits painted on a
 280x280 RGBA canvas at random sizes and places, then ``canvas_to_mnist`` (crop, 20x20 box,
-centre of mass) and the bundled model through ``nnlab.digits.predictor`` (a tf.function).
+centre of mass) and the bundled model through ``nnlab.digits.reader.predictor`` (a tf.function).
 Baseline in the same run: the same prediction with ``model.predict``, the usual Keras call.
 The PNG decode the canvas component does before we see the pixels is reported apart.
 
@@ -20,8 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nnlab import digits  # noqa: E402
 from nnlab.datasets import load_mnist  # noqa: E402
+from nnlab.digits import pictures, preprocess, reader  # noqa: E402
 
 REPEATS = 300
 BASELINE_REPEATS = 30
@@ -34,7 +34,7 @@ def canvases(count: int, seed: int = 0) -> list[np.ndarray]:
     for i in range(count):
         height = int(rng.integers(60, 260))
         top, left = (int(v) for v in rng.integers(0, 280 - height, 2))
-        out.append(digits.paint_canvas(x[i] / 255.0, height, top, left, transparent=bool(i % 2)))
+        out.append(pictures.paint_canvas(x[i] / 255.0, height, top, left, transparent=bool(i % 2)))
     return out
 
 
@@ -52,16 +52,16 @@ def main() -> None:
     from PIL import Image
 
     start = time.perf_counter()
-    model = digits.pretrained_model()
+    model = reader.pretrained_model()
     print(f"load bundled model (and trace): {time.perf_counter() - start:.2f} s")
-    predict = digits.predictor(model)
+    predict = reader.predictor(model)
     items = canvases(50)
 
     def ours(rgba):
-        return predict(digits.canvas_to_mnist(rgba)[np.newaxis])
+        return predict(preprocess.canvas_to_mnist(rgba)[np.newaxis])
 
     def baseline(rgba):
-        return model.predict(digits.canvas_to_mnist(rgba)[np.newaxis], verbose=0)
+        return model.predict(preprocess.canvas_to_mnist(rgba)[np.newaxis], verbose=0)
 
     pngs = []
     for rgba in items:
@@ -72,13 +72,13 @@ def main() -> None:
     for rgba in items[:5]:  # warm both paths
         ours(rgba), baseline(rgba)
     decode = median_ms(lambda data: np.asarray(Image.open(io.BytesIO(data))), pngs, REPEATS)
-    preprocess = median_ms(digits.canvas_to_mnist, items, REPEATS)
-    image = digits.canvas_to_mnist(items[0])[np.newaxis]
+    preprocess_ms = median_ms(preprocess.canvas_to_mnist, items, REPEATS)
+    image = preprocess.canvas_to_mnist(items[0])[np.newaxis]
     model_only = median_ms(lambda _: predict(image), items, REPEATS)
     slow = median_ms(baseline, items, BASELINE_REPEATS)
     total = median_ms(ours, items, REPEATS)
     print(f"PNG decode of the canvas (component side): {decode:.2f} ms")
-    print(f"canvas_to_mnist: {preprocess:.2f} ms")
+    print(f"canvas_to_mnist: {preprocess_ms:.2f} ms")
     print(f"model, tf.function: {model_only:.2f} ms")
     print(f"baseline, canvas_to_mnist + model.predict: {slow:.2f} ms")
     print(f"ours, canvas_to_mnist + tf.function: {total:.2f} ms ({slow / total:.0f}x faster than the baseline)")

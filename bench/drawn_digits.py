@@ -24,8 +24,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nnlab import digits  # noqa: E402
 from nnlab.datasets import load_mnist  # noqa: E402
+from nnlab.digits import pictures, preprocess, reader  # noqa: E402
 
 BATCH = 500
 
@@ -34,7 +34,7 @@ def naive(rgba: np.ndarray) -> np.ndarray:
     """The canvas shrunk to 28x28 as it is, no cropping or centring."""
     from PIL import Image
 
-    ink = digits.ink_from_rgba(rgba)
+    ink = preprocess.ink_from_rgba(rgba)
     return np.asarray(Image.fromarray(ink, mode="F").resize((28, 28), Image.BILINEAR)).clip(0, 1)
 
 
@@ -59,16 +59,16 @@ def main(limit: int | None = None) -> None:
     _, (x, y) = load_mnist()
     x = x[:limit].astype(np.float32) / 255.0
     y = y[:limit]
-    predict = digits.predictor(digits.pretrained_model())
+    predict = reader.predictor(reader.pretrained_model())
     rng = np.random.default_rng(0)
     ours, baseline, thick = [], [], []
     for i, image in enumerate(x):
         height = int(rng.integers(60, 261))
         top, left = (int(v) for v in rng.integers(0, 281 - height, 2))
-        rgba = digits.paint_canvas(image, height, top, left, transparent=i % 2 == 0)
-        ours.append(digits.canvas_to_mnist(rgba))
+        rgba = pictures.paint_canvas(image, height, top, left, transparent=i % 2 == 0)
+        ours.append(preprocess.canvas_to_mnist(rgba))
         baseline.append(naive(rgba))
-        thick.append(digits.canvas_to_mnist(thicken(rgba, int(rng.choice([3, 5, 7, 9])))))
+        thick.append(preprocess.canvas_to_mnist(thicken(rgba, int(rng.choice([3, 5, 7, 9])))))
     clean = accuracy(predict, x, y)
     naive_acc = accuracy(predict, np.stack(baseline), y)
     thick_acc = accuracy(predict, np.stack(thick), y)

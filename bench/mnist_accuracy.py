@@ -33,8 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nnlab.mnist.data import prepare_data  # noqa: E402
 from nnlab.mnist.evaluation import evaluate  # noqa: E402
-from nnlab.mnist.run import MnistRun, RunSettings, prepare_data  # noqa: E402
+from nnlab.mnist.run import MnistRun  # noqa: E402
+from nnlab.mnist.settings import RunSettings  # noqa: E402
 from nnlab.model.presets import PRESETS  # noqa: E402
 
 # (preset, epochs, optimizer, learning rate, batch size, target test accuracy)
@@ -64,15 +66,15 @@ def train(preset: str, epochs: int, optimizer: str, lr: float, batch: int, seed:
     shown = 0
     while not run.ended:
         run.advance(1.0)
-        for record in run.history.epochs[shown:]:
-            print(f"epoch {record.epoch:3d}  train loss {record.train_loss:.4f} acc {record.train_accuracy:.4f}  "
-                  f"val loss {record.test_loss:.4f} acc {record.test_accuracy:.4f}  "
-                  f"(test acc {test_by_epoch[record.epoch]:.4f})  "
+        for scores in run.epochs[shown:]:
+            print(f"epoch {scores.epoch:3d}  train loss {scores.train_loss:.4f} acc {scores.train_accuracy:.4f}  "
+                  f"validation loss {scores.validation_loss:.4f} acc {scores.validation_accuracy:.4f}  "
+                  f"(test acc {test_by_epoch[scores.epoch]:.4f})  "
                   f"{time.perf_counter() - started:7.1f} s", flush=True)
-        shown = len(run.history.epochs)
+        shown = len(run.epochs)
     wall = time.perf_counter() - started
     accuracy = run.evaluation.accuracy
-    print(f"best epoch {run.best.epoch} (val {run.best.val_accuracy:.4f}); test accuracy {accuracy:.4f}; "
+    print(f"best epoch {run.best.epoch} (validation {run.best.validation_accuracy:.4f}); test accuracy {accuracy:.4f}; "
           f"training time {run.train_seconds:.1f} s; wall time {wall:.1f} s", flush=True)
     return accuracy
 

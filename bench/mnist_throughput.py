@@ -30,7 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import plotly.io as pio  # noqa: E402
 
-from nnlab.mnist.run import LIVE_CHUNK_S, MnistRun, RunSettings, prepare_data, progress_line  # noqa: E402
+from nnlab.mnist.data import prepare_data  # noqa: E402
+from nnlab.mnist.run import LIVE_CHUNK_S, MnistRun, progress_line  # noqa: E402
+from nnlab.mnist.settings import RunSettings  # noqa: E402
 from nnlab.model.presets import PRESETS  # noqa: E402
 from nnlab.plots.mnist import live_curves  # noqa: E402
 
@@ -46,7 +48,7 @@ def time_fit(model, data, batch: int, epochs: int) -> float:
             ends.append(time.perf_counter())
 
     model.fit(data.x_train, data.y_train, batch_size=batch, epochs=epochs + 1, shuffle=True, verbose=0,
-              validation_data=(data.x_val, data.y_val), callbacks=[EpochEnds()])
+              validation_data=(data.x_validation, data.y_validation), callbacks=[EpochEnds()])
     return ends[-1] - ends[0]
 
 

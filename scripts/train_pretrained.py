@@ -10,7 +10,7 @@ The story, top to bottom:
 2. Augmentation (:mod:`nnlab.digits.augment`): every epoch each training digit is redrawn with a random
    stroke thickness, rotation (+-15 degrees), slant, scale (0.85-1.15), aspect ratio and shift (+-2 px),
    so that the network reads digits as people draw them with a mouse, not only as NIST's writers did.
-3. Model: :data:`nnlab.digits.PRETRAINED_SPEC` built by :func:`nnlab.model.build.build_model`
+3. Model: :data:`nnlab.digits.reader.PRETRAINED_SPEC` built by :func:`nnlab.model.build.build_model`
    (about 190,000 parameters; 0.8 MB as a .keras file), trained with Adam and a cosine-decaying
    learning rate, batch 128.
 4. Evaluation: accuracy on the 10,000 untouched test digits, measured once, after the last epoch
@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nnlab.datasets import load_mnist  # noqa: E402
-from nnlab.digits import PRETRAINED_PATH, PRETRAINED_SPEC  # noqa: E402
 from nnlab.digits.augment import distort  # noqa: E402
+from nnlab.digits.reader import PRETRAINED_PATH, PRETRAINED_SPEC  # noqa: E402
 from nnlab.model.build import build_model  # noqa: E402
 
 

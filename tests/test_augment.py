@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from nnlab.datasets import load_mnist
-from nnlab.digits import augment, centre_of_mass
+from nnlab.digits import augment
+from nnlab.digits.preprocess import centre_of_mass
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from nnlab.model.presets import PRESETS
 from tests.browser import choose_mnist_run, exceptions_on_page, open_page, streamlit_server, wait_idle
-from tests.test_pages_draw import seven_photo
-from tests.test_store_upload import digit_and_lambda_models
+from tests.upload_files import digit_and_lambda_models, seven_photo
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""The drawing canvas's PNG data URL -> RGBA pixels (nnlab.digits.rgba_from_data_url)."""
+"""The drawing canvas's PNG data URL -> RGBA pixels (nnlab.digits.photos.rgba_from_data_url)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from nnlab import digits
+from nnlab.digits import photos, preprocess, reader
 
 
 def data_url(image: Image.Image, fmt: str = "PNG") -> str:
@@ -21,10 +21,10 @@ def data_url(image: Image.Image, fmt: str = "PNG") -> str:
 def test_a_canvas_png_becomes_its_rgba_pixels_and_reads_as_the_digit_drawn():
     canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
     ImageDraw.Draw(canvas).line([(140, 40), (140, 240)], fill=(255, 255, 255, 255), width=18)
-    rgba = digits.rgba_from_data_url(data_url(canvas))
+    rgba = photos.rgba_from_data_url(data_url(canvas))
     assert rgba.shape == (280, 280, 4) and rgba.dtype == np.uint8
     assert np.array_equal(rgba, np.asarray(canvas))
-    assert digits.read_digit(digits.canvas_to_mnist(rgba)).digit == 1
+    assert reader.read_digit(preprocess.canvas_to_mnist(rgba)).digit == 1
 
 
 @pytest.mark.parametrize("url", [
@@ -32,9 +32,9 @@ def test_a_canvas_png_becomes_its_rgba_pixels_and_reads_as_the_digit_drawn():
     "data:text/html;base64,PGgxPmhpPC9oMT4=",
     "data:image/png;base64,not base64!!",
     "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\nbroken").decode(),
-    "data:image/png;base64," + "A" * (digits.MAX_PHOTO_BYTES * 2),
+    "data:image/png;base64," + "A" * (photos.MAX_PHOTO_BYTES * 2),
 ])
 def test_anything_but_a_png_image_is_refused_with_a_sentence(url):
-    with pytest.raises(digits.DigitImageError) as error:
-        digits.rgba_from_data_url(url)
+    with pytest.raises(photos.DigitImageError) as error:
+        photos.rgba_from_data_url(url)
     assert str(error.value).endswith(".") or str(error.value).endswith(").")

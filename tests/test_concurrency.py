@@ -13,10 +13,16 @@ import threading
 import numpy as np
 import pytest
 
+from nnlab.mnist.data import MnistData
 from nnlab.mnist.evaluation import evaluate
 from nnlab.mnist.run import STOPPED, MnistRun
-from tests.test_mnist_training import DNN, settings, small  # noqa: F401 - small is a fixture
+from tests.mnist_helpers import DNN, current, settings, small_mnist, tiny
 from tests.test_train import small_trainer
+
+
+@pytest.fixture(scope="module")
+def small() -> MnistData:
+    return small_mnist()
 
 
 def assert_consistent(trainer_or_run, optimizer, history) -> None:
@@ -121,7 +127,7 @@ def test_step_and_reset_from_other_threads_while_training_leave_a_consistent_tra
     assert_consistent(trainer, trainer.optimizer, trainer.history)
 
 
-def test_stop_pressed_just_before_a_chunk_starts_trains_no_further(small):  # noqa: F811
+def test_stop_pressed_just_before_a_chunk_starts_trains_no_further(small):
     """The race: the live panel has checked "still running?", then Stop ends the run (in another
     thread), then the panel's chunk starts. Found by this test: the chunk used to run on the stopped
     run, so the kept model was no longer the one whose test accuracy the page showed."""
@@ -144,7 +150,7 @@ def test_stop_pressed_just_before_a_chunk_starts_trains_no_further(small):  # no
 
 
 @pytest.mark.parametrize("stop_after_steps", [0, 5, 45])  # before the first chunk, mid-epoch, in epoch 2
-def test_stop_from_another_thread_at_any_moment_keeps_a_usable_model_and_its_history(small, stop_after_steps):  # noqa: F811
+def test_stop_from_another_thread_at_any_moment_keeps_a_usable_model_and_its_history(small, stop_after_steps):
     # 100 epochs: Python's lock is not fair, so under load the loop below can take it again and again
     # before the stop thread gets it; with 4 epochs the run sometimes ended before Stop landed.
     run = MnistRun(DNN, settings(epochs=100, keep_best=False), data=small)
@@ -192,9 +198,9 @@ def test_playground_play_step_pause_reset_in_any_order_keep_the_trainer_consiste
 
 def test_mnist_start_pause_resume_stop_in_quick_succession_keep_each_run_consistent(tmp_path, monkeypatch):
     from nnlab.library import store
-    from nnlab.mnist.run import test_set
+    from nnlab.mnist.data import test_set
+    from nnlab.ui.handover import SESSION_MODEL
     from tests.apptest import run_page
-    from tests.test_pages_mnist import current, tiny
 
     monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "models"))
     at = tiny(run_page("pages/3_MNIST.py"), epochs=20, batch=10)
@@ -210,7 +216,7 @@ def test_mnist_start_pause_resume_stop_in_quick_succession_keep_each_run_consist
         assert_consistent(run, run.model.optimizer, run.history)
     assert len(runs) == 4 and all(run.state == STOPPED for run in runs)
     last = runs[-1]
-    assert at.session_state["mnist_model"] is last.model
+    assert at.session_state[SESSION_MODEL].model is last.model
     assert evaluate(last.model, *test_set()).accuracy == last.evaluation.accuracy
     shown = next(m.value for m in at.metric if m.label == "Test accuracy")
     assert shown == f"{last.evaluation.accuracy:.2%}"

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from nnlab import digits
 from nnlab.datasets import load_mnist
+from nnlab.digits import photos, pictures, preprocess, reader
 
 CANVAS = 280
 
@@ -36,7 +36,7 @@ def draw(shapes, transparent: bool = True, ink: str = "white", paper: str | None
 
 def ink_box(image: np.ndarray, threshold: float = 0.05) -> tuple[int, int]:
     """Height and width of the ink's bounding box."""
-    top, bottom, left, right = digits.bounding_box(image, threshold)
+    top, bottom, left, right = preprocess.bounding_box(image, threshold)
     return bottom - top + 1, right - left + 1
 
 
@@ -51,34 +51,34 @@ def mnist_test():
 
 @pytest.mark.parametrize("transparent", [True, False])
 def test_empty_canvas_is_not_a_digit(transparent):
-    assert digits.canvas_to_mnist(blank(transparent)) is None
+    assert preprocess.canvas_to_mnist(blank(transparent)) is None
 
 
 def test_transparent_pixels_with_colour_but_no_alpha_are_not_ink():
     rgba = blank()
     rgba[..., :3] = 255  # white but fully transparent
-    assert digits.canvas_to_mnist(rgba) is None
+    assert preprocess.canvas_to_mnist(rgba) is None
 
 
 def test_transparent_and_black_backgrounds_give_the_same_image():
     shapes = [("line", [(140, 40), (150, 240)], 20), ("line", [(140, 40), (100, 90)], 20)]
-    on_clear = digits.canvas_to_mnist(draw(shapes, transparent=True))
-    on_black = digits.canvas_to_mnist(draw(shapes, transparent=False))
+    on_clear = preprocess.canvas_to_mnist(draw(shapes, transparent=True))
+    on_black = preprocess.canvas_to_mnist(draw(shapes, transparent=False))
     assert on_clear is not None and on_black is not None
     np.testing.assert_allclose(on_clear, on_black, atol=0.02)
 
 
 def test_dark_ink_on_light_background_is_inverted():
     shapes = [("ellipse", (60, 40, 200, 240), 18)]
-    white_on_black = digits.canvas_to_mnist(draw(shapes, transparent=False))
-    black_on_white = digits.canvas_to_mnist(draw(shapes, ink="black", paper="white"))
-    black_on_clear = digits.canvas_to_mnist(draw(shapes, ink="black", transparent=True))
+    white_on_black = preprocess.canvas_to_mnist(draw(shapes, transparent=False))
+    black_on_white = preprocess.canvas_to_mnist(draw(shapes, ink="black", paper="white"))
+    black_on_clear = preprocess.canvas_to_mnist(draw(shapes, ink="black", transparent=True))
     np.testing.assert_allclose(black_on_white, white_on_black, atol=0.02)
     np.testing.assert_allclose(black_on_clear, white_on_black, atol=0.02)
 
 
 def test_output_is_28x28_float32_in_unit_range_with_saturated_ink():
-    image = digits.canvas_to_mnist(draw([("line", [(50, 50), (230, 230)], 6)]))
+    image = preprocess.canvas_to_mnist(draw([("line", [(50, 50), (230, 230)], 6)]))
     assert image.shape == (28, 28) and image.dtype == np.float32
     assert image.min() >= 0.0 and image.max() == pytest.approx(1.0)
     assert image[0].sum() == image[-1].sum() == 0  # a margin, as in MNIST
@@ -88,7 +88,7 @@ def test_output_is_28x28_float32_in_unit_range_with_saturated_ink():
                                  np.zeros((10, 10, 4), np.float32)])
 def test_wrong_arrays_are_refused_with_a_message(bad):
     with pytest.raises(ValueError, match="RGBA"):
-        digits.canvas_to_mnist(bad)
+        preprocess.canvas_to_mnist(bad)
 
 
 # ---- centring, scaling, aspect ratio -------------------------------------------------------------
@@ -98,48 +98,48 @@ def test_wrong_arrays_are_refused_with_a_message(bad):
 def test_centre_of_mass_is_moved_to_the_centre(offset):
     dy, dx = offset
     shapes = [("ellipse", (110 + dx, 100 + dy, 170 + dx, 180 + dy), 12)]
-    image = digits.canvas_to_mnist(draw(shapes))
-    row, col = digits.centre_of_mass(image)
-    assert abs(row - digits.CENTRE) <= 0.5 and abs(col - digits.CENTRE) <= 0.5
+    image = preprocess.canvas_to_mnist(draw(shapes))
+    row, col = preprocess.centre_of_mass(image)
+    assert abs(row - preprocess.CENTRE) <= 0.5 and abs(col - preprocess.CENTRE) <= 0.5
 
 
 def test_where_the_digit_is_drawn_does_not_matter():
     def seven(dx, dy):
         return [("line", [(60 + dx, 60 + dy), (140 + dx, 60 + dy), (90 + dx, 170 + dy)], 14)]
 
-    first, second = digits.canvas_to_mnist(draw(seven(0, 0))), digits.canvas_to_mnist(draw(seven(110, 95)))
+    first, second = preprocess.canvas_to_mnist(draw(seven(0, 0))), preprocess.canvas_to_mnist(draw(seven(110, 95)))
     np.testing.assert_allclose(first, second, atol=1e-5)
 
 
 @pytest.mark.parametrize("height", [40, 120, 260])
 def test_any_size_is_scaled_to_a_20_pixel_box(height):
     top = (CANVAS - height) // 2
-    image = digits.canvas_to_mnist(draw([("ellipse", (100, top, 100 + height * 3 // 5, top + height), 8)]))
+    image = preprocess.canvas_to_mnist(draw([("ellipse", (100, top, 100 + height * 3 // 5, top + height), 8)]))
     h, w = ink_box(image)
-    assert h == digits.BOX  # the longer side
-    assert w == pytest.approx(digits.BOX * 3 / 5, abs=1.5)
+    assert h == preprocess.BOX  # the longer side
+    assert w == pytest.approx(preprocess.BOX * 3 / 5, abs=1.5)
 
 
 def test_a_small_thin_digit_and_a_big_one_look_alike(mnist_test):
     x, _ = mnist_test
-    small = digits.canvas_to_mnist(digits.paint_canvas(x[0], 40, 10, 200))
-    big = digits.canvas_to_mnist(digits.paint_canvas(x[0], 250, 15, 20))
+    small = preprocess.canvas_to_mnist(pictures.paint_canvas(x[0], 40, 10, 200))
+    big = preprocess.canvas_to_mnist(pictures.paint_canvas(x[0], 250, 15, 20))
     assert np.corrcoef(small.ravel(), big.ravel())[0, 1] > 0.9
 
 
 @pytest.mark.parametrize("tall", [True, False])
 def test_aspect_ratio_is_kept(tall):
     stroke = [(140, 20), (140, 260)] if tall else [(20, 140), (260, 140)]
-    image = digits.canvas_to_mnist(draw([("line", stroke, 24)]))
+    image = preprocess.canvas_to_mnist(draw([("line", stroke, 24)]))
     h, w = ink_box(image, threshold=0.3)
     long_side, short_side = (h, w) if tall else (w, h)
-    assert long_side == digits.BOX
+    assert long_side == preprocess.BOX
     # the stroke is 24 px wide for a 240 px line (+ round-off): a tenth, 2 pixels once scaled
     assert 1 <= short_side <= 3
 
 
 def test_a_single_dot_still_gives_an_image():
-    image = digits.canvas_to_mnist(draw([("ellipse", (138, 138, 142, 142), 2)]))
+    image = preprocess.canvas_to_mnist(draw([("ellipse", (138, 138, 142, 142), 2)]))
     assert image is not None and image.max() == pytest.approx(1.0)
 
 
@@ -148,14 +148,14 @@ def test_redrawn_mnist_digits_come_back_as_they_were(mnist_test):
     x, _ = mnist_test
     errors = []
     for i, (height, top, left) in enumerate([(200, 40, 30), (90, 170, 160), (260, 5, 80), (60, 10, 10)] * 5):
-        rgba = digits.paint_canvas(x[i], height, top, left, transparent=i % 2 == 0)
-        errors.append(np.abs(digits.canvas_to_mnist(rgba) - x[i]).mean())
+        rgba = pictures.paint_canvas(x[i], height, top, left, transparent=i % 2 == 0)
+        errors.append(np.abs(preprocess.canvas_to_mnist(rgba) - x[i]).mean())
     assert np.mean(errors) < 0.04
 
 
 def test_steps_show_each_stage():
-    steps = digits.mnist_steps(digits.ink_from_rgba(draw([("line", [(100, 30), (120, 250)], 20)])))
-    assert steps.crop.shape[0] > steps.box.shape[0] == digits.BOX
+    steps = preprocess.mnist_steps(preprocess.ink_from_rgba(draw([("line", [(100, 30), (120, 250)], 20)])))
+    assert steps.crop.shape[0] > steps.box.shape[0] == preprocess.BOX
     assert steps.image.shape == (28, 28)
     assert steps.centre_of_mass == pytest.approx((14, 14), abs=0.5)
 
@@ -163,10 +163,10 @@ def test_steps_show_each_stage():
 def test_enlarge_makes_blocks():
     image = np.zeros((28, 28), np.float32)
     image[3, 5] = 1.0
-    big = digits.enlarge(image, 4)
+    big = pictures.enlarge(image, 4)
     assert big.shape == (112, 112) and big.dtype == np.uint8
     assert (big[12:16, 20:24] == 255).all() and big.sum() == 16 * 255
-    lined = digits.enlarge(image, 4, grid=60)
+    lined = pictures.enlarge(image, 4, grid=60)
     assert (lined[3::4, :] == 60).all() and (lined[:, 3::4] == 60).all()
     assert (lined[12:15, 20:23] == 255).all() and lined[0, 0] == 0
 
@@ -189,17 +189,17 @@ def photo_bytes(fmt: str = "PNG", size: int = 600, noise: float = 8.0) -> bytes:
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
 def test_photo_of_dark_ink_on_paper_reads_like_the_same_drawing(fmt):
-    drawn = digits.canvas_to_mnist(draw([("line", [(60, 60), (200, 60), (110, 240)], 16)]))
-    photo = digits.photo_to_mnist(photo_bytes(fmt))
+    drawn = preprocess.canvas_to_mnist(draw([("line", [(60, 60), (200, 60), (110, 240)], 16)]))
+    photo = photos.photo_to_mnist(photo_bytes(fmt))
     assert photo.shape == (28, 28)
     assert np.corrcoef(photo.ravel(), drawn.ravel())[0, 1] > 0.85
-    assert digits.centre_of_mass(photo) == pytest.approx((14, 14), abs=0.5)
+    assert preprocess.centre_of_mass(photo) == pytest.approx((14, 14), abs=0.5)
 
 
 def test_blank_paper_is_not_a_digit():
     out = io.BytesIO()
     Image.new("L", (300, 200), 230).save(out, format="PNG")
-    assert digits.photo_to_mnist(out.getvalue()) is None
+    assert photos.photo_to_mnist(out.getvalue()) is None
 
 
 @pytest.mark.parametrize("data, message", [
@@ -208,23 +208,23 @@ def test_blank_paper_is_not_a_digit():
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "could not be read"),
 ])
 def test_unreadable_uploads_get_a_plain_message(data, message):
-    with pytest.raises(digits.DigitImageError, match=message):
-        digits.photo_to_mnist(data)
+    with pytest.raises(photos.DigitImageError, match=message):
+        photos.photo_to_mnist(data)
 
 
 def test_other_formats_and_huge_files_are_refused():
     gif = io.BytesIO()
     Image.new("L", (50, 50), 255).save(gif, format="GIF")
-    with pytest.raises(digits.DigitImageError, match="PNG or JPEG"):
-        digits.photo_to_mnist(gif.getvalue())
-    with pytest.raises(digits.DigitImageError, match="limit"):
-        digits.photo_to_mnist(b"\xff\xd8\xff" + b"\x00" * (digits.MAX_PHOTO_BYTES + 1))
+    with pytest.raises(photos.DigitImageError, match="PNG or JPEG"):
+        photos.photo_to_mnist(gif.getvalue())
+    with pytest.raises(photos.DigitImageError, match="limit"):
+        photos.photo_to_mnist(b"\xff\xd8\xff" + b"\x00" * (photos.MAX_PHOTO_BYTES + 1))
 
 
 def test_too_many_pixels_are_refused(monkeypatch):
-    monkeypatch.setattr(digits, "MAX_PHOTO_PIXELS", 1000)
-    with pytest.raises(digits.DigitImageError, match="million pixels"):
-        digits.photo_to_mnist(photo_bytes(size=100))
+    monkeypatch.setattr(photos, "MAX_PHOTO_PIXELS", 1000)
+    with pytest.raises(photos.DigitImageError, match="million pixels"):
+        photos.photo_to_mnist(photo_bytes(size=100))
 
 
 # ---- the bundled model and reading ---------------------------------------------------------------
@@ -232,23 +232,23 @@ def test_too_many_pixels_are_refused(monkeypatch):
 
 @pytest.fixture(scope="module")
 def bundled():
-    return digits.pretrained_model()
+    return reader.pretrained_model()
 
 
 def test_bundled_model_is_small_and_loads_safely(bundled):
-    assert digits.PRETRAINED_PATH.stat().st_size < 2_000_000
+    assert reader.PRETRAINED_PATH.stat().st_size < 2_000_000
     assert bundled.input_shape == (None, 28, 28) and bundled.output_shape == (None, 10)
-    assert digits.pretrained_model() is bundled  # loaded once
+    assert reader.pretrained_model() is bundled  # loaded once
 
 
 def test_bundled_model_reaches_its_recorded_test_accuracy(bundled, mnist_test):
     x, y = mnist_test
-    predict = digits.predictor(bundled)
+    predict = reader.predictor(bundled)
     probabilities = np.concatenate([predict(x[i:i + 2000]) for i in range(0, len(x), 2000)])
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
     accuracy = (probabilities.argmax(axis=1) == y).mean()
     assert accuracy >= 0.992
-    assert accuracy == pytest.approx(digits.pretrained_info()["test_accuracy"], abs=2e-4)
+    assert accuracy == pytest.approx(reader.pretrained_info()["test_accuracy"], abs=2e-4)
 
 
 @pytest.mark.parametrize("shapes, expected", [
@@ -257,7 +257,7 @@ def test_bundled_model_reaches_its_recorded_test_accuracy(bundled, mnist_test):
     ([("line", [(70, 50), (210, 50), (120, 250)], 22)], 7),
 ])
 def test_bundled_model_reads_simple_drawings(bundled, shapes, expected):
-    reading = digits.read_digit(digits.canvas_to_mnist(draw(shapes)))
+    reading = reader.read_digit(preprocess.canvas_to_mnist(draw(shapes)))
     assert reading.digit == expected and reading.sure
 
 
@@ -267,22 +267,22 @@ def test_predictor_matches_a_direct_call_and_turns_scores_into_probabilities(mni
     x, _ = mnist_test
     flat_logits = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])  # raw scores, flat input
     expected = keras.ops.convert_to_numpy(keras.ops.softmax(flat_logits(x[:5].reshape(5, 784))))
-    np.testing.assert_allclose(digits.predictor(flat_logits)(x[:5]), expected, atol=1e-5)
-    assert digits.predictor(flat_logits) is digits.predictor(flat_logits)  # cached per model
+    np.testing.assert_allclose(reader.predictor(flat_logits)(x[:5]), expected, atol=1e-5)
+    assert reader.predictor(flat_logits) is reader.predictor(flat_logits)  # cached per model
 
 
 def test_models_for_other_data_are_refused():
     from nnlab.model.build import build_model
     from nnlab.model.presets import PRESETS
 
-    with pytest.raises(digits.DigitModelError, match=r"inputs of shape \(2,\)"):
-        digits.check_digit_model(build_model(PRESETS["XOR 2-2-1 tanh"]))
-    with pytest.raises(digits.DigitModelError, match="not a single-input"):
-        digits.check_digit_model(object())
+    with pytest.raises(reader.DigitModelError, match=r"inputs of shape \(2,\)"):
+        reader.check_digit_model(build_model(PRESETS["XOR 2-2-1 tanh"]))
+    with pytest.raises(reader.DigitModelError, match="not a single-input"):
+        reader.check_digit_model(object())
 
 
 def test_readings_say_how_sure_they_are():
-    sure = digits.Reading(np.array([0.01, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.02, 0.01, 0.01]))
+    sure = reader.Reading(np.array([0.01, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.02, 0.01, 0.01]))
     assert sure.digit == 1 and sure.sure and sure.sentence() == "It is a 1 (90% sure)."
-    unsure = digits.Reading(np.array([0.05, 0.3, 0.05, 0.05, 0.05, 0.05, 0.05, 0.35, 0.03, 0.02]))
+    unsure = reader.Reading(np.array([0.05, 0.3, 0.05, 0.05, 0.05, 0.05, 0.05, 0.35, 0.03, 0.02]))
     assert not unsure.sure and unsure.sentence() == "Not sure: a 7 (35%) or a 1 (30%)?"

@@ -6,53 +6,31 @@ import numpy as np
 import pytest
 
 from nnlab.datasets import load_mnist
-from nnlab.mnist import run as mnist_training
-from nnlab.mnist.run import (
-    DIVERGED,
-    FINISHED,
-    PAUSED,
-    RUNNING,
-    STOPPED,
-    MnistData,
-    MnistRun,
-    RunBook,
-    RunSettings,
-    duration,
-    prepare_data,
-    progress_line,
-    smooth,
-    spec_problems,
-    thin,
-)
+from nnlab.mnist import book as run_book
+from nnlab.mnist.book import RunBook
+from nnlab.mnist.curves import smooth, thin
+from nnlab.mnist.data import MnistData, prepare_data
+from nnlab.mnist.run import DIVERGED, FINISHED, PAUSED, RUNNING, STOPPED, MnistRun, duration, progress_line
+from nnlab.mnist.settings import RunSettings, spec_problems
 from nnlab.model.presets import PRESETS
-
-DNN = PRESETS["Basic 784-128-10"]
-N_TRAIN, N_VAL, BATCH = 640, 300, 16  # 40 steps per epoch; a chunk is at least 16 steps
+from tests.mnist_helpers import DNN, N_TRAIN, settings, small_mnist
 
 
 @pytest.fixture(scope="module")
 def small() -> MnistData:
-    """A small slice of the real split, so that runs take well under a second."""
-    data = prepare_data(5_000, N_TRAIN)
-    return MnistData(data.x_train, data.y_train, data.x_val[:N_VAL], data.y_val[:N_VAL],
-                     data.x_test[:500], data.y_test[:500])
-
-
-def settings(**changes) -> RunSettings:
-    base = dict(epochs=2, batch_size=BATCH, optimizer="adam", learning_rate=0.001, train_size=N_TRAIN, keep_best=False)
-    return RunSettings(**{**base, **changes})
+    return small_mnist()
 
 
 def test_the_split_holds_out_the_last_training_images_and_scales_to_unit_range():
     (x_train, y_train), (x_test, y_test) = load_mnist()
     data = prepare_data(10_000)
-    assert data.x_train.shape == (50_000, 28, 28) and data.x_val.shape == (10_000, 28, 28)
+    assert data.x_train.shape == (50_000, 28, 28) and data.x_validation.shape == (10_000, 28, 28)
     assert data.x_train.dtype == np.float32 and 0.0 == data.x_train.min() and data.x_train.max() == 1.0
-    np.testing.assert_array_equal(data.y_val, y_train[50_000:])
-    np.testing.assert_array_equal(data.x_val[7], x_train[50_007] / np.float32(255))
+    np.testing.assert_array_equal(data.y_validation, y_train[50_000:])
+    np.testing.assert_array_equal(data.x_validation[7], x_train[50_007] / np.float32(255))
     np.testing.assert_array_equal(data.y_test, y_test)
     demo = prepare_data(5_000, 1_000)
-    assert demo.n_train == 1_000 and len(demo.x_val) == 5_000
+    assert demo.n_train == 1_000 and len(demo.x_validation) == 5_000
     np.testing.assert_array_equal(demo.y_train, y_train[:1_000])
     with pytest.raises(ValueError, match="5,000 or 10,000"):
         prepare_data(3_000)
@@ -129,15 +107,17 @@ def test_a_diverging_learning_rate_stops_with_a_message_and_keeps_the_last_good_
 def test_the_best_epoch_is_kept_like_a_checkpoint(small):
     run = MnistRun(DNN, settings(epochs=3, keep_best=True, learning_rate=0.003), data=small)
     run.advance(60.0)
-    accuracies = [e.test_accuracy for e in run.history.epochs]
+    accuracies = [e.validation_accuracy for e in run.epochs]
+    assert accuracies == [record.test_accuracy for record in run.history.epochs]  # the trainer's held-out figures
     assert run.best.epoch == 1 + int(np.argmax(accuracies))  # the first epoch with the best validation accuracy
-    assert run.best.val_accuracy == max(accuracies)
+    assert run.best.validation_accuracy == max(accuracies) == max(accuracies[: run.best.epoch])
+    assert run.validation_accuracy == accuracies[-1] and run.validation_loss == run.epochs[-1].validation_loss
     for kept, best in zip(run.model.get_weights(), run.best.weights, strict=True):
         np.testing.assert_array_equal(kept, best)
 
 
 def test_the_run_book_keeps_earlier_runs_for_the_overlay(small, monkeypatch):
-    monkeypatch.setattr(mnist_training, "MAX_EARLIER_RUNS", 2)  # the cap, small enough to reach quickly
+    monkeypatch.setattr(run_book, "MAX_EARLIER_RUNS", 2)  # the cap, small enough to reach quickly
     book = RunBook()
     first = book.start(DNN, settings(epochs=1), data=small)
     first.advance(60.0)
@@ -170,43 +150,56 @@ def test_a_validation_set_larger_than_one_evaluation_slice_is_measured_each_epoc
     from nnlab.training.train import EVAL_BATCH
 
     data = prepare_data(5_000, 200)
-    assert len(data.x_val) > EVAL_BATCH
+    assert len(data.x_validation) > EVAL_BATCH
     run = MnistRun(DNN, settings(epochs=1, train_size=200), data=data)
     run.advance(0.001)  # the epoch ends inside a short chunk: its evaluation branch runs
     run.advance(60.0)
     assert run.state == FINISHED and len(run.history.epochs) == 1
-    assert 0.0 <= run.history.epochs[0].test_accuracy <= 1.0
+    assert 0.0 <= run.epochs[0].validation_accuracy <= 1.0
 
 
 def test_pause_returns_only_when_the_model_has_stopped_moving(small):
-    """Pause from another thread (a click's run) while the live panel's thread trains chunks."""
+    """Pause from another thread (a click's run) while the live panel's thread trains chunks.
+
+    After each pause the test waits until the panel's thread has asked for a chunk that began after
+    the pause returned (it got nothing and now waits to be resumed): the model must not have moved.
+    """
     import threading
-    import time
 
     run = MnistRun(DNN, settings(epochs=100), data=small)
-    training = threading.Event()
+    trained = threading.Event()  # a chunk trained since the test last cleared it
+    idle = threading.Event()  # the panel asked for a chunk after the pause, got none, and waits
+    resumed = threading.Event()
     done = threading.Event()
 
     def live_panel():
         while not done.is_set():
             if run.advance(0.05):
-                training.set()
+                trained.set()
+            elif run.state == PAUSED:
+                assert run.advance(0.05) == 0  # a chunk asked for once the pause had returned
+                idle.set()
+                resumed.wait()
+                resumed.clear()
 
     worker = threading.Thread(target=live_panel)
     worker.start()
     try:
         for _ in range(5):
-            training.clear()
-            assert training.wait(30)
+            trained.clear()
+            assert trained.wait(30)
             run.pause()
             steps, weights = run.steps, [w.copy() for w in run.model.get_weights()]
-            time.sleep(0.3)
+            assert idle.wait(30)
+            idle.clear()
             assert run.state == PAUSED and run.steps == steps
             for before, after in zip(weights, run.model.get_weights(), strict=True):
                 np.testing.assert_array_equal(before, after)
             run.resume()
+            resumed.set()
     finally:
         done.set()
+        resumed.set()
         worker.join()
     run.stop()
     assert run.state == STOPPED

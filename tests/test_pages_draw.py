@@ -9,22 +9,19 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
+from nnlab.digits.photos import photo_to_mnist
+from nnlab.digits.reader import read_digit
 from nnlab.model.build import build_model
 from nnlab.model.presets import PRESETS
+from nnlab.ui.handover import SESSION_MODEL, SessionModel
 from tests.apptest import run_page
+from tests.mnist_helpers import PAGE as MNIST_PAGE
+from tests.mnist_helpers import current, tiny, train_until
+from tests.upload_files import seven_photo
 
 PAGE = "pages/4_Draw.py"
-
-
-def seven_photo(fmt: str = "PNG") -> bytes:
-    """A dark '7' on light grey paper, as a phone would photograph it."""
-    image = Image.new("L", (400, 400), 215)
-    ImageDraw.Draw(image).line([(110, 90), (290, 90), (170, 330)], fill=35, width=26, joint="curve")
-    out = io.BytesIO()
-    image.save(out, format=fmt)
-    return out.getvalue()
 
 
 def upload(at, data: bytes, name: str = "digit.png", mime: str = "image/png"):
@@ -86,7 +83,7 @@ def test_session_model_missing_falls_back_to_the_bundled_one(draw_page):
 def test_the_session_model_reads_when_there_is_one(draw_page):
     """An untrained network cannot be sure of anything: proof the page used it and not the bundled one."""
     at = draw_page
-    at.session_state["mnist_model"] = build_model(PRESETS["Basic 784-128-10"], seed=0)
+    at.session_state[SESSION_MODEL] = SessionModel(build_model(PRESETS["Basic 784-128-10"], seed=0), "untrained", None)
     at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
     at = upload(at, seven_photo())
     assert not at.exception and not at.error
@@ -95,7 +92,7 @@ def test_the_session_model_reads_when_there_is_one(draw_page):
 
 def test_a_session_model_for_other_data_is_refused_plainly(draw_page):
     at = draw_page
-    at.session_state["mnist_model"] = build_model(PRESETS["XOR 2-2-1 tanh"], seed=0)
+    at.session_state[SESSION_MODEL] = SessionModel(build_model(PRESETS["XOR 2-2-1 tanh"], seed=0), "XOR", None)
     at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
     assert not at.exception
     assert "takes inputs of shape (2,)" in at.error[0].value
@@ -127,3 +124,26 @@ def test_no_saved_models_says_so(draw_page):
     at.radio(key="draw_model_choice").set_value("A saved model").run()
     assert not at.exception
     assert any("No saved models yet" in i.value for i in at.info)
+
+
+def test_the_model_trained_on_the_mnist_page_is_handed_to_the_draw_page(monkeypatch, tmp_path):
+    """One session: a tiny run on the MNIST page, then the Draw page reads with that very model."""
+    monkeypatch.setenv("NNLAB_MODELS_DIR", str(tmp_path))
+    at = tiny(run_page(MNIST_PAGE), epochs=1)
+    at.button(key="mnist_start").click().run()
+    train_until(at, lambda run: run.ended)
+    run = current(at)
+    handed = at.session_state[SESSION_MODEL]
+    assert isinstance(handed, SessionModel) and handed.model is run.model and handed.evaluation is run.evaluation
+
+    at.switch_page(PAGE).run()
+    at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
+    assert not at.exception and not at.error and not at.info[1:]  # no "bundled instead" message
+    assert f"Reading with **{run.label}** · {run.evaluation.accuracy:.2%} on the MNIST test set." in \
+        [c.value for c in at.caption]
+    expected = read_digit(photo_to_mnist(seven_photo()), run.model)  # what this model, and only it, reads
+    shown = answers(upload(at, seven_photo()))
+    if expected.sure:
+        assert f"It is a **{expected.digit}**" in shown and f"{expected.confidence:.0%} sure" in shown
+    else:
+        assert expected.sentence() in shown

@@ -6,36 +6,15 @@ from streamlit.testing.v1 import AppTest
 from nnlab.library import store
 from nnlab.mnist.run import FINISHED, PAUSED, RUNNING, STOPPED
 from nnlab.model.presets import PRESETS
+from nnlab.ui.handover import SESSION_MODEL
 from tests.apptest import APP, run_page
-
-PAGE = "pages/3_MNIST.py"
-KEY = "mnist_Basic 784-128-10_0_"  # the settings widgets of the Build page's default network
+from tests.mnist_helpers import PAGE, current, tiny, train_until
 
 
 @pytest.fixture
 def page(tmp_path, monkeypatch):
     monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "models"))
     return run_page(PAGE)
-
-
-def tiny(at, epochs: int, batch: int = 50):
-    """1,000 training images, ``epochs`` epochs of 1000 / batch steps."""
-    at.selectbox(key="mnist_train_size").set_value(1_000)
-    at.number_input(key=KEY + "epochs").set_value(epochs)
-    at.number_input(key=KEY + "batch").set_value(batch)
-    return at.run()
-
-
-def current(at):
-    return at.session_state["mnist_book"].current
-
-
-def train_until(at, done, limit: int = 60):
-    for _ in range(limit):
-        if done(current(at)):
-            return at
-        at.run()  # one more fragment run: one more chunk
-    raise AssertionError(f"not done after {limit} runs: {current(at).state} at {current(at).position}")
 
 
 def test_the_page_opens_ready_to_train_the_build_network(page):
@@ -76,7 +55,7 @@ def test_start_pause_resume_and_stop(page):
     assert run.state == RUNNING and run.steps > steps
     page.button(key="mnist_stop").click().run()
     assert run.state == STOPPED and 0 < run.position < 20
-    assert page.session_state["mnist_model"] is run.model  # the Draw page's "model trained in this session"
+    assert page.session_state[SESSION_MODEL].model is run.model  # the Draw page's "model trained in this session"
     assert any(m.label == "Test accuracy" for m in page.metric)
     assert not page.exception
 
@@ -106,7 +85,7 @@ def test_a_tiny_run_finishes_is_tested_saved_listed_loaded_and_deleted(page, tmp
 
     page.button(key="mnist_use_0").click().run()
     assert "Loaded tiny net.keras" in page.success[0].value
-    assert page.session_state["mnist_model"] is not run.model
+    assert page.session_state[SESSION_MODEL].model is not run.model
     assert {m.label: m.value for m in page.metric}["Test accuracy"] == metrics["Test accuracy"]
 
     page.button(key="mnist_delete_0").click().run()

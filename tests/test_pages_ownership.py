@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from nnlab.library import store
+from nnlab.ui.handover import SESSION_MODEL
 from tests.apptest import run_page
-from tests.test_pages_mnist import PAGE, tiny, train_until
-from tests.test_store_upload import keras_bytes
+from tests.mnist_helpers import PAGE, tiny, train_until
+from tests.upload_files import keras_bytes
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def test_a_second_student_uses_the_first_ones_model_but_cannot_delete_or_replace
     assert delete.disabled and delete.help.startswith("Saved by another student: only they can delete it.")
     assert any("only the student who saved a model may delete or replace it" in c.value for c in bob.caption)
     bob.button(key="mnist_use_0").click().run()  # sharing is a feature
-    assert "Loaded shared.keras" in bob.success[0].value and bob.session_state["mnist_model"] is not None
+    assert "Loaded shared.keras" in bob.success[0].value and bob.session_state[SESSION_MODEL].model is not None
 
     bob.checkbox(key="mnist_upload_replace").check().run()
     upload(bob, "shared.keras", uploads[1])

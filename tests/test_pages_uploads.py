@@ -26,8 +26,7 @@ from PIL import Image
 from nnlab.library import store
 from nnlab.model.presets import PRESETS
 from tests.apptest import run_page
-from tests.test_pages_draw import seven_photo
-from tests.test_store_upload import digit_and_lambda_models, flip
+from tests.upload_files import digit_and_lambda_models, flip, seven_photo
 
 PASSWD = "../../etc/passwd"
 

@@ -3,7 +3,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from nnlab.mnist.run import RunCurves
+from nnlab.mnist.curves import RunCurves
 from nnlab.plots.mnist import (
     EARLIER_COLORS,
     confusion_heatmap,

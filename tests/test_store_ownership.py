@@ -13,7 +13,7 @@ import pytest
 
 from nnlab.library import ownership, store
 from nnlab.library.ownership import MINE, NOBODY, OTHERS, READ_ONLY, Registry
-from tests.test_store_upload import keras_bytes
+from tests.upload_files import keras_bytes
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,7 @@ import pytest
 from nnlab.library import keras_files, store
 from nnlab.model.build import build_model
 from nnlab.model.presets import PRESETS
-
-
-def keras_bytes(model, tmp_path, name: str = "made.keras") -> bytes:
-    path = tmp_path / name
-    model.save(path)
-    data = path.read_bytes()
-    path.unlink()
-    return data
+from tests.upload_files import flip, keras_bytes
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +37,6 @@ def rezip(data: bytes, edit=None, extra: dict[str, bytes] | None = None) -> byte
         for name, content in (extra or {}).items():
             target.writestr(name, content)
     return out.getvalue()
-
-
-def flip(data: bytes, start: int, stop: int) -> bytes:
-    """``data`` with the bytes from ``start`` to ``stop`` inverted: damage that keeps the zip's directory."""
-    return data[:start] + bytes(b ^ 0xFF for b in data[start:stop]) + data[stop:]
 
 
 def tree(path) -> list[str]:
@@ -185,7 +173,7 @@ def test_a_taken_name_is_kept_unless_replace_is_asked(digit_model_bytes, tmp_pat
 
 
 def test_the_bundled_model_passes_the_checks():
-    from nnlab.digits import PRETRAINED_PATH
+    from nnlab.digits.reader import PRETRAINED_PATH
 
     keras_files.check_keras_file(PRETRAINED_PATH.read_bytes())
 
@@ -193,17 +181,3 @@ def test_the_bundled_model_passes_the_checks():
 def test_names_are_shown_in_messages_without_markdown():
     assert store.shown_name("![x](http:evil.png)") == r"'\!\[x\]\(http:evil.png\)'"
     assert store.shown_name("a\nb" + "c" * 100) == "'a?b" + "c" * 57 + "'"
-
-
-def digit_and_lambda_models(folder) -> dict:
-    """Bytes of a digit reader and of a model whose Lambda would create ``marker`` (shared by page tests)."""
-    import keras
-
-    marker = folder / "the lambda ran"
-    code = eval(f"lambda x: (__import__('pathlib').Path({str(marker)!r}).touch(), x)[1]")  # noqa: S307 - the attack
-    hostile = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Lambda(code),
-                                keras.layers.Dense(10)])
-    made = {"digits": keras_bytes(build_model(PRESETS["Basic 784-128-10"], seed=0), folder),
-            "lambda": keras_bytes(hostile, folder, "lambda.keras"), "marker": marker}
-    marker.unlink()  # building the hostile model ran its code once, here in the test
-    return made

@@ -11,18 +11,18 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from bench.classroom_load import LoadSettings, canvas_value, run_load
-from nnlab import digits
+from nnlab.digits import photos, preprocess
 
 
 def test_the_canvas_value_is_a_png_the_draw_page_reads_as_ink():
     for digit in (1, 0):
         drawing = canvas_value(digit)["drawing"]
-        rgba = digits.rgba_from_data_url(drawing["data"])
+        rgba = photos.rgba_from_data_url(drawing["data"])
         assert rgba.shape == (280, 280, 4)
-        ink = digits.ink_from_rgba(rgba)
+        ink = preprocess.ink_from_rgba(rgba)
         assert 0.02 < ink.mean() < 0.3  # a stroke, not an empty or a full square
         assert drawing["raw"]["objects"][0]["type"] == "path"
-    one, zero = (digits.ink_from_rgba(digits.rgba_from_data_url(canvas_value(d)["drawing"]["data"])) for d in (1, 0))
+    one, zero = (preprocess.ink_from_rgba(photos.rgba_from_data_url(canvas_value(d)["drawing"]["data"])) for d in (1, 0))
     assert one[140, 140] > 0.5 and zero[140, 140] < 0.5  # a 1 is inked in the middle, a 0 is hollow
     assert not np.array_equal(one, zero)
 

@@ -234,7 +234,7 @@ def import_model(data: bytes, upload_name: str, folder: Path | None = None, repl
     is taken (unless ``replace``; :class:`NameTaken`) or not ``owner``'s to replace, and a file
     beyond the folder's limits. Nothing is left behind on a refusal.
     """
-    from nnlab.digits import DigitModelError, check_digit_model
+    from nnlab.digits.reader import DigitModelError, check_digit_model
 
     target = model_path(name_from_upload(upload_name), folder)
     if not data:

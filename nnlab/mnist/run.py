@@ -1,16 +1,12 @@
-"""Teaching a network to read digits: the MNIST data, one training run, the runs of a session.
-
-Data. The 60,000 training images are split once: the last ``validation`` images
-(5,000 or 10,000, as Keras's ``validation_split`` takes the last ones) are held out
-to judge the network after every epoch; the others train it, or only the first
-``train_size`` of them for a quick demo. The 10,000 test images are touched only
-when a run ends. Pixels are scaled from 0..255 to ``x / 255`` in [0, 1].
+"""One network learning to read digits: an MNIST run that can pause, resume and stop.
 
 A run is a :class:`~nnlab.training.train.Trainer` with ``train_metrics="running"`` (the
 training loss and accuracy are the means over each epoch's batches, as ``fit()``
-reports them) plus the things a student expects from a training page:
-pause and resume, stop at any time, a best-epoch checkpoint, an ETA and a final
-test evaluation. It imports no streamlit; the page keeps runs in its session.
+reports them) trained on the training images and judged on the **validation** images
+after every epoch (:mod:`nnlab.mnist.data`), plus the things a student expects from a
+training page: pause and resume, stop at any time, a best-epoch checkpoint, an ETA and a
+final evaluation on the 10,000 **test** images. It imports no streamlit; the page keeps
+runs in its session (:mod:`nnlab.mnist.book`).
 
 Best-epoch checkpoint: after every epoch, if the validation accuracy beats every
 earlier epoch, a copy of the weights is kept; when the run ends those weights are
@@ -19,22 +15,18 @@ put back (``keep_best``), like ``ModelCheckpoint(save_best_only=True)``.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from nnlab.mnist.curves import CURVE_POINTS, RunCurves, SmoothedChunks, run_curves
+from nnlab.mnist.data import MnistData, prepare_data
 from nnlab.mnist.evaluation import evaluate, first_dense_weights
-from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
+from nnlab.mnist.scores import EpochScores
+from nnlab.mnist.settings import RunSettings, describe, spec_problems
+from nnlab.model.spec import ModelSpec
 
-N_TRAIN_FULL = 60_000
-VALIDATION_SIZES = (5_000, 10_000)
-MAX_EPOCHS = 100
-MAX_EARLIER_RUNS = 5  # earlier runs kept for the overlay
-CURVE_POINTS = 200  # at most this many points per smoothed training curve of the current run
-EARLIER_POINTS = 100  # and of an earlier run, drawn faded behind it
-SMOOTHING = 0.3  # weight of the newest chunk in the exponential moving average
 DIVERGED_LOSS = 100.0  # mean cross-entropy of a chunk above this = diverged (chance level is ln 10 = 2.3)
 LIVE_CHUNK_S = 0.3  # training between two redraws of the live page: about three redraws a second
 
@@ -42,193 +34,12 @@ RUNNING, PAUSED, STOPPED, FINISHED, DIVERGED = "running", "paused", "stopped", "
 ENDED = (STOPPED, FINISHED, DIVERGED)
 
 
-# ---- data ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MnistData:
-    """Images ``(N, 28, 28)`` float32 in [0, 1] and labels ``(N,)`` uint8, for training, validation, test."""
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-
-    @property
-    def n_train(self) -> int:
-        return len(self.x_train)
-
-
-def scale(images: np.ndarray) -> np.ndarray:
-    """uint8 pixels 0..255 to float32 ``x / 255`` in [0, 1] (what every model here takes)."""
-    return np.asarray(images, dtype=np.float32) / np.float32(255.0)
-
-
-@functools.lru_cache(maxsize=1)
-def _scaled_mnist() -> tuple[np.ndarray, ...]:
-    """MNIST scaled once per process and shared read-only (about 220 MB of float32)."""
-    from nnlab.datasets import load_mnist
-
-    (x_train, y_train), (x_test, y_test) = load_mnist()
-    arrays = (scale(x_train), y_train, scale(x_test), y_test)
-    for array in arrays:
-        array.flags.writeable = False
-    return arrays
-
-
-def prepare_data(validation: int = 5_000, train_size: int | None = None) -> MnistData:
-    """Split MNIST into training, validation (the last ``validation`` training images) and test.
-
-    ``train_size``: train on only the first ``train_size`` of the remaining images (None: all).
-    The arrays are read-only views of one shared copy.
-    """
-    if validation not in VALIDATION_SIZES:
-        raise ValueError(f"The validation set holds {' or '.join(f'{n:,}' for n in VALIDATION_SIZES)} images.")
-    available = N_TRAIN_FULL - validation
-    if train_size is not None and not 1 <= train_size <= available:
-        raise ValueError(f"The training subset holds 1 to {available:,} images.")
-    x_train, y_train, x_test, y_test = _scaled_mnist()
-    keep = available if train_size is None else train_size
-    return MnistData(x_train[:keep], y_train[:keep], x_train[available:], y_train[available:], x_test, y_test)
-
-
-def test_set() -> tuple[np.ndarray, np.ndarray]:
-    """The 10,000 test images (float32 in [0, 1]) and their labels, shared read-only."""
-    _, _, x_test, y_test = _scaled_mnist()
-    return x_test, y_test
-
-
-# ---- settings -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """How a run trains; ``problems()`` explains in words what is wrong."""
-
-    epochs: int = 5
-    batch_size: int = 32
-    optimizer: str = "adam"
-    learning_rate: float = 0.001
-    validation: int = 5_000
-    train_size: int | None = None  # None: every image not held out for validation
-    keep_best: bool = True
-    seed: int = 0
-
-    @property
-    def n_train(self) -> int:
-        return N_TRAIN_FULL - self.validation if self.train_size is None else self.train_size
-
-    def problems(self) -> list[str]:
-        found = []
-        if not isinstance(self.epochs, int) or not 1 <= self.epochs <= MAX_EPOCHS:
-            found.append(f"The number of epochs is a whole number from 1 to {MAX_EPOCHS}.")
-        if self.validation not in VALIDATION_SIZES:
-            found.append(f"The validation set holds {' or '.join(f'{n:,}' for n in VALIDATION_SIZES)} images.")
-        elif self.train_size is not None and not 1 <= self.train_size <= N_TRAIN_FULL - self.validation:
-            found.append(f"The training subset holds 1 to {N_TRAIN_FULL - self.validation:,} images.")
-        if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= MAX_BATCH_SIZE:
-            found.append(f"The batch size is a whole number from 1 to {MAX_BATCH_SIZE:,}.")
-        elif not found and self.batch_size > self.n_train:
-            found.append(f"The batch size ({self.batch_size:,}) is larger than the training set "
-                         f"({self.n_train:,} images): one batch would need more images than there are. "
-                         f"Choose a batch size of at most {self.n_train:,}, or train on more images.")
-        if self.optimizer not in OPTIMIZERS:
-            found.append(f"Unknown optimizer {str(self.optimizer)[:40]!r}; choose from {', '.join(OPTIMIZERS)}.")
-        low, high = LEARNING_RATE_RANGE
-        rate = self.learning_rate
-        if not isinstance(rate, (int, float)) or not math.isfinite(rate) or not low <= rate <= high:
-            found.append(f"The learning rate is a number from {low:g} to {high:g}.")
-        return found
-
-
-def spec_problems(spec: ModelSpec) -> list[str]:
-    """Why ``spec`` cannot learn MNIST (empty when it can): it must take images and give 10 classes."""
-    found = list(spec.problems())
-    if spec.input.kind != "image":
-        found.append("This network takes 2D points (x1, x2), not 28x28 images: pick an MNIST preset "
-                     "or switch the input to 'image' on the Build page.")
-    if spec.n_classes != 10:
-        found.append(f"This network answers {spec.n_classes} classes; reading digits needs 10 (0 to 9).")
-    return found
-
-
-# ---- curves: what the plots draw ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunCurves:
-    """Everything the live curves need from one run, small enough to keep for earlier runs."""
-
-    label: str
-    position: np.ndarray  # epochs (with fractions) at the smoothed training points
-    train_loss: np.ndarray  # smoothed over chunks of a few batches
-    train_accuracy: np.ndarray
-    epoch: np.ndarray  # 1, 2, ... completed epochs
-    val_loss: np.ndarray
-    val_accuracy: np.ndarray
-    test_accuracy: float | None = None
-
-
-def smooth(values, weight: float = SMOOTHING, start: float | None = None) -> np.ndarray:
-    """Exponential moving average ``s_t = weight * v_t + (1 - weight) * s_{t-1}``, ``s_0 = v_0``
-    (or, continuing an earlier series, ``s_{-1} = start``)."""
-    out = np.empty(len(values), dtype=np.float64)
-    level = start
-    for i, value in enumerate(values):
-        level = value if level is None else weight * value + (1 - weight) * level
-        out[i] = level
-    return out
-
-
-class SmoothedChunks:
-    """The smoothed chunk curves of a growing history; each update smooths only the new chunks,
-    so a redraw costs the same after 10 chunks or 10,000."""
-
-    def __init__(self):
-        self.position = np.zeros(0)
-        self.loss = np.zeros(0)
-        self.accuracy = np.zeros(0)
-
-    def update(self, chunks) -> SmoothedChunks:
-        new = chunks[len(self.position):]
-        if new:
-            last = (self.loss[-1], self.accuracy[-1]) if len(self.loss) else (None, None)
-            self.position = np.concatenate([self.position, [c.epoch for c in new]])
-            self.loss = np.concatenate([self.loss, smooth([c.loss for c in new], start=last[0])])
-            self.accuracy = np.concatenate([self.accuracy, smooth([c.accuracy for c in new], start=last[1])])
-        return self
-
-
-def thin(n: int, limit: int = CURVE_POINTS) -> np.ndarray:
-    """Indices of at most ``limit`` evenly spread points of ``n``, always keeping the last."""
-    if n <= limit:
-        return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, limit).round().astype(int))
-
-
-def curves_from_history(history, label: str, test_accuracy: float | None = None, points: int = CURVE_POINTS,
-                        smoothed: SmoothedChunks | None = None) -> RunCurves:
-    """Smoothed chunk curves (at most ``points`` of them) and per-epoch validation points from a history."""
-    smoothed = (smoothed or SmoothedChunks()).update(history.chunks)
-    keep = thin(len(smoothed.position), points)
-    epochs = history.epochs
-    as_array = lambda values: np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-    return RunCurves(label, smoothed.position[keep], smoothed.loss[keep], smoothed.accuracy[keep],
-                     np.array([e.epoch for e in epochs], dtype=np.float64),
-                     as_array(e.test_loss for e in epochs), as_array(e.test_accuracy for e in epochs), test_accuracy)
-
-
-# ---- one run -------------------------------------------------------------------------------
-
-
 @dataclass
 class Checkpoint:
     """The weights of the epoch with the best validation accuracy so far."""
 
     epoch: int
-    val_accuracy: float
+    validation_accuracy: float
     weights: list[np.ndarray] = field(repr=False)
 
 
@@ -258,7 +69,8 @@ class MnistRun:
         self._test = (data.x_test, data.y_test)
         self.model = build_model(self.spec, seed=settings.seed)
         self.first_layer_start = first_dense_weights(self.model)  # to show what training changed
-        self.trainer = Trainer(self.model, data.x_train, data.y_train, data.x_val, data.y_val,
+        # The Trainer's held-out set (its x_test, y_test) is the validation set; see nnlab.mnist.scores.
+        self.trainer = Trainer(self.model, data.x_train, data.y_train, data.x_validation, data.y_validation,
                                batch_size=settings.batch_size, seed=settings.seed, train_metrics="running",
                                max_loss=DIVERGED_LOSS)
         self.trainer.on_epoch_end = self._checkpoint
@@ -354,18 +166,42 @@ class MnistRun:
             return None
         return (self.settings.epochs - self.position) / speed
 
+    @property
+    def epochs(self) -> list[EpochScores]:
+        """What each completed epoch measured, validation included."""
+        return [EpochScores.of(record) for record in self.history.epochs]
+
+    @property
+    def last_epoch(self) -> EpochScores | None:
+        record = self.history.last
+        return None if record is None else EpochScores.of(record)
+
+    @property
+    def validation_loss(self) -> float | None:
+        """Mean cross-entropy on the validation images after the last completed epoch (None before)."""
+        last = self.last_epoch
+        return None if last is None else last.validation_loss
+
+    @property
+    def validation_accuracy(self) -> float | None:
+        """Accuracy on the validation images after the last completed epoch (None before)."""
+        last = self.last_epoch
+        return None if last is None else last.validation_accuracy
+
     def curves(self, points: int = CURVE_POINTS) -> RunCurves:
         """The curves so far, for the live plot (smoothing only the chunks that are new since the last call)."""
         test = self.evaluation.accuracy if self.evaluation is not None else None
-        return curves_from_history(self.history, self.label, test, points, self._smoothed)
+        return run_curves(self.history.chunks, self.epochs, self.label, test, points, self._smoothed)
 
     # ---- internals ------------------------------------------------------------------------
     def _checkpoint(self, record) -> None:
-        """Called by the trainer after each epoch: keep the weights if the validation accuracy is the best."""
-        if record.test_accuracy is None or not math.isfinite(record.test_accuracy):
+        """Called by the trainer after each epoch (with its record): keep the weights if the validation
+        accuracy is the best so far."""
+        accuracy = EpochScores.of(record).validation_accuracy
+        if accuracy is None or not math.isfinite(accuracy):
             return
-        if self.best is None or record.test_accuracy > self.best.val_accuracy:
-            self.best = Checkpoint(record.epoch, record.test_accuracy, [w.copy() for w in self.model.get_weights()])
+        if self.best is None or accuracy > self.best.validation_accuracy:
+            self.best = Checkpoint(record.epoch, accuracy, [w.copy() for w in self.model.get_weights()])
 
     def _end(self, state: str, message: str = "") -> None:
         """Put back the best epoch (if asked), test the model, release the training data."""
@@ -377,7 +213,7 @@ class MnistRun:
             if self.settings.keep_best and best is not None and self.trainer.position != best.epoch:
                 self.model.set_weights(best.weights)
                 notes.append(f"Kept the weights of epoch {best.epoch}, the best on the validation set "
-                             f"({best.val_accuracy:.2%}), like a checkpoint.")
+                             f"({best.validation_accuracy:.2%}), like a checkpoint.")
             self.evaluation = evaluate(self.model, *self._test)
             trainer = self.trainer
             trainer.closed = True  # (we hold its lock) a thread about to start a chunk will not train
@@ -410,40 +246,3 @@ def progress_line(run: MnistRun) -> str:
         parts.append({PAUSED: "paused", STOPPED: "stopped", FINISHED: "done", DIVERGED: "stopped: diverged"}[run.state])
         parts.append(f"trained for {duration(run.train_seconds)}")
     return " · ".join(parts)
-
-
-def describe(spec: ModelSpec, settings: RunSettings) -> str:
-    """A short label for the legend, e.g. ``Small CNN · adam 0.001 · batch 128``."""
-    return f"{spec.name} · {settings.optimizer} {settings.learning_rate:g} · batch {settings.batch_size}"
-
-
-# ---- the runs of a session -------------------------------------------------------------------
-
-
-@dataclass
-class RunBook:
-    """The current run and the curves of earlier ones (newest last), for the overlay."""
-
-    current: MnistRun | None = None
-    earlier: list[RunCurves] = field(default_factory=list)
-    count: int = 0
-
-    def start(self, spec: ModelSpec, settings: RunSettings, data: MnistData | None = None) -> MnistRun:
-        """A new run; the one before (stopped first if needed) joins the earlier runs."""
-        self.retire()
-        self.count += 1
-        run = MnistRun(spec, settings, label=f"#{self.count} {describe(spec, settings)}", data=data)
-        self.current = run
-        return run
-
-    def retire(self) -> None:
-        run = self.current
-        if run is None:
-            return
-        run.stop()
-        if run.history.chunks:
-            self.earlier = (self.earlier + [run.curves(EARLIER_POINTS)])[-MAX_EARLIER_RUNS:]
-        self.current = None
-
-    def clear_earlier(self) -> None:
-        self.earlier = []

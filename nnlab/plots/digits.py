@@ -3,7 +3,7 @@
 Redrawn after every stroke, so the figure is built from plain dicts without plotly's
 validation (:func:`nnlab.plots.style.fast_figure`: about 1 ms instead of 5-18 ms on the
 server while the browser shares the cores); the unit tests validate it.
-(The 28x28 input itself is shown as a plain enlarged image, :func:`nnlab.digits.enlarge`:
+(The 28x28 input itself is shown as a plain enlarged image, :func:`nnlab.digits.pictures.enlarge`:
 the browser draws it several times faster than a plotly heatmap.)
 """
 

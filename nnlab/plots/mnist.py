@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from nnlab.plots.style import DIVERGING, FONT_SIZE, NEGATIVE, POSITIVE, apply_style
 
 TRAIN_COLOR = POSITIVE  # blue: training curve of the current run
-VAL_COLOR = "#D55E00"  # vermillion: validation points of the current run
+VALIDATION_COLOR = "#D55E00"  # vermillion: validation points of the current run
 EARLIER_COLORS = ("#999999", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
 GAP = 3  # pixels between the tiles of a mosaic
 INK = [[0.0, "#FFFFFF"], [1.0, "#111111"]]  # pixel 0 white paper, 1 black ink
@@ -52,21 +52,22 @@ def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
     for index, run in enumerate(earlier):
         color = EARLIER_COLORS[index % len(EARLIER_COLORS)]
         group = dict(legendgroup=f"run{index}", opacity=0.6, hoverinfo="skip")
-        for axes, train, val in ((1, run.train_loss, run.val_loss), (2, run.train_accuracy, run.val_accuracy)):
+        for axes, train, validation in ((1, run.train_loss, run.validation_loss),
+                                        (2, run.train_accuracy, run.validation_accuracy)):
             data.append(_line(run.position, train, axes, mode="lines", line=dict(color=color, width=1.5),
                               name=run.label, showlegend=axes == 1, **group))
-            data.append(_line(run.epoch, val, axes, mode="lines+markers", marker=dict(size=5),
+            data.append(_line(run.epoch, validation, axes, mode="lines+markers", marker=dict(size=5),
                               line=dict(color=color, width=1.5, dash="dot"), name=run.label, showlegend=False,
                               **group))
     if current is not None:
-        for axes, train, val in ((1, current.train_loss, current.val_loss),
-                                 (2, current.train_accuracy, current.val_accuracy)):
+        for axes, train, validation in ((1, current.train_loss, current.validation_loss),
+                                        (2, current.train_accuracy, current.validation_accuracy)):
             data.append(_line(current.position, train, axes, mode="lines", line=dict(color=TRAIN_COLOR, width=3),
                               name="training (smoothed)", legendgroup="train", showlegend=axes == 1,
                               hovertemplate="epoch %{x:.2f}: %{y:.4f}<extra>training</extra>"))
-            data.append(_line(current.epoch, val, axes, mode="lines+markers", marker=dict(size=10),
-                              line=dict(color=VAL_COLOR, width=3, dash="dot"), name="validation (each epoch)",
-                              legendgroup="val", showlegend=axes == 1,
+            data.append(_line(current.epoch, validation, axes, mode="lines+markers", marker=dict(size=10),
+                              line=dict(color=VALIDATION_COLOR, width=3, dash="dot"), name="validation (each epoch)",
+                              legendgroup="validation", showlegend=axes == 1,
                               hovertemplate="epoch %{x}: %{y:.4f}<extra>validation</extra>"))
     grid = dict(gridcolor="#E5E5E5", zeroline=False, showline=True, linecolor="#BBBBBB")
     annotations = [dict(text=text, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",

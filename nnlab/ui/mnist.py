@@ -1,0 +1,266 @@
+"""The MNIST page's sections, in the order a student meets them: the network, the training settings,
+the controls, the live curves, the results, and (:mod:`nnlab.ui.model_library`) keeping the model.
+
+The session's runs are a :class:`~nnlab.mnist.book.RunBook` in the session state. Buttons only
+change the state of a run; training happens in the live fragment (:func:`live_section`). An
+ended run's model is handed to the other pages through :mod:`nnlab.ui.handover`, once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nnlab.mnist.book import RunBook
+from nnlab.mnist.data import N_TRAIN_FULL, VALIDATION_SIZES, test_set
+from nnlab.mnist.evaluation import first_dense_weights
+from nnlab.mnist.run import DIVERGED, LIVE_CHUNK_S, PAUSED, RUNNING, MnistRun, progress_line
+from nnlab.mnist.settings import MAX_EPOCHS, RunSettings, spec_problems
+from nnlab.model.presets import PRESETS
+from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
+from nnlab.plots.mnist import confusion_heatmap, live_curves, misclassified_gallery, per_digit_bars, weight_images
+from nnlab.training.fair_share import turn_if
+from nnlab.ui.handover import SessionModel, hand_over, session_model
+from nnlab.ui.notice import notify, show_notice
+from nnlab.ui.spec_state import current_spec, revision
+
+BOOK, PENDING = "mnist_book", "mnist_pending"
+PUBLISHED = "mnist_published"  # the last run whose model was handed over
+NOTICE_AREA = "mnist_run"
+TICK_S = 0.2  # the fragment asks to run again this often; requests queue while it trains, so it never idles
+IMAGE_PRESETS = [name for name, spec in PRESETS.items() if spec.input.kind == "image"]
+FROM_BUILD, FROM_PRESET = "The network from the Build page", "A preset"
+TRAIN_SIZES = {"all": "All of them", 20_000: "20,000", 5_000: "5,000 (a quick demo)", 1_000: "1,000 (a few seconds)"}
+PLOT_CONFIG = {"displayModeBar": False}
+
+
+def book() -> RunBook:
+    if BOOK not in st.session_state:
+        st.session_state[BOOK] = RunBook()
+    return st.session_state[BOOK]
+
+
+def publish(run: MnistRun | None) -> None:
+    """An ended run's model becomes the session's model (the Draw page reads it), once."""
+    if run is not None and run.ended and st.session_state.get(PUBLISHED) is not run:
+        st.session_state[PUBLISHED] = run
+        hand_over(SessionModel(run.model, run.label, run.evaluation, run.message,
+                               save_name=run.spec.name.replace("/", " "), first_layer_start=run.first_layer_start))
+
+
+# ---- 1. the network ---------------------------------------------------------------------------
+
+
+def choose_network() -> ModelSpec:
+    st.subheader("1 · The network")
+    built = current_spec()
+    source = st.radio("Train", [FROM_BUILD, FROM_PRESET], key="mnist_source", horizontal=True,
+                      index=0 if built.input.kind == "image" else 1,
+                      captions=[f"now: {built.name}", "from the books and tutorials"])
+    if source == FROM_PRESET:
+        spec = PRESETS[st.selectbox("Preset", IMAGE_PRESETS, key="mnist_preset",
+                                    index=IMAGE_PRESETS.index("Hands-On DNN 784-300-100-10"))]
+    else:
+        spec = built
+    problems = spec_problems(spec)
+    if problems:
+        st.error("This network cannot learn MNIST:\n\n" + "\n".join(f"- {p}" for p in problems))
+    else:
+        layers = " → ".join(layer.describe() for layer in spec.layers) or "no hidden layer"
+        st.caption(f"**{spec.name}**: 28x28 image → {layers} → 10 softmax · {spec.param_count():,} parameters. "
+                   "Change it on the **Build** page.")
+    return spec
+
+
+# ---- 2. the settings --------------------------------------------------------------------------
+
+
+def choose_settings(spec: ModelSpec) -> RunSettings:
+    """Widgets start at the network's own settings; a new network resets them (its name is in the keys)."""
+    st.subheader("2 · Training")
+    key = f"mnist_{spec.name}_{revision()}_"
+    left, right = st.columns(2)
+    epochs = left.number_input("Epochs (passes over the training images)", 1, MAX_EPOCHS, 5, key=key + "epochs")
+    batch = left.number_input("Batch size (images per step)", 1, MAX_BATCH_SIZE, spec.batch_size, key=key + "batch")
+    optimizer = right.selectbox("Optimizer", list(OPTIMIZERS), index=list(OPTIMIZERS).index(spec.optimizer),
+                                format_func=OPTIMIZERS.get, key=key + "optimizer")
+    low, high = LEARNING_RATE_RANGE
+    rate = right.number_input("Learning rate", low, high, float(spec.learning_rate), step=0.001, format="%g",
+                              key=key + "lr", help="Try 5 with SGD to see training diverge.")
+    left, right = st.columns(2)
+    validation = left.radio("Held out for validation", VALIDATION_SIZES, format_func="{:,} images".format,
+                            key="mnist_validation", horizontal=True,
+                            help="Taken from the 60,000 training images; they judge the network after every epoch.")
+    size = right.selectbox(f"Training images (of {N_TRAIN_FULL - validation:,})", list(TRAIN_SIZES),
+                           format_func=TRAIN_SIZES.get, key="mnist_train_size")
+    keep_best = st.checkbox("Keep the best epoch (by validation accuracy)", value=True, key="mnist_keep_best",
+                            help="When training ends, put back the weights of the epoch with the best "
+                                 "validation accuracy, like a checkpoint.")
+    return RunSettings(epochs=int(epochs), batch_size=int(batch), optimizer=optimizer, learning_rate=float(rate),
+                       validation=validation, train_size=None if size == "all" else size, keep_best=keep_best)
+
+
+# ---- 3. controls: each button only flips state; training happens in the live section -----------
+
+
+def _start(spec: ModelSpec, settings: RunSettings) -> None:
+    st.session_state[PENDING] = (spec, settings)  # built by build_pending_run, under a spinner
+
+
+def _pause() -> None:
+    if book().current is not None:
+        book().current.pause()
+
+
+def _resume() -> None:
+    if book().current is not None:
+        book().current.resume()
+
+
+def _stop() -> None:
+    run = book().current
+    if run is not None:
+        run.stop()  # waits for the chunk in progress, keeps the history, tests the model
+        publish(run)
+
+
+def build_pending_run() -> None:
+    """The run that Start asked for, built now (the first time, TensorFlow starts)."""
+    pending = st.session_state.pop(PENDING, None)
+    if pending is None:
+        return
+    with st.spinner("Building the network (the first time, TensorFlow starts: a few seconds)…"):
+        try:
+            book().start(*pending)
+        except (ValueError, MemoryError) as error:
+            notify(NOTICE_AREA, "error", f"Could not start: {error}")
+
+
+def controls(spec: ModelSpec, settings: RunSettings, problems: list[str]) -> None:
+    """Start, Pause or Resume, Stop; what is wrong with the settings; the run's messages."""
+    run = book().current
+    running = run is not None and run.state == RUNNING
+    paused = run is not None and run.state == PAUSED
+    columns = st.columns([1, 1, 1, 3])
+    columns[0].button("▶ Start" if run is None or run.ended else "▶ Start again", key="mnist_start", type="primary",
+                      on_click=_start, args=(spec, settings), disabled=bool(problems), width="stretch",
+                      help="Build a fresh network and train it with these settings.")
+    if paused:
+        columns[1].button("⏵ Resume", key="mnist_resume", on_click=_resume, width="stretch")
+    else:
+        columns[1].button("⏸ Pause", key="mnist_pause", on_click=_pause, disabled=not running, width="stretch")
+    columns[2].button("⏹ Stop", key="mnist_stop", on_click=_stop, disabled=not (running or paused), width="stretch",
+                      help="End the run now; the model so far is kept and tested.")
+    for problem in problems:
+        st.error(problem)
+    show_notice(NOTICE_AREA)
+    publish(run)
+
+
+# ---- 4. the live section: trains a chunk, then redraws ------------------------------------------------
+
+
+def live_section() -> None:
+    """The live curves and figures, in a fragment that reruns every :data:`TICK_S` while the run trains.
+
+    This is the page's one live loop: each tick waits for this session's turn (shared with the other
+    students, :func:`nnlab.training.fair_share.turn_if`), draws, then trains one chunk of
+    :data:`~nnlab.mnist.run.LIVE_CHUNK_S` (:func:`_draw_and_train`); when the run ends it reruns
+    the whole page so the results appear and the timer stops. Another run state (paused, ended,
+    none) draws once, without a timer. It is the one place where this page starts its live loop,
+    so a shared live driver can take it over here alone.
+    """
+    running = book().current is not None and book().current.state == RUNNING
+    st.fragment(run_every=TICK_S if running else None)(_live_panel)()
+
+
+def _live_panel() -> None:
+    run = book().current
+    with turn_if(run is not None and run.state == RUNNING):
+        _draw_and_train(run)
+
+
+def _draw_and_train(run: MnistRun | None) -> None:
+    """Draw first, then train: the elements are fresh while training (drawn last, they would sit
+    faded as "stale" during every chunk); the picture is one chunk behind, about 0.3 s."""
+    if run is None:
+        st.progress(0.0, text="Press Start to train the network.")
+    else:
+        st.progress(run.progress, text=progress_line(run))
+        _epoch_metrics(run)
+    curves = run.curves() if run is not None and run.history.chunks else None
+    st.plotly_chart(live_curves(curves, book().earlier), key="mnist_curves", config=PLOT_CONFIG)
+    if run is not None and run.state == RUNNING:
+        run.advance(LIVE_CHUNK_S)
+        if run.ended:
+            publish(run)
+            st.rerun()  # the whole page: results appear, the timer stops
+
+
+def _epoch_metrics(run: MnistRun) -> None:
+    chunk = run.history.chunks[-1] if run.history.chunks else None
+    loss, accuracy = run.validation_loss, run.validation_accuracy
+    cells = st.columns(4)
+    cells[0].metric("Training loss (recent batches)", f"{chunk.loss:.4f}" if chunk else "–")
+    cells[1].metric("Training accuracy (recent batches)", f"{chunk.accuracy:.2%}" if chunk else "–")
+    cells[2].metric("Validation loss", f"{loss:.4f}" if loss is not None else "–",
+                    help="On the held-out validation images, after each epoch.")
+    cells[3].metric("Validation accuracy", f"{accuracy:.2%}" if accuracy is not None else "–",
+                    help="On the held-out validation images, after each epoch.")
+    if run.state == PAUSED:
+        st.info("Paused. Press **Resume** to go on, or **Stop** to end the run and test it.")
+    if run.message:
+        (st.error if run.state == DIVERGED else st.success)(run.message)
+
+
+def forget_earlier() -> None:
+    """A button that removes the faded curves of earlier runs (shown when there are some)."""
+    if book().earlier:
+        st.button("Forget earlier runs", key="mnist_forget", on_click=lambda: book().clear_earlier(),
+                  help="Remove the faded curves of earlier runs.")
+
+
+# ---- 5. results: the session's model on the 10,000 test images ----------------------------------------
+
+
+def results() -> None:
+    handed = session_model()
+    if handed is None or handed.evaluation is None:
+        return
+    evaluation = handed.evaluation
+    st.subheader("3 · How well does it read digits?")
+    st.caption(f"{handed.title}, on the 10,000 test images it never saw while training.")
+    cells = st.columns([1, 1, 3])
+    cells[0].metric("Test accuracy", f"{evaluation.accuracy:.2%}")
+    cells[1].metric(f"Mistakes (of {len(evaluation.labels):,})", f"{evaluation.errors:,}")
+    if handed.note:
+        cells[2].info(handed.note)
+    left, right = st.columns([1.1, 1])
+    left.plotly_chart(confusion_heatmap(evaluation.confusion), key="mnist_confusion", config=PLOT_CONFIG)
+    right.plotly_chart(per_digit_bars(evaluation.per_digit), key="mnist_per_digit", config=PLOT_CONFIG)
+    _mistakes(evaluation)
+    _first_layer(handed)
+
+
+def _mistakes(evaluation) -> None:
+    x_test, _ = test_set()
+    wrong = evaluation.misclassified(24)
+    predicted = evaluation.predictions[wrong]
+    st.plotly_chart(misclassified_gallery(x_test[wrong], evaluation.labels[wrong], predicted,
+                                          evaluation.probabilities[wrong, predicted]),
+                    key="mnist_gallery", config=PLOT_CONFIG)
+    st.caption("The most confident mistakes first. Some are hard even for people; others show what the "
+               "network has not learned yet.")
+
+
+def _first_layer(handed: SessionModel) -> None:
+    start = handed.first_layer_start
+    weights = first_dense_weights(handed.model, start)
+    if weights is None:
+        return
+    changed = start is not None
+    st.plotly_chart(weight_images(weights, title="What the first-layer units learned to look for" if changed
+                                  else "What the first-layer units look for"),
+                    key="mnist_weights", config=PLOT_CONFIG)
+    st.caption("Each square is one unit of the first Dense layer: its 784 weights laid out as the image"
+               + (", minus their random starting values (what training changed). " if changed else ". ")
+               + "Ink on blue pixels makes the unit fire; ink on orange pixels holds it back.")

@@ -60,6 +60,18 @@ def playground_run():
     return run
 
 
+def mnist_run():
+    """The MNIST page's run fits the same interface (nnlab.mnist.run.MnistRun, on a small slice)."""
+    from nnlab.mnist.run import MnistData, MnistRun, RunSettings, prepare_data
+    from nnlab.model.presets import PRESETS
+
+    data = prepare_data(5_000, 640)
+    small = MnistData(data.x_train, data.y_train, data.x_val[:300], data.y_val[:300], data.x_test[:300],
+                      data.y_test[:300])
+    settings = RunSettings(epochs=3, batch_size=16, train_size=640, keep_best=False)
+    return MnistRun(PRESETS["Basic 784-128-10"], settings, data=small)
+
+
 def weights_of(run):
     model = run.model if isinstance(run, EpochRun) else run.trainer.model
     variables = model.weights
@@ -76,7 +88,8 @@ def assert_same(before, after):
         np.testing.assert_array_equal(a, b)
 
 
-RUNS = {"from scratch": from_scratch_run, "keras step": keras_run, "playground trainer": playground_run}
+RUNS = {"from scratch": from_scratch_run, "keras step": keras_run, "playground trainer": playground_run,
+        "mnist run": mnist_run}
 
 
 @pytest.mark.parametrize("make", RUNS.values(), ids=RUNS.keys())

@@ -409,7 +409,7 @@ def _record_redraw(epoch: int) -> None:
     went out is no redraw for the student (counted before, the page said 10 redraws/s while the
     browser received 6.4).
     """
-    if FRAMES not in st.session_state:  # a pause of more than 2 s starts measuring again
+    if FRAMES not in st.session_state:  # the last 3 s; a pause of more than 2 s starts measuring again
         st.session_state[FRAMES] = SpeedWindow(window_s=3.0, gap_s=2.0, min_samples=3)
     st.session_state[FRAMES].note(epoch)
 

@@ -17,12 +17,12 @@ def timed_run(name, model, step, data, epochs):
     x, y, x_test, y_test = data
     run = EpochRun(name, step, x, y, naive_tf.BATCH_SIZE, epochs, naive_tf.evaluator(model, x_test, y_test))
     began = time.perf_counter()
-    while not run.done:
-        run.run_for(5.0)
-        print(f"  {name}: epoch {run.epoch}/{epochs}, {run.samples_per_second:,.0f} samples/s", flush=True)
+    while not run.ended:
+        run.advance(5.0)
+        print(f"  {name}: epoch {run.epoch}/{epochs}, {run.samples_per_s:,.0f} samples/s", flush=True)
     wall = time.perf_counter() - began
-    curve = [round(h["test_accuracy"], 4) for h in run.history]
-    return run.history[-1]["test_accuracy"], wall, run.samples_per_second, curve
+    curve = [round(a, 4) for a in run.history.series("test_accuracy")]
+    return run.history.last.test_accuracy, wall, run.samples_per_s, curve
 
 
 def main(epochs: int = naive_tf.EPOCHS) -> None:

@@ -3,8 +3,8 @@
 The playground's default network (2-4-2-1 tanh, SGD with momentum, cross-entropy) on XOR, 250
 training points (500 points, 50 % for training), batch 10 (25 steps an epoch):
 
-1. trainer + redraws: the page's own loop without the browser: train a chunk
-   (``Trainer.train_for(0.06 s, whole_epochs=True)``), then redraw as the page does
+1. trainer + redraws: the page's own loop without the browser: train a chunk of the playing
+   run (``PlaygroundRun.advance(0.06 s)``, whole epochs, as the live driver asks), then redraw as the page does
    while playing: the decision boundary on a 100x100 grid every time (an image, see
    nnlab.plots.live), the network with its neuron pictures (an image) and the loss
    chart (a plotly figure, serialized as ``st.plotly_chart`` does: ``to_dict`` then
@@ -49,13 +49,14 @@ def trainer_loop(seconds: float, redraw: bool) -> tuple[float, float, float, flo
     """(epochs/s, redraws/s, KB sent per redraw, epochs per CPU-second) of the page's loop."""
     run = PlaygroundRun(DEFAULT)
     run.trainer.warm_up()
-    run.trainer.train_for(0.2, whole_epochs=True)
+    run.resume()  # Play
+    run.advance(0.2)
     if redraw:
         run.frame(DEFAULT, live=True)  # the grid function is traced on the first frame
     start, cpu, epochs, frames, sent = time.perf_counter(), time.process_time(), run.trainer.epoch, 0, 0
     slow_parts_drawn = -SLOW_PARTS_EVERY_S
     while time.perf_counter() - start < seconds:
-        run.trainer.train_for(TRAIN_BUDGET_S, whole_epochs=True)
+        run.advance(TRAIN_BUDGET_S)
         if redraw:
             now = time.perf_counter()
             everything = now - slow_parts_drawn > SLOW_PARTS_EVERY_S

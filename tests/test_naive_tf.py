@@ -41,29 +41,30 @@ def test_from_scratch_network_learns_mnist(mnist_subset):
     model = naive_tf.naive_mlp([784, naive_tf.HIDDEN, 10], init="he")
     run = EpochRun("scratch", naive_tf.naive_train_step(model, learning_rate=0.05), x, y, naive_tf.BATCH_SIZE, 3,
                    naive_tf.evaluator(model, x_test, y_test))
-    before = naive_tf.evaluator(model, x_test, y_test)()
-    while not run.done:
-        run.run_for(0.5)
-    assert run.progress == 1.0 and run.eta_seconds == 0.0 and run.samples_per_second > 0
-    assert len(run.batch_losses) == 3 * int(np.ceil(len(x) / naive_tf.BATCH_SIZE))
-    assert [row["epoch"] for row in run.history] == [1.0, 2.0, 3.0]
-    assert run.history[-1]["loss"] < run.history[0]["loss"]
-    assert np.mean(run.batch_losses[-10:]) < 0.5 * np.mean(run.batch_losses[:10])
-    assert run.history[-1]["test_loss"] < before["test_loss"]
-    assert before["test_accuracy"] < 0.2
-    assert run.history[-1]["test_accuracy"] > 0.7  # chance is 0.1
+    before_loss, before_accuracy = naive_tf.evaluator(model, x_test, y_test)()
+    while not run.ended:
+        run.advance(0.5)
+    assert run.progress == 1.0 and run.eta_s == 0.0 and run.samples_per_s > 0
+    batch_losses = run.history.chunk_series("loss")
+    assert len(batch_losses) == 3 * int(np.ceil(len(x) / naive_tf.BATCH_SIZE))
+    assert run.history.series("epoch") == [1, 2, 3]
+    assert run.history.last.train_loss < run.history.epochs[0].train_loss
+    assert np.mean(batch_losses[-10:]) < 0.5 * np.mean(batch_losses[:10])
+    assert run.history.last.test_loss < before_loss
+    assert before_accuracy < 0.2
+    assert run.history.last.test_accuracy > 0.7  # chance is 0.1
     figure = training_curves([run])
     assert len(figure.data) == 3
 
 
-def test_run_for_stops_on_time_and_resumes(mnist_subset):
+def test_advance_stops_on_time_and_goes_on(mnist_subset):
     x, y, _, _ = mnist_subset
     model = naive_tf.naive_mlp([784, 32, 10])
     run = EpochRun("small", naive_tf.naive_train_step(model), x[:1000], y[:1000], 100, 2)
-    run.run_for(0.0)
-    assert run.samples_done == 100 and not run.done and run.eta_seconds > 0
-    run.run_for(60.0)
-    assert run.done and run.samples_done == 2000
+    run.advance(0.0)
+    assert run.samples_done == 100 and not run.ended and run.eta_s > 0
+    run.advance(60.0)
+    assert run.ended and run.samples_done == 2000
 
 
 def test_keras_model_trains_with_the_same_step_loop(mnist_subset):
@@ -72,9 +73,9 @@ def test_keras_model_trains_with_the_same_step_loop(mnist_subset):
     assert model.count_params() == 784 * 512 + 512 + 512 * 10 + 10
     run = EpochRun("keras", naive_tf.keras_train_step(model), x[:3000], y[:3000], 128, 2,
                    naive_tf.evaluator(model, x_test, y_test))
-    run.run_for(600)
-    assert run.history[-1]["loss"] < run.history[0]["loss"]
-    assert run.history[-1]["test_accuracy"] > 0.6  # about 0.75 with seeds 0-2; chance is 0.1
+    run.advance(600)
+    assert run.history.last.train_loss < run.history.epochs[0].train_loss
+    assert run.history.last.test_accuracy > 0.6  # about 0.75 with seeds 0-2; chance is 0.1
 
 
 def test_unknown_initialisation_is_refused():

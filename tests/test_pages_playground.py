@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnlab.playground.config import DEFAULT, from_query, to_query
+from nnlab.training.live import DIVERGED, RUNNING
 from tests.apptest import APP, run_page
 
 PAGE = "pages/2_Playground.py"
@@ -13,6 +14,11 @@ PAGE = "pages/2_Playground.py"
 
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
+
+
+def playing(at) -> bool:
+    """Whether the session's playground run trains (Play pressed, not paused since)."""
+    return at.session_state["pg_run"].state == RUNNING
 
 
 def open_with_query(query: dict) -> AppTest:
@@ -23,8 +29,9 @@ def open_with_query(query: dict) -> AppTest:
     return at.switch_page(PAGE).run()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def playground():
+    """A fresh session on the playground for each test."""
     at = run_page(PAGE, timeout=90)
     assert not at.exception, at.exception
     return at
@@ -52,10 +59,10 @@ def test_step_trains_one_epoch_at_a_time_and_reset_goes_back_to_zero(playground)
 def test_play_and_pause_flip_the_state(playground):
     at = playground
     at.button(key="pg_play").click().run()  # AppTest runs the fragment once per run: one chunk
-    assert at.session_state["pg_playing"] and at.button(key="pg_pause").disabled is False
+    assert playing(at) and at.button(key="pg_pause").disabled is False
     assert int(metric(at, "Epoch").replace(",", "")) > 1
     at.button(key="pg_pause").click().run()
-    assert not at.session_state["pg_playing"] and metric(at, "Speed") == "paused"
+    assert not playing(at) and metric(at, "Speed") == "paused"
 
 
 def test_a_lesson_loads_its_setup_explains_it_and_the_url_follows(playground):
@@ -110,7 +117,7 @@ def test_a_diverging_learning_rate_stops_with_a_message():
     at = open_with_query({"data": "spiral", "layers": "8:linear,8:linear", "lr": "10", "opt": "sgd"})
     at.button(key="pg_play").click().run()
     assert not at.exception
-    assert not at.session_state["pg_playing"]  # paused at once
+    assert not playing(at) and at.session_state["pg_run"].state == DIVERGED  # stopped at once
     assert any("NaN" in e.value and "smaller" in e.value for e in at.error)
     at.button(key="pg_reset").click().run()
     assert not at.error and metric(at, "Epoch") == "0"

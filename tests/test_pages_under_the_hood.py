@@ -3,7 +3,7 @@
 import pytest
 
 from nnlab.hood import naive_tf, scratch
-from nnlab.ui import live_panel
+from nnlab.ui import live_driver
 from tests.apptest import run_page
 
 PAGE = "pages/5_Under_the_hood.py"
@@ -61,11 +61,11 @@ def test_offline_imdb_is_explained_and_generated_reviews_train(at):
     assert at.radio(key="uth_text_source").options == ["Generated reviews (made-up, works offline)"]
     at.slider(key="uth_text_epochs").set_value(3)
     at.button(key="uth_text_start_btn").click().run()
-    rerun_until(at, lambda at: all(run.done for run in at.session_state["uth_text_runs"]))
+    rerun_until(at, lambda at: all(run.ended for run in at.session_state["uth_text_runs"]))
     at.run()
     assert not at.exception
     run = at.session_state["uth_text_runs"][0]
-    assert len(run.history) == 3 and run.history[-1]["val_accuracy"] > 0.8
+    assert len(run.history.epochs) == 3 and run.history.last.test_accuracy > 0.8  # on the validation set
     assert at.slider(key="uth_text_epochs").disabled  # settings are fixed until Reset
     at.text_area(key="uth_text_review").set_value("awful, boring, the worst film, a waste").run()
     assert float(at.metric[-1].value.rstrip("%")) < 50
@@ -77,13 +77,13 @@ def test_offline_imdb_is_explained_and_generated_reviews_train(at):
 def test_from_scratch_mnist_starts_on_click_and_pauses(at, monkeypatch):
     # a tick trains exactly one batch of each run, however fast the machine: the run cannot finish
     # (or pass its progress text) before the test looks at it
-    monkeypatch.setattr(live_panel, "CHUNK_S", 0.0)
+    monkeypatch.setattr(live_driver, "CHUNK_S", 0.0)
     at.selectbox(key="uth_mnist_limit").set_value(6000)
     at.slider(key="uth_mnist_epochs").set_value(1)
     at.button(key="uth_mnist_start_btn").click().run()
     assert not at.exception
     runs = at.session_state["uth_mnist_runs"]
-    assert [run.name for run in runs] == ["from scratch", "Keras Dense"]
+    assert [run.label for run in runs] == ["from scratch", "Keras Dense"]
     assert [run.samples_done for run in runs] == [naive_tf.BATCH_SIZE] * 2  # one batch each
     texts = progress_texts(at)
     assert len(texts) == 2 and all("epoch 1/1" in text and "samples/s" in text for text in texts), texts
@@ -91,11 +91,11 @@ def test_from_scratch_mnist_starts_on_click_and_pauses(at, monkeypatch):
     done = [run.samples_done for run in runs]
     at.run()
     assert [run.samples_done for run in runs] == done  # paused: nothing trains
-    monkeypatch.setattr(live_panel, "CHUNK_S", 0.6)  # the page's own chunks again, to finish the epoch
+    monkeypatch.setattr(live_driver, "CHUNK_S", 0.6)  # the page's own chunks again, to finish the epoch
     at.button(key="uth_mnist_start_btn").click().run()
-    rerun_until(at, lambda at: all(run.done for run in runs), limit=80)
+    rerun_until(at, lambda at: all(run.ended for run in runs), limit=80)
     at.run()
-    assert all(len(run.history) == 1 and 0.0 <= run.history[0]["test_accuracy"] <= 1.0 for run in runs)
+    assert all(len(run.history.epochs) == 1 and 0.0 <= run.history.epochs[0].test_accuracy <= 1.0 for run in runs)
     assert all(run.progress == 1.0 for run in runs)  # one epoch of 6,000 images with the book's settings
     assert "test accuracy" in at.success[-1].value
 

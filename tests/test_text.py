@@ -43,10 +43,10 @@ def test_sentiment_model_learns_generated_reviews(data):
         "Embedding", "GlobalAveragePooling1D", "Dense", "Dense"]
     assert model.count_params() == 10000 * 16 + 16 * 16 + 16 + 16 + 1
     run = text.text_run(model, data, epochs=8, batch_size=128)
-    while not run.done:
-        run.run_for(1.0)
-    assert run.history[-1]["loss"] < run.history[0]["loss"]
-    assert run.history[-1]["val_accuracy"] > 0.9
+    while not run.ended:
+        run.advance(1.0)
+    assert run.history.last.train_loss < run.history.epochs[0].train_loss
+    assert run.history.last.test_accuracy > 0.9  # on the validation set
     positive, encoded = text.sentiment(model, "a great film, brilliant and beautiful, loved it", data.word_index)
     negative, _ = text.sentiment(model, "boring and awful, the worst movie, a waste of time", data.word_index)
     assert encoded[0] == text.START and positive > 0.5 > negative

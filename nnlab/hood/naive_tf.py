@@ -201,11 +201,12 @@ def keras_train_step(model, metric: Callable | None = None) -> Callable:
 
 
 def evaluator(model, inputs: np.ndarray, labels: np.ndarray, loss: Callable | None = None,
-              metric: Callable | None = None, prefix: str = "test", batch_size: int = 2000) -> Callable[[], dict]:
-    """``evaluate() -> {prefix_loss, prefix_accuracy}`` of ``model`` (any callable) on ``(inputs, labels)``.
+              metric: Callable | None = None, batch_size: int = 2000) -> Callable[[], tuple[float, float]]:
+    """``evaluate() -> (mean loss, accuracy)`` of ``model`` (any callable) on ``(inputs, labels)``.
 
     ``loss`` and ``metric`` take ``(labels, outputs)`` and return batch means; the defaults are
-    :func:`cross_entropy` and :func:`accuracy` for softmax outputs.
+    :func:`cross_entropy` and :func:`accuracy` for softmax outputs. What an
+    :class:`~nnlab.training.live.EpochRun` records on its held-out set after each epoch.
     """
     tf = _tf()
     loss, metric = loss or cross_entropy, metric or accuracy
@@ -216,13 +217,13 @@ def evaluator(model, inputs: np.ndarray, labels: np.ndarray, loss: Callable | No
         n = tf.cast(tf.shape(x)[0], tf.float32)
         return tf.cast(loss(y, outputs), tf.float32) * n, tf.cast(metric(y, outputs), tf.float32) * n
 
-    def evaluate() -> dict[str, float]:
+    def evaluate() -> tuple[float, float]:
         total_loss = total_correct = 0.0
         for start in range(0, len(inputs), batch_size):
             batch_loss, correct = batch_sums(inputs[start: start + batch_size], labels[start: start + batch_size])
             total_loss += float(batch_loss)
             total_correct += float(correct)
-        return {f"{prefix}_loss": total_loss / len(inputs), f"{prefix}_accuracy": total_correct / len(inputs)}
+        return total_loss / len(inputs), total_correct / len(inputs)
 
     return evaluate
 

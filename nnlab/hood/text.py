@@ -224,12 +224,13 @@ def build_text_model(num_words: int = NUM_WORDS, dim: int = EMBEDDING_DIM, seed:
 
 
 def text_run(model, data: TextData, epochs: int = 20, batch_size: int = 512):
-    """An :class:`~nnlab.training.live.EpochRun` training ``model`` on ``data``, with validation after each epoch."""
+    """An :class:`~nnlab.training.live.EpochRun` training ``model`` on ``data``; its held-out figures after
+    each epoch (``test_loss``, ``test_accuracy`` of the history) are on the validation set."""
     from nnlab.hood.naive_tf import evaluator, keras_train_step
     from nnlab.training.live import EpochRun
 
     labels = data.y_train.reshape(-1, 1)
-    evaluate = evaluator(model, data.x_val, data.y_val, loss=binary_cross_entropy, metric=binary_accuracy, prefix="val")
+    evaluate = evaluator(model, data.x_val, data.y_val, loss=binary_cross_entropy, metric=binary_accuracy)
     return EpochRun(f"sentiment ({data.source})", keras_train_step(model, binary_accuracy), data.x_train, labels,
                     batch_size, epochs, evaluate, model=model)
 

@@ -1,8 +1,9 @@
 """One playground run: the data, the model and its trainer for a setup, and the pictures of a frame.
 
-:class:`PlaygroundRun` is what a page keeps in its session; :meth:`PlaygroundRun.frame`
-draws the three pictures (decision boundary, network with neuron maps, loss
-curves) from the trainer's current state. The benchmark draws frames with the same
+:class:`PlaygroundRun` is what a page keeps in its session: a live run that plays (trains
+until paused), pauses, steps one epoch and resets (:class:`~nnlab.training.live.TrainerRun`), and
+:meth:`PlaygroundRun.frame` draws the three pictures (decision boundary, network with neuron maps,
+loss curves) from the trainer's current state. The benchmark trains and draws frames with the same
 code, so its redraws/s are the page's.
 """
 
@@ -16,6 +17,7 @@ from nnlab.datasets.toy2d import make_2d
 from nnlab.model.features import feature_matrix
 from nnlab.playground.boundary import dense_kernels, feature_maps, make_grid, plane_maps
 from nnlab.playground.config import PlaygroundConfig
+from nnlab.training.live import TrainerRun
 
 THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks: 25x25
 # The live page's rhythm (nnlab.ui.playground, bench/xor_speed.py): while playing it asks for a redraw
@@ -71,8 +73,9 @@ def to_unit_range(maps: np.ndarray, floor: float = 1.0) -> np.ndarray:
     return np.clip(maps / scale, -1.0, 1.0).astype(np.float32)
 
 
-class PlaygroundRun:
-    """The data, the Keras model and the :class:`~nnlab.training.train.Trainer` of one setup."""
+class PlaygroundRun(TrainerRun):
+    """The data, the Keras model and the :class:`~nnlab.training.train.Trainer` of one setup, as a live
+    run without an end; it starts idle (paused at epoch 0) and its chunks end between epochs."""
 
     def __init__(self, config: PlaygroundConfig):
         from nnlab.model.build import build_model
@@ -86,8 +89,9 @@ class PlaygroundRun:
         self.input_maps = pool(to_unit_range(feature_maps(self.grid, config.features), floor=1e-6))
         self._painters: dict[bool, object] = {}
         model = build_model(self.spec, seed=config.seed)
-        self.trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
-                               self.data.test_labels, batch_size=config.batch_size, seed=config.seed)
+        trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
+                          self.data.test_labels, batch_size=config.batch_size, seed=config.seed)
+        super().__init__(trainer, label="playground", whole_epochs=True)
 
     def _painter(self, show_test: bool):
         """The live boundary's painter for this data (points drawn once), with or without the test points."""

@@ -12,14 +12,15 @@ from nnlab.plots.style import CLASS_COLORS, DIVERGING, apply_style
 MAX_POINTS = 400  # longest line sent to the browser; longer series are averaged in buckets
 
 
-def _bucket_mean(values: list[float], max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (fraction of the series, 0..1] and values, averaged down to at most ``max_points``."""
+def _bucket_mean(positions: list[float], values: list[float], max_points: int = MAX_POINTS
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """A curve averaged down to at most ``max_points``: the last position and the mean value of each bucket."""
     values = np.asarray(values, dtype=np.float32)
     if len(values) == 0:
         return np.zeros(0), np.zeros(0, np.float32)
     edges = np.linspace(0, len(values), min(len(values), max_points) + 1).astype(int)
     means = np.array([values[a:b].mean() for a, b in zip(edges[:-1], edges[1:], strict=True)], dtype=np.float32)
-    return edges[1:] / len(values), means
+    return np.asarray(positions, dtype=np.float64)[edges[1:] - 1], means
 
 
 def loss_curve(losses: list[float], title: str = "Training loss", x_title: str = "epoch") -> go.Figure:
@@ -102,24 +103,28 @@ def gradient_check_figure(check: GradientCheck) -> go.Figure:
 
 
 def training_curves(runs, accuracy_label: str = "test") -> go.Figure:
-    """Left: the loss of every batch (averaged down); right: accuracy after each epoch, training (dotted) and held out."""
+    """Left: the loss of every batch (averaged down); right: accuracy after each epoch, training (dotted:
+    the mean over the epoch's batches) and held out (``accuracy_label``: the set the run evaluates on).
+
+    ``runs``: live runs (:class:`~nnlab.training.live.ChunkedRun`) with their ``label``, ``epochs`` and
+    :class:`~nnlab.training.history.History`.
+    """
     figure = make_subplots(rows=1, cols=2, subplot_titles=("Training loss (per batch)", "Accuracy after each epoch"),
                            horizontal_spacing=0.1)
     for i, run in enumerate(runs):
         color = CLASS_COLORS[(i + 1) % len(CLASS_COLORS)]
-        fraction, losses = _bucket_mean(run.batch_losses)
-        seen_epochs = run.samples_done / len(run.x) if len(run.x) else 0
-        figure.add_trace(go.Scatter(x=fraction * seen_epochs, y=losses, mode="lines", name=f"{run.name} loss",
-                                    line=dict(color=color, width=2), legendgroup=run.name), row=1, col=1)
-        epochs = [row["epoch"] for row in run.history]
-        held_out = next((k for k in (run.history[0] if run.history else {}) if k.endswith("_accuracy")), None)
-        figure.add_trace(go.Scatter(x=epochs, y=[row["accuracy"] for row in run.history], mode="lines+markers",
-                                    name=f"{run.name} train", line=dict(color=color, dash="dot"),
-                                    legendgroup=run.name), row=1, col=2)
-        if held_out:
-            figure.add_trace(go.Scatter(x=epochs, y=[row[held_out] for row in run.history], mode="lines+markers",
-                                        name=f"{run.name} {accuracy_label}", line=dict(color=color, width=3),
-                                        legendgroup=run.name), row=1, col=2)
+        history = run.history
+        positions, losses = _bucket_mean(history.chunk_series("epoch"), history.chunk_series("loss"))
+        figure.add_trace(go.Scatter(x=positions, y=losses, mode="lines", name=f"{run.label} loss",
+                                    line=dict(color=color, width=2), legendgroup=run.label), row=1, col=1)
+        epochs = history.series("epoch")
+        figure.add_trace(go.Scatter(x=epochs, y=history.series("train_accuracy"), mode="lines+markers",
+                                    name=f"{run.label} train", line=dict(color=color, dash="dot"),
+                                    legendgroup=run.label), row=1, col=2)
+        if history.last is not None and history.last.test_accuracy is not None:
+            figure.add_trace(go.Scatter(x=epochs, y=history.series("test_accuracy"), mode="lines+markers",
+                                        name=f"{run.label} {accuracy_label}", line=dict(color=color, width=3),
+                                        legendgroup=run.label), row=1, col=2)
     top = max((run.epochs for run in runs), default=1)
     figure.update_xaxes(title="epoch", range=[0, top + 0.1], row=1, col=1)
     figure.update_xaxes(title="epoch", range=[0.5, top + 0.5], row=1, col=2)

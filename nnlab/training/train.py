@@ -21,10 +21,13 @@ last good chunk, stops, and says what happened (:attr:`Trainer.message`).
 
 Each trainer has a ``threading.Lock``: two script runs of one session (Streamlit
 starts a new run while the old thread may still be training) never train the same
-model at once. A closed trainer (``closed`` set while holding the lock) does not train
-until it is opened again (pause, resume) or ever (end of a run): a thread that checked
-"still running?" just before another one paused or ended the run cannot slip one more
-chunk in. The trainer imports no streamlit and knows nothing about pages.
+model at once. A live run (:class:`~nnlab.training.live.TrainerRun`) checks its own state
+and trains (:meth:`Trainer.train_locked`) under that one lock, so pausing it waits for the
+chunk in progress. A closed trainer (``closed`` set while holding the lock) does not train
+in :meth:`Trainer.train_for` until it is opened again (pause, resume) or ever (end of a run):
+a thread that checked "still running?" just before another one paused or ended the run cannot
+slip one more chunk in. The history (:class:`~nnlab.training.history.History`) is the one every
+live run keeps. The trainer imports no streamlit and knows nothing about pages.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+
+from nnlab.training.history import ChunkRecord, EpochRecord, History
+from nnlab.training.pace import SpeedWindow
 
 READY = "ready"
 DIVERGED = "diverged"
@@ -64,46 +69,6 @@ def single_replica(optimizer):
     if hasattr(optimizer, "_all_reduce_sum_gradients") and not tf.distribute.has_strategy():
         optimizer._all_reduce_sum_gradients = list  # one replica: the (gradient, variable) pairs as they are
     return optimizer
-
-
-@dataclass(frozen=True)
-class EpochRecord:
-    """The state of the model at the end of epoch ``epoch`` (1-based).
-
-    ``train_loss`` and ``train_accuracy`` are measured on the whole training set after
-    the epoch (``train_metrics="full"``) or are the means over the epoch's batches
-    (``"running"``, what ``fit()`` reports). Losses exclude the L1/L2 penalty.
-    """
-
-    epoch: int
-    train_loss: float
-    train_accuracy: float
-    test_loss: float | None
-    test_accuracy: float | None
-    seconds: float  # training time so far, without the pauses between chunks
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """Mean loss and accuracy over the batches of one chunk: a fine-grained, noisy curve."""
-
-    epoch: float  # position at the end of the chunk, in epochs (2.5 = half-way through epoch 3)
-    loss: float
-    accuracy: float
-
-
-@dataclass
-class History:
-    epochs: list[EpochRecord] = field(default_factory=list)
-    chunks: list[ChunkRecord] = field(default_factory=list)
-
-    @property
-    def last(self) -> EpochRecord | None:
-        return self.epochs[-1] if self.epochs else None
-
-    def series(self, name: str) -> list[float | None]:
-        """One column of the epoch records, e.g. ``series("test_loss")``."""
-        return [getattr(record, name) for record in self.epochs]
 
 
 @dataclass(frozen=True)
@@ -200,11 +165,11 @@ class Trainer:
 
     @property
     def epochs_per_s(self) -> float:
-        """Epochs per second of wall-clock time over the last few seconds of training (0 when unknown)."""
-        if len(self._speed) < 2:
-            return 0.0
-        (t0, e0), (t1, e1) = self._speed[0], self._speed[-1]
-        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+        """Epochs per second of wall-clock time over the last few seconds of training (0 when unknown).
+
+        The position is noted at the start and at the end of every chunk (:class:`~nnlab.training.pace.SpeedWindow`):
+        known after the first chunk, then including the time between chunks; a pause restarts it."""
+        return self._speed.per_second()
 
     @property
     def train_seconds(self) -> float:
@@ -235,7 +200,7 @@ class Trainer:
         try:
             if self.closed:
                 return ChunkResult()
-            return self._train_locked(seconds, whole_epochs, max_epochs)
+            return self.train_locked(seconds, whole_epochs=whole_epochs, max_epochs=max_epochs)
         finally:
             self.lock.release()
 
@@ -292,7 +257,7 @@ class Trainer:
         self._perm = None
         self._epoch_sums = [0.0, 0.0, 0]  # loss sum, correct sum, examples: the running means of this epoch
         self._train_seconds = 0.0
-        self._speed: deque[tuple[float, float]] = deque()
+        self._speed = SpeedWindow(window_s=SPEED_WINDOW_S, gap_s=SPEED_GAP_S)
         self._step_seconds = 1e-3  # running estimate of one step's cost, sizes the chunks
         self._epoch_seconds = 0.0  # running estimate of one epoch's cost (0: not known yet)
         self._epoch_started = 0.0
@@ -415,13 +380,15 @@ class Trainer:
         self._restore_good_fn = restore_good
         self._evaluate_fn = tf.function(evaluate)  # one trace per set: its size must stay known (static slices)
 
-    def _train_locked(self, seconds: float, whole_epochs: bool, max_epochs: int | None) -> ChunkResult:
+    def train_locked(self, seconds: float, *, whole_epochs: bool = False, max_epochs: int | None = None) -> ChunkResult:
+        """:meth:`train_for` for a caller that holds :attr:`lock` (and has checked that it should train):
+        a live run checks its own state and trains under the one lock, so Pause can wait for the chunk."""
         import tensorflow as tf
 
         self._trace()  # before the clock starts: tracing is not training
         started = time.perf_counter()
         deadline = started + seconds
-        self._note_speed(started)
+        self._speed.note(self.position, started)
         self.status, self.message = READY, ""  # after a divergence the user chose to go on
         epochs_before, steps_before = self.epoch, self.steps
         calls = 0
@@ -470,7 +437,7 @@ class Trainer:
                 self._epoch_seconds = epoch_seconds if self._epoch_seconds == 0 else (
                     0.7 * self._epoch_seconds + 0.3 * epoch_seconds)
         finished = time.perf_counter()
-        self._note_speed(finished)
+        self._speed.note(self.position, finished)
         return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, calls=calls)
 
     def _epochs_that_fit(self, seconds_left: float, max_epochs: int | None) -> int:
@@ -525,11 +492,3 @@ class Trainer:
         self._speed.clear()
         return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, diverged=True,
                            calls=calls)
-
-    def _note_speed(self, now: float) -> None:
-        speed = self._speed
-        if speed and now - speed[-1][0] > SPEED_GAP_S:
-            speed.clear()
-        speed.append((now, self.position))
-        while len(speed) > 2 and now - speed[0][0] > SPEED_WINDOW_S:
-            speed.popleft()

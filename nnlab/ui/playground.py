@@ -6,16 +6,16 @@ State in ``st.session_state``:
   Every widget writes into it from an ``on_change`` / ``on_click`` callback. Widget keys carry
   a revision (``pg_rev``); loading a lesson or a link bumps it, so the widgets are created
   again showing the new values.
-* ``pg_run``: the :class:`~nnlab.playground.session.PlaygroundRun` (data, model, trainer).
-* ``pg_playing``: whether the live view trains. Play, Pause, Step and Reset only flip this flag
-  or call the trainer; the training itself happens in the live fragment, in short chunks.
+* ``pg_run``: the :class:`~nnlab.playground.session.PlaygroundRun` (data, model, trainer), a live run
+  (:class:`~nnlab.training.live.TrainerRun`): its state says whether the page plays. Play, Pause, Step
+  and Reset call the run; the training itself happens in the live fragment
+  (:mod:`nnlab.ui.live_driver`), in short chunks.
 """
 
 from __future__ import annotations
 
 import base64
 import time
-from collections import deque
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -44,10 +44,12 @@ from nnlab.playground.config import (
 )
 from nnlab.playground.lessons import LESSONS
 from nnlab.playground.session import RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
-from nnlab.training.fair_share import turn_if
+from nnlab.training.live import RUNNING
+from nnlab.training.pace import SpeedWindow
+from nnlab.ui.live_driver import live_fragment
 
-CONFIG, REV, RUN, PLAYING, LESSON, URL_NOTES, FRAMES = (
-    "pg_config", "pg_rev", "pg_run", "pg_playing", "pg_lesson", "pg_url_notes", "pg_frames")
+CONFIG, REV, RUN, LESSON, URL_NOTES, FRAMES = (
+    "pg_config", "pg_rev", "pg_run", "pg_lesson", "pg_url_notes", "pg_frames")
 MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
 LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
 ACTIVATION_TITLES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
@@ -64,7 +66,6 @@ def config() -> PlaygroundConfig:
         loaded, ignored = from_query(st.query_params.to_dict())
         st.session_state[CONFIG] = loaded
         st.session_state[URL_NOTES] = ignored
-        st.session_state[PLAYING] = False
     return st.session_state[CONFIG]
 
 
@@ -79,8 +80,15 @@ def key(name: str) -> str:
     return f"pg_{st.session_state.get(REV, 0)}_{name}"
 
 
+def playing() -> bool:
+    """Whether the session's run is training (Play pressed, not paused since)."""
+    run = st.session_state.get(RUN)
+    return run is not None and run.state == RUNNING
+
+
 def current_run():
-    """The run (data, model, trainer) for the current setup, built when the setup needs a new one.
+    """The run (data, model, trainer) for the current setup, built when the setup needs a new one;
+    a new run plays if the one it replaces did.
 
     Returns None (and shows why) when the setup cannot be trained.
     """
@@ -94,9 +102,14 @@ def current_run():
         return None
     run = st.session_state.get(RUN)
     if run is None or not run.matches(setup):
+        was_playing = playing()
+        if run is not None:
+            run.pause()  # the old network stops moving; it is dropped below
         with st.spinner("Building the network..."):
             run = PlaygroundRun(setup)
             run.trainer.warm_up()  # synchronous: in the background, 30 arrivals' traces starved the playing students
+        if was_playing:
+            run.resume()
         st.session_state[RUN] = run
     run.apply_live(setup)
     return run
@@ -111,43 +124,40 @@ def _change(field: str, widget: str, convert=None) -> None:
 
 
 def _play() -> None:
-    st.session_state[PLAYING] = True
+    run = st.session_state.get(RUN)
+    if run is not None:
+        run.resume()
 
 
 def _pause() -> None:
-    """Stop playing, and wait for a chunk still training: with ``runner.fastReruns`` (on by default)
-    the click's run starts while the fragment run it stopped may still be inside a compiled call
-    (up to MAX_EPOCHS_PER_CALL epochs); without the wait the paused page showed an epoch that the
-    model had already left (seen under load: paused at 24, the model at 47)."""
-    st.session_state[PLAYING] = False
+    """Stop playing; returns once a chunk still training has ended (see
+    :meth:`~nnlab.training.live.ChunkedRun.pause`): under load a paused page showed an epoch that the
+    model had already left (paused at 24, the model at 47)."""
     run = st.session_state.get(RUN)
     if run is not None:
-        with run.trainer.lock:
-            pass
+        run.pause()
 
 
 def _step() -> None:
-    st.session_state[PLAYING] = False
     run = st.session_state.get(RUN)
     if run is not None and run.matches(config()):
         run.apply_live(config())
-        run.trainer.step()
+        run.step()
 
 
 def _reset() -> None:
-    st.session_state[PLAYING] = False
     run = st.session_state.get(RUN)
     if run is not None:
-        run.trainer.reset()
+        run.reset()
 
 
 def run_controls() -> None:
     """Play, Pause, Step (one epoch) and Reset."""
-    playing = st.session_state.get(PLAYING, False)
+    now_playing = playing()
     columns = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
-    columns[0].button("Play", key="pg_play", on_click=_play, disabled=playing, type="primary", icon="▶️",
+    columns[0].button("Play", key="pg_play", on_click=_play, disabled=now_playing, type="primary", icon="▶️",
                       width="stretch", help="Train continuously, redrawing about ten times a second")
-    columns[1].button("Pause", key="pg_pause", on_click=_pause, disabled=not playing, icon="⏸️",
+    columns[1].button("Pause", key="pg_pause", on_click=_pause, disabled=not now_playing, icon="⏸️",
                       width="stretch")
     columns[2].button("Step", key="pg_step", on_click=_step, icon="⏭️", width="stretch",
                       help="Train exactly one epoch: one pass over the training points")
@@ -161,7 +171,7 @@ def run_controls() -> None:
 
 
 def _load_lesson(name: str) -> None:
-    st.session_state[PLAYING] = False
+    _pause()
     st.session_state[LESSON] = name
     set_config(LESSONS[name].apply(config()), rebuild_widgets=True)
 
@@ -355,33 +365,28 @@ def messages() -> None:
 
 
 def live_view() -> None:
-    """Train a chunk (while playing) and redraw; ticks about ten times a second while playing."""
-    playing = st.session_state.get(PLAYING, False)
+    """The metrics and the pictures; while playing, a chunk of training before each redraw, about ten a second."""
+    if current_run() is None:
+        return
+    live_fragment("pg", _live_runs, _draw, every_s=RUN_EVERY_S, budget_s=_train_budget)
 
-    @st.fragment(run_every=RUN_EVERY_S if playing else None)
-    def view() -> None:
-        run = current_run()
-        if run is None:
-            return
-        playing_now = st.session_state.get(PLAYING, False)
-        # While playing, the whole tick (chunk and pictures, mostly the pictures) waits for this
-        # session's turn: with many students the ticks take turns instead of all running at once.
-        with turn_if(playing_now):
-            trainer = run.trainer
-            if playing_now and st.session_state.get(PLAYING):  # still playing after the wait for a turn
-                result = trainer.train_for(_train_budget(), whole_epochs=True)
-                if result.diverged:
-                    st.session_state[PLAYING] = False
-                    st.rerun()  # the whole page, so that the ticking stops and Play is enabled again
-            if trainer.diverged:
-                st.error(trainer.message, icon="🛑")
-            metrics_row(run)
-            pictures(run)
-            if playing_now:
-                _record_redraw(trainer.epoch)
-            st.session_state[LAST_TICK] = time.perf_counter()
 
-    view()
+def _live_runs() -> list:
+    run = st.session_state.get(RUN)
+    return [run] if run is not None else []
+
+
+def _draw(runs) -> None:
+    """One tick's redraw: the divergence message, the metrics, the pictures; then the redraw is counted."""
+    run = runs[0]
+    trainer = run.trainer
+    if trainer.diverged:
+        st.error(trainer.message, icon="🛑")
+    metrics_row(run)
+    pictures(run)
+    if run.state == RUNNING:
+        _record_redraw(trainer.epoch)
+    st.session_state[LAST_TICK] = time.perf_counter()
 
 
 def _train_budget() -> float:
@@ -404,22 +409,19 @@ def _record_redraw(epoch: int) -> None:
     went out is no redraw for the student (counted before, the page said 10 redraws/s while the
     browser received 6.4).
     """
-    ticks = st.session_state.setdefault(FRAMES, deque(maxlen=40))
-    now = time.perf_counter()
-    if ticks and now - ticks[-1][0] > 2.0:  # a pause: start measuring again
-        ticks.clear()
-    ticks.append((now, epoch))
-    while len(ticks) > 2 and now - ticks[0][0] > 3.0:
-        ticks.popleft()
+    if FRAMES not in st.session_state:  # the last 3 s; a pause of more than 2 s starts measuring again
+        st.session_state[FRAMES] = SpeedWindow(window_s=3.0, gap_s=2.0, min_samples=3)
+    st.session_state[FRAMES].note(epoch)
 
 
 def _rates() -> tuple[float, float]:
-    """Epochs and redraws per second of wall-clock time over the last few seconds of playing."""
-    ticks = st.session_state.get(FRAMES) or ()
-    if len(ticks) < 3 or time.perf_counter() - ticks[-1][0] > 2.0:
+    """Epochs and redraws per second of wall-clock time over the last few seconds of playing
+    (0 until three redraws, and when the last one is more than 2 s old)."""
+    window = st.session_state.get(FRAMES)
+    if window is None:
         return 0.0, 0.0
-    seconds = ticks[-1][0] - ticks[0][0]
-    return (ticks[-1][1] - ticks[0][1]) / seconds, (len(ticks) - 1) / seconds
+    now = time.perf_counter()
+    return window.per_second(now), window.notes_per_second(now)
 
 
 def _loss_text(loss: float) -> str:
@@ -430,14 +432,13 @@ def _loss_text(loss: float) -> str:
 def metrics_row(run) -> None:
     trainer = run.trainer
     last = trainer.history.last
-    playing = st.session_state.get(PLAYING, False)
     columns = st.columns([0.7, 0.9, 0.9, 1.3, 1.3])  # room for "100% / 100%" and "152 epochs/s" on a projector
     columns[0].metric("Epoch", f"{trainer.epoch:,}")
     columns[1].metric("Training loss", _loss_text(last.train_loss) if last else "–")
     columns[2].metric("Test loss", _loss_text(last.test_loss) if last else "–")
     columns[3].metric("Accuracy: training / test",
                       f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–")
-    if playing:
+    if run.state == RUNNING:
         epochs_per_s, redraws_per_s = _rates()
         columns[4].metric("Speed", f"{epochs_per_s:,.0f} epochs/s" if epochs_per_s else "measuring…",
                           help="Epochs per second of wall-clock time while playing, redraws included")
@@ -453,9 +454,9 @@ def _frame(run):
     setup = config()
     now = time.perf_counter()
     cached = st.session_state.get(SLOW_PARTS)
-    fresh = (not st.session_state.get(PLAYING) or cached is None or cached[0] is not run
-             or now - cached[1] > SLOW_PARTS_EVERY_S)
-    frame = run.frame(setup, everything=fresh, live=bool(st.session_state.get(PLAYING)))
+    live = run.state == RUNNING
+    fresh = not live or cached is None or cached[0] is not run or now - cached[1] > SLOW_PARTS_EVERY_S
+    frame = run.frame(setup, everything=fresh, live=live)
     if fresh:
         st.session_state[SLOW_PARTS] = (run, now, frame.network, frame.loss)
         return frame

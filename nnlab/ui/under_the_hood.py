@@ -2,20 +2,24 @@
 
 Quick things (numpy backprop, the gradient check) run when the page opens and are
 cached; trainings start only when the user presses Start and run in chunks
-(:mod:`nnlab.ui.live_panel`); TensorFlow is imported only by sections that need it.
+(:func:`training_panel` on :mod:`nnlab.ui.live_driver`); TensorFlow is imported only by sections
+that need it.
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
 
 from nnlab.hood import scratch
 from nnlab.plots import scratch as figures
-from nnlab.training.live import EpochRun
-from nnlab.ui.live_panel import is_locked, live_training, runs_of
+from nnlab.training.live import FINISHED, RUNNING, EpochRun
+from nnlab.training.pace import format_seconds
+from nnlab.ui import live_driver
+from nnlab.ui.live_driver import runs_of
 
 GATE_ROWS = [f"x = ({int(a)}, {int(b)})" for a, b in scratch.TRUTH_TABLE]
 
@@ -36,6 +40,48 @@ def _train_xor(hidden: int, learning_rate: float, epochs: int, seed: int):
     model = scratch.TanhMLP.init(2, hidden, 2, seed)
     losses = scratch.train(model, scratch.TRUTH_TABLE, scratch.LOGIC_TARGETS["XOR"], epochs, learning_rate)
     return model, losses
+
+
+def is_locked(key: str) -> bool:
+    """True once runs exist: their settings are fixed until Reset."""
+    return runs_of(key) is not None
+
+
+def training_panel(key: str, make_runs: Callable[[], list[EpochRun]], figure: Callable[[list[EpochRun]], object],
+                   idle_message: str) -> list[EpochRun] | None:
+    """Start/Resume, Pause and Reset, a progress bar per run with its speed, the time left, live curves.
+
+    The first Start makes the runs with ``make_runs()``; the live driver trains them a chunk at a time.
+    """
+    runs = runs_of(key)
+    running = runs is not None and any(run.state == RUNNING for run in runs)
+    ended = runs is not None and all(run.ended for run in runs)
+    start, pause, reset = st.columns(3)
+    start.button("▶ Start training" if runs is None else "▶ Resume", key=f"{key}_start_btn", on_click=live_driver.start,
+                 args=(key, make_runs), type="primary", disabled=running or ended, width="stretch")
+    pause.button("⏸ Pause", key=f"{key}_pause_btn", on_click=live_driver.pause, args=(key,), disabled=not running,
+                 width="stretch")
+    reset.button("↺ Reset", key=f"{key}_reset_btn", on_click=live_driver.reset, args=(key,), disabled=runs is None,
+                 width="stretch")
+    if live_driver.start_error(key):
+        st.error(live_driver.start_error(key))
+
+    def draw(runs: list[EpochRun]) -> None:
+        if not runs:
+            st.info(idle_message)
+            return
+        for run in runs:
+            st.progress(run.progress, text=run.describe())
+        running = [run for run in runs if run.state == RUNNING]
+        if running:
+            left = [run.eta_s for run in running]
+            eta = None if None in left else max(left)  # the runs train in turns: the last one to finish
+            st.caption(f"Training… {'about ' + format_seconds(eta) + ' left' if eta else 'estimating the time left'}. "
+                       "Pause any time; the page stays usable.")
+        st.plotly_chart(figure(runs), key=f"{key}_chart")
+
+    live_driver.live_fragment(key, lambda: runs_of(key) or [], draw)
+    return runs_of(key)
 
 
 def worked_example() -> None:
@@ -170,12 +216,12 @@ def scratch_mnist() -> None:
     c3.selectbox("From-scratch initialisation", ["uniform", "he"], format_func=lambda k: INITIALIZERS[k][0],
                  key="uth_mnist_init", disabled=locked)
     c4.checkbox("Train the Keras model beside it", True, key="uth_mnist_keras", disabled=locked)
-    runs = live_training("uth_mnist", _mnist_runs,
+    runs = training_panel("uth_mnist", _mnist_runs,
                          lambda runs: figures.training_curves(runs, "test"),
                          "Press Start: 10 epochs of both networks take one to three minutes on a laptop CPU. "
                          "Curves and test accuracy update while they train.")
-    if runs and all(run.done for run in runs):
-        st.success(" · ".join(f"{run.name}: test accuracy {run.history[-1]['test_accuracy']:.2%}" for run in runs))
+    if runs and all(run.state == FINISHED for run in runs):
+        st.success(" · ".join(f"{run.label}: test accuracy {run.history.last.test_accuracy:.2%}" for run in runs))
 
 
 def _init_configs():
@@ -260,7 +306,7 @@ def text_section() -> None:
     if not source.startswith("IMDB"):
         st.caption(f"Generated reviews use {len(text.generated_word_index())} everyday words; their sentiment words "
                    "(great, awful, …) decide the label, with some noise. Same format as IMDB.")
-    live_training("uth_text", _text_runs, lambda runs: figures.training_curves(runs, "validation"),
+    training_panel("uth_text", _text_runs, lambda runs: figures.training_curves(runs, "validation"),
                   "Press Start to train; the curves follow each epoch.")
     review_box()
 
@@ -285,7 +331,7 @@ def review_box() -> None:
     runs, data = runs_of("uth_text"), st.session_state.get("uth_text_data")
     review = st.text_area("Review (English, up to 5,000 characters)", "A wonderful film, the actors were brilliant "
                           "and I loved the ending.", max_chars=text.MAX_REVIEW_CHARS, key="uth_text_review")
-    if not runs or data is None or not runs[0].history:
+    if not runs or data is None or not runs[0].history.epochs:
         st.info("Train the model for at least one epoch first.")
         return
     if not text.tokenize(review):

@@ -69,7 +69,7 @@ def test_hostile_json_and_keras_uploads_get_a_sentence_and_nothing_is_kept(page,
     open_page(page, app_url, "Build")
     deep = PRESETS["Basic 784-128-10"].to_dict() | {"layers": [{"kind": "flatten"}] * 1000}
     send_file(page, "deep.json", json.dumps(deep).encode(), "application/json")
-    assert "The spec has 1000 hidden layers; at most 20 are allowed." in alert_with(page, "Could not load 'deep.json'")
+    assert "The network has 1000 hidden layers; at most 20 are allowed." in alert_with(page, "Could not load 'deep.json'")
     send_file(page, "units.json", json.dumps(deep | {"layers": [{"kind": "flatten"}, {"kind": "dense",
                                                                  "units": 10**9}]}).encode(), "application/json")
     assert "a Dense layer needs 1 to 1024 units" in alert_with(page, "Could not load 'units.json'")

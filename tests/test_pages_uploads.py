@@ -94,7 +94,7 @@ BUILD_CASES = {
     "a billion units": ("huge.json", spec_json(layers=[{"kind": "flatten"}, {"kind": "dense", "units": 10**9}]),
                         "a Dense layer needs 1 to 1024 units"),
     "a thousand layers": ("deep.json", spec_json(layers=[{"kind": "flatten"}] * 1000),
-                          "The spec has 1000 hidden layers; at most 20 are allowed."),
+                          "The network has 1000 hidden layers; at most 20 are allowed."),
     "an image": ("photo.json", seven_photo(), "The file is not text (UTF-8)"),
     "a hostile name": (PASSWD + ".json", b"{not json", "Could not load '../../etc/passwd.json': The file is not valid JSON"),
 }

@@ -62,11 +62,13 @@ def playground_run():
 
 def mnist_run():
     """The MNIST page's run fits the same interface (nnlab.mnist.run.MnistRun, on a small slice)."""
-    from nnlab.mnist.run import MnistData, MnistRun, RunSettings, prepare_data
+    from nnlab.mnist.data import MnistData, prepare_data
+    from nnlab.mnist.run import MnistRun
+    from nnlab.mnist.settings import RunSettings
     from nnlab.model.presets import PRESETS
 
     data = prepare_data(5_000, 640)
-    small = MnistData(data.x_train, data.y_train, data.x_val[:300], data.y_val[:300], data.x_test[:300],
+    small = MnistData(data.x_train, data.y_train, data.x_validation[:300], data.y_validation[:300], data.x_test[:300],
                       data.y_test[:300])
     settings = RunSettings(epochs=3, batch_size=16, train_size=640, keep_best=False)
     return MnistRun(PRESETS["Basic 784-128-10"], settings, data=small)

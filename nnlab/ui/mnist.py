@@ -18,8 +18,8 @@ from nnlab.mnist.settings import MAX_EPOCHS, RunSettings, spec_problems
 from nnlab.model.presets import PRESETS
 from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
 from nnlab.plots.mnist import confusion_heatmap, live_curves, misclassified_gallery, per_digit_bars, weight_images
-from nnlab.training.fair_share import turn_if
 from nnlab.ui.handover import SessionModel, hand_over, session_model
+from nnlab.ui.live_driver import live_fragment
 from nnlab.ui.notice import notify, show_notice
 from nnlab.ui.spec_state import current_spec, revision
 
@@ -160,28 +160,26 @@ def controls(spec: ModelSpec, settings: RunSettings, problems: list[str]) -> Non
 
 
 def live_section() -> None:
-    """The live curves and figures, in a fragment that reruns every :data:`TICK_S` while the run trains.
+    """The live curves and figures, trained and redrawn by the shared live driver while the run trains.
 
-    This is the page's one live loop: each tick waits for this session's turn (shared with the other
-    students, :func:`nnlab.training.fair_share.turn_if`), draws, then trains one chunk of
-    :data:`~nnlab.mnist.run.LIVE_CHUNK_S` (:func:`_draw_and_train`); when the run ends it reruns
-    the whole page so the results appear and the timer stops. Another run state (paused, ended,
-    none) draws once, without a timer. It is the one place where this page starts its live loop,
-    so a shared live driver can take it over here alone.
+    Each tick (:func:`nnlab.ui.live_driver.live_fragment`, every :data:`TICK_S`) waits for this
+    session's turn, draws (:func:`_draw`), then trains one chunk of
+    :data:`~nnlab.mnist.run.LIVE_CHUNK_S`; when the run ends the results are published and the whole
+    page reruns so they appear and the timer stops. Another run state (paused, ended, none) draws once.
     """
-    running = book().current is not None and book().current.state == RUNNING
-    st.fragment(run_every=TICK_S if running else None)(_live_panel)()
+    live_fragment("mnist", _current_runs, _draw, every_s=TICK_S, budget_s=LIVE_CHUNK_S, draw_first=True,
+                  on_end=lambda runs: publish(runs[0]))
 
 
-def _live_panel() -> None:
+def _current_runs() -> list[MnistRun]:
     run = book().current
-    with turn_if(run is not None and run.state == RUNNING):
-        _draw_and_train(run)
+    return [run] if run is not None else []
 
 
-def _draw_and_train(run: MnistRun | None) -> None:
-    """Draw first, then train: the elements are fresh while training (drawn last, they would sit
-    faded as "stale" during every chunk); the picture is one chunk behind, about 0.3 s."""
+def _draw(runs) -> None:
+    """Drawn before each chunk (``draw_first``): the elements are fresh while training (drawn last, they
+    would sit faded as "stale" during every chunk); the picture is one chunk behind, about 0.3 s."""
+    run = runs[0] if runs else None
     if run is None:
         st.progress(0.0, text="Press Start to train the network.")
     else:
@@ -189,11 +187,6 @@ def _draw_and_train(run: MnistRun | None) -> None:
         _epoch_metrics(run)
     curves = run.curves() if run is not None and run.history.chunks else None
     st.plotly_chart(live_curves(curves, book().earlier), key="mnist_curves", config=PLOT_CONFIG)
-    if run is not None and run.state == RUNNING:
-        run.advance(LIVE_CHUNK_S)
-        if run.ended:
-            publish(run)
-            st.rerun()  # the whole page: results appear, the timer stops
 
 
 def _epoch_metrics(run: MnistRun) -> None:

@@ -198,7 +198,7 @@ def open_page(page, app_url: str, path: str = "") -> None:
 def choose_mnist_run(page, images: str, epochs: int) -> None:
     """On the MNIST page: pick the training-images option starting with ``images`` (e.g. "1,000") and type ``epochs``."""
     choice = page.get_by_test_id("stSelectbox").filter(has_text="Training images")
-    if not choice.locator("[data-baseweb=select]").inner_text().startswith(images):  # choosing it again asks no rerun
+    if not choice.locator("input").input_value().startswith(images):  # choosing it again asks no rerun
         choice.locator("input").click()
         with rerun(page):
             page.get_by_role("option", name=images).click()

@@ -24,6 +24,18 @@ TRACES_JS = """() => Object.fromEntries([...document.querySelectorAll('.js-plotl
     .flatMap(plot => (plot.data || []).filter(t => t.name)
     .map(t => [t.name, t.x && t.x.bdata ? {dtype: t.x.dtype, bdata: t.x.bdata} : Array.from(t.x || [])])))"""
 
+# True once a plotly trace named name ends at x == value: plotly draws after Streamlit's run has ended.
+TRACE_ENDS_AT = """([name, value]) => [...document.querySelectorAll('.js-plotly-plot')]
+    .flatMap(plot => plot.data || []).filter(t => t.name === name && t.x).some(t => {
+        let x = t.x;
+        if (x.bdata) {
+            const types = {f8: Float64Array, f4: Float32Array, i4: Int32Array, i2: Int16Array, i1: Int8Array,
+                           u4: Uint32Array, u2: Uint16Array, u1: Uint8Array};
+            x = new types[x.dtype.replace(/^[<>|=]/, '')](Uint8Array.from(atob(x.bdata), c => c.charCodeAt(0)).buffer);
+        }
+        return x.length > 0 && Number(x[x.length - 1]) === value;
+    })"""
+
 
 def traces(page) -> dict[str, list[float]]:
     """{trace name: x values} of the plotly charts on the page, as the browser holds them."""
@@ -111,12 +123,14 @@ def test_playground_buttons_clicked_in_quick_succession_while_training(page, app
     wait_idle(page)
     page.get_by_test_id("stMetric").filter(has_text="Speed").filter(has_text="paused").wait_for()
     reached = epoch(page)
+    page.wait_for_function(TRACE_ENDS_AT, arg=["train loss", reached])  # the chart has caught up with the metric
     x = traces(page)["train loss"]  # one point per epoch (thinned beyond a few hundred), in order, no repeats
     assert x[0] == 1 and x[-1] == reached and increasing(x) and (reached > 300 or len(x) == reached)
-    page.get_by_role("button", name="Step").click()
+    with rerun(page):
+        page.get_by_role("button", name="Step").click()
     metric = page.get_by_test_id("stMetric").filter(has_text="Epoch").first.get_by_test_id("stMetricValue")
     expect(metric).to_have_text(f"{reached + 1:,}", timeout=60_000)
-    wait_idle(page)
+    page.wait_for_function(TRACE_ENDS_AT, arg=["train loss", reached + 1])
     x = traces(page)["train loss"]
     assert x[-1] == reached + 1 and increasing(x)
     assert exceptions_on_page(page) == []
@@ -162,7 +176,7 @@ def test_an_uploaded_model_survives_a_server_restart(page, tmp_path, made):
         with rerun(page):
             page.get_by_test_id("stRadio").locator("label").filter(has_text="A saved model").click()
         saved = page.get_by_test_id("stSelectbox").filter(has_text="Saved model")
-        if "survivor.keras" not in saved.inner_text():  # the only saved model may be chosen already: no rerun
+        if saved.locator("input").input_value() != "survivor.keras":  # chosen already (the only one): no rerun
             saved.locator("input").click()
             with rerun(page):
                 page.get_by_role("option", name="survivor.keras").click()

@@ -93,6 +93,7 @@ from tests.browser import (  # noqa: E402
     COUNT_SENT,
     EPOCH_AT_LEAST,
     IDLE,
+    PAINTED,
     SENT_SO_FAR,
     STREAM,
     ScriptRuns,
@@ -491,6 +492,7 @@ class Session(Visit):
         if not runs.settled:
             await runs.websocket.wait_for_event("framereceived", predicate=lambda _: runs.settled, timeout=timeout)
         await self.page.wait_for_selector(IDLE, timeout=timeout)
+        await self.page.evaluate(PAINTED)
 
     @contextlib.asynccontextmanager
     async def rerun(self, timeout: float = 90_000):

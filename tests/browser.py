@@ -40,6 +40,9 @@ COUNT_FRAMES = f"""() => {{
 CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
 ANSWER = ".st-key-draw_answer"
 STREAM = "/_stcore/stream"  # the session's websocket
+# Resolves after the browser has drawn two more frames: by then React has run the effects of what it
+# last rendered (plotly draws its charts in an effect, after the page has painted).
+PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Counts, in the page, the messages sent on the latest websocket, at the moment each is sent;
 # SENT_SO_FAR reads that count.
 SENT_SO_FAR = "() => window.__nnlabSocket ? window.__nnlabSent : 0"
@@ -154,7 +157,8 @@ def script_runs(page, timeout: float = 60_000) -> ScriptRuns:
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until every script run the page has asked for so far has ended and the page shows it.
+    """Wait until every script run the page has asked for so far has ended and the page shows it
+    (its charts drawn too).
 
     "So far" is exact: the page counts the messages it sends as it sends them, and this waits
     until the websocket has reported each, then until the runs they asked for have ended. A rerun
@@ -168,6 +172,7 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     if not runs.settled:
         runs.websocket.wait_for_event("framereceived", predicate=lambda _: runs.settled, timeout=timeout)
     page.wait_for_selector(IDLE, timeout=timeout)
+    page.evaluate(PAINTED)
 
 
 @contextlib.contextmanager

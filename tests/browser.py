@@ -149,7 +149,10 @@ def follow_runs(page) -> None:
 
 
 def script_runs(page, timeout: float = 60_000) -> ScriptRuns:
-    """The :class:`ScriptRuns` of ``page``'s current session (waits for its websocket to open)."""
+    """The :class:`ScriptRuns` of ``page``'s current session (waits for its websocket to open).
+
+    Runs are followed from :func:`follow_runs` on: open the app with :func:`open_page`, which calls it first.
+    """
     follow_runs(page)
     if page.nnlab_runs.websocket is None:
         page.wait_for_event("websocket", predicate=lambda websocket: websocket.url.endswith(STREAM), timeout=timeout)

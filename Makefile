@@ -1,12 +1,13 @@
 # Two commands do everything (see README):
 #   make run    create .venv, install, start the app
 #   make test   create .venv, install test tools, run ruff and the whole test suite
+# For development: make test-fast (ruff, then every test but the real-browser ones).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run dev test lint bench browser clean
+.PHONY: run dev test test-fast lint bench browser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +37,9 @@ lint: $(VENV)/.dev-installed
 
 test: browser lint
 	$(PY) -m pytest
+
+test-fast: lint
+	$(PY) -m pytest -m "not browser"
 
 bench: $(VENV)/.installed
 	for script in bench/*.py; do $(PY) $$script || exit 1; done

@@ -86,17 +86,25 @@ sys.path.insert(0, str(ROOT))
 from bench.streamlit_client import StreamlitClient, WaitTimeout  # noqa: E402
 from nnlab.ui.compat.runtime import CHECK_S, IDLE_S  # noqa: E402
 from tests.browser import (  # noqa: E402
+    ANSWER,
+    CANVAS,
     CHROMIUM_ARGS,
     COUNT_FRAMES,
+    COUNT_SENT,
     EPOCH_AT_LEAST,
     IDLE,
-    RUNNING,
+    PAINTED,
+    SENT_SO_FAR,
+    STREAM,
+    ScriptRuns,
     chromium_executable,
+    closed_loop,
     free_port,
+    is_rerun_request,
     server_pid,
     streamlit_server,
+    vertical_stroke,
 )
-from tests.test_browser_draw import ANSWER, CANVAS, closed_loop, vertical_stroke  # noqa: E402
 
 # Thirty students have thirty laptops: no tab of theirs is in the background, so Chromium must not throttle ours.
 BROWSER_ARGS = [*CHROMIUM_ARGS, "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
@@ -463,19 +471,44 @@ class Session(Visit):
 
     def __init__(self, page, url: str, student: Student):
         self.page, self.url, self.s = page, url, student
+        self.runs, self.counting = ScriptRuns(), False
         page.on("pageerror", lambda error: student.js_errors.append(str(error).splitlines()[0][:200]))
+        page.on("websocket", self.opened)
+
+    def opened(self, websocket) -> None:
+        if websocket.url.endswith(STREAM):
+            self.runs = ScriptRuns(websocket)
 
     # -- small steps --
 
     async def wait_idle(self, timeout: float = 90_000) -> None:
-        """As tests.browser.wait_idle: a script run that may be starting, then idle."""
-        from playwright.async_api import TimeoutError as PlaywrightTimeout
-
-        with contextlib.suppress(PlaywrightTimeout):
-            await self.page.wait_for_selector(RUNNING, timeout=500)
+        """As tests.browser.wait_idle: every script run asked for so far has ended, and the page shows it."""
+        if self.runs.websocket is None:
+            await self.page.wait_for_event("websocket", predicate=lambda ws: ws.url.endswith(STREAM), timeout=timeout)
+        runs = self.runs
+        reported = runs.reported(await self.page.evaluate(SENT_SO_FAR))
+        if not reported():
+            await runs.websocket.wait_for_event("framesent", predicate=reported, timeout=timeout)
+        if not runs.settled:
+            await runs.websocket.wait_for_event("framereceived", predicate=lambda _: runs.settled, timeout=timeout)
         await self.page.wait_for_selector(IDLE, timeout=timeout)
+        await self.page.evaluate(PAINTED)
+
+    @contextlib.asynccontextmanager
+    async def rerun(self, timeout: float = 90_000):
+        """As tests.browser.rerun: around an action that asks for a rerun; on exit that rerun has ended."""
+        runs = self.runs
+        ended = runs.ended_since(runs.finished)
+        async with runs.websocket.expect_event("framesent", predicate=is_rerun_request, timeout=timeout):
+            yield
+        if not ended():
+            await runs.websocket.wait_for_event("framereceived", predicate=ended, timeout=timeout)
+        await self.wait_idle(timeout)
 
     async def goto(self, path: str, marker, kind: str = "new session") -> None:
+        if not self.counting:
+            await self.page.add_init_script(COUNT_SENT)
+            self.counting = True
         start = time.perf_counter()
         await self.page.goto(f"{self.url}/{path}")
         await marker.wait_for()
@@ -553,17 +586,19 @@ class Session(Visit):
 
     async def set_number(self, label: str, value) -> None:
         box = self.page.get_by_label(label, exact=True)
-        await box.fill(str(value))
-        await box.press("Enter")
-        await self.wait_idle()
+        if await box.input_value() == str(value):
+            return  # Enter on an unchanged value asks for no rerun
+        async with self.rerun():
+            await box.fill(str(value))
+            await box.press("Enter")
 
     async def mnist(self, hard_deadline: float) -> None:
         page, s = self.page, self.s
         s.phase = "MNIST"
         await self.switch("MNIST", page.get_by_text(NO_RUN_YET))
         await page.get_by_test_id("stSelectbox").filter(has_text="Training images").locator("input").click()
-        await page.get_by_role("option", name=TRAIN_SIZE_OPTION).click()
-        await self.wait_idle()
+        async with self.rerun():
+            await page.get_by_role("option", name=TRAIN_SIZE_OPTION).click()
         await self.set_number("Epochs (passes over the training images)", 1)
         await self.set_number("Batch size (images per step)", s.batch)
         await self.set_number("Learning rate", f"{s.learning_rate:g}")

@@ -2,7 +2,8 @@
 
 Usage: python scripts/screenshots.py [page-path ...]   e.g. python scripts/screenshots.py "" Build Playground
 Writes docs/screenshots/<name>.png. Some pages are first used the way a student would (``BEFORE``):
-the playground plays for a few seconds, the MNIST page trains one epoch on 5,000 images, a 7 is drawn.
+the playground plays to epoch 1,000, the MNIST page trains two epochs on 5,000 images, a 7 is drawn.
+Each picture is taken once the page has settled and every plotly chart on it has been drawn.
 """
 
 from __future__ import annotations
@@ -16,20 +17,25 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser import (  # noqa: E402
     CHROMIUM_ARGS,
+    EPOCH_AT_LEAST,
     choose_mnist_run,
     chromium_executable,
+    draw,
     open_page,
+    rerun,
     streamlit_server,
     wait_idle,
 )
-from tests.test_browser_draw import draw  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+PLAYED_EPOCHS = 1000
+# Every plotly chart on the page has been drawn (plotly sets _fullLayout when it has plotted).
+CHARTS_DRAWN = "() => [...document.querySelectorAll('.js-plotly-plot')].every(plot => plot._fullLayout)"
 
 
 def play_a_while(page) -> None:
     page.get_by_role("button", name="Play").click()
-    page.wait_for_timeout(6000)
+    page.wait_for_function(EPOCH_AT_LEAST, arg=PLAYED_EPOCHS, timeout=300_000)
     page.get_by_role("button", name="Pause").click()
     wait_idle(page)
 
@@ -43,9 +49,8 @@ def train_one_epoch(page) -> None:
 
 
 def draw_a_seven(page) -> None:
-    draw(page, [(70, 60), (150, 60), (215, 62), (190, 110), (160, 160), (135, 215), (120, 245)])
-    page.wait_for_function("document.querySelector('.st-key-draw_answer')?.innerText.includes('It is')")
-    wait_idle(page)
+    with rerun(page):
+        draw(page, [(70, 60), (150, 60), (215, 62), (190, 110), (160, 160), (135, 215), (120, 245)])
 
 
 BEFORE = {"Playground": play_a_while, "MNIST": train_one_epoch, "Draw": draw_a_seven}
@@ -60,7 +65,8 @@ def main(paths: list[str]) -> None:
             open_page(page, url, path)
             if path in BEFORE:
                 BEFORE[path](page)
-            page.wait_for_timeout(1500)  # let plotly finish drawing
+            wait_idle(page)
+            page.wait_for_function(CHARTS_DRAWN)
             target = OUT / f"{path or 'home'}.png"
             page.screenshot(path=str(target), full_page=True)
             print(target)

@@ -66,9 +66,18 @@ def test_without_a_usable_build_the_page_draws_the_stock_canvas_and_says_why_in_
     monkeypatch.setattr(fast_canvas, "stock_build_dir", lambda: tmp_path)  # an empty folder: nothing to patch
     monkeypatch.setattr(fast_canvas, "_asset_dir", None)
     monkeypatch.setattr(fast_canvas, "_component", None)
-    with caplog.at_level("WARNING", logger=fast_canvas.__name__):
+    with caplog.at_level("WARNING", logger="nnlab"):
         at = run_page("pages/4_Draw.py")
     assert not at.exception
     assert "Draw a digit on the black square" in " ".join(info.value for info in at.info)
     assert fast_canvas.fast_component() is None
     assert "using the stock component" in caplog.text
+
+
+def test_the_stock_component_on_purpose_is_the_benchmarks_baseline_and_is_logged(monkeypatch, caplog):
+    monkeypatch.setenv(fast_canvas.STOCK_ENV, "1")
+    monkeypatch.setattr(fast_canvas, "_component", None)
+    with caplog.at_level("WARNING", logger="nnlab"):
+        assert fast_canvas.fast_component() is None
+        assert fast_canvas.fast_component() is None
+    assert caplog.text.count(f"using the stock component, as {fast_canvas.STOCK_ENV}=1 asks") == 1

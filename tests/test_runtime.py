@@ -1,8 +1,12 @@
 """The garbage-collection helpers of nnlab/ui/compat/runtime.py: when the janitor cleans, and what a clean-up frees."""
 
 import gc
+import platform
 import weakref
 
+import pytest
+
+from nnlab.ui.compat import runtime
 from nnlab.ui.compat.runtime import IDLE_S, MAX_GAP_S, QuietWatch, release_memory
 
 
@@ -41,3 +45,16 @@ def test_a_quiet_process_that_did_nothing_since_the_last_clean_up_is_left_alone_
     watch = QuietWatch(0.0, 5.0)
     due = [second for second in range(1, 1000, 5) if watch.due(float(second), 5.0 + 0.001 * second)]
     assert due and due[0] >= MAX_GAP_S  # an idle server's own ticking never adds up to work
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_on_glibc_the_freed_heap_is_given_back():
+    assert runtime._malloc_trim() is True
+
+
+def test_a_c_library_without_malloc_trim_keeps_the_memory_and_says_so_once(monkeypatch, caplog):
+    monkeypatch.setattr(runtime, "_no_trim_logged", False)
+    with caplog.at_level("INFO", logger="nnlab"):
+        assert runtime._malloc_trim("libnnlab-no-such-libc.so") is False
+        assert runtime._malloc_trim("libnnlab-no-such-libc.so") is False
+    assert caplog.text.count("no malloc_trim in this C library") == 1

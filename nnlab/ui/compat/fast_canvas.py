@@ -15,6 +15,15 @@ The constant is found by its use, not by its minified name: the delay is the sec
 argument of the call that creates ``sender``. When the installed build does not have exactly
 that shape, or Streamlit refuses the registration, the stock component is used and the
 reason is logged: the page then works as before, 200 ms slower.
+
+Internals touched: the component's minified frontend (``frontend/build/index-*.js``), the
+library's module global ``out`` (its registered component), and Streamlit's component-v2
+manager (``streamlit.components.v2.get_bidi_component_manager``, ``manifest_scanner``).
+Checked on streamlit-drawable-canvas 0.13.x and streamlit 1.67.x (another version: one
+warning line, then the same attempt and the same fallback). When any of them is missing or
+changed, the stock component draws the canvas; ``NNLAB_STOCK_CANVAS=1`` asks for it on
+purpose (the baseline of bench/draw_latency_browser.py). Measurements and the trap:
+docs/ARCHITECTURE.md, "Drawing canvas".
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import atexit
 import importlib.metadata
 import importlib.util
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -31,10 +41,13 @@ from pathlib import Path
 
 import streamlit as st
 
-LOGGER = logging.getLogger(__name__)
+from nnlab.ui.compat.versions import is_checked_version
+
+LOGGER = logging.getLogger("nnlab")
 
 SEND_DELAY_MS = 0
 COMPONENT = "nnlab.drawable_canvas"
+STOCK_ENV = "NNLAB_STOCK_CANVAS"  # "1": draw the stock component (a benchmark's baseline)
 STOCK_DELAY_MS = 200
 # `h.sender = Nh((c) => Ic(h, c), Bc)`: the debounced sender; group 1 is the delay's name.
 SENDER_CALL = re.compile(r"\.sender\s*=\s*[\w$]+\(\s*\(?[\w$]+\)?\s*=>\s*[\w$]+\([\w$]+,\s*[\w$]+\),\s*([\w$]+)\s*\)")
@@ -119,6 +132,13 @@ def fast_component():
     with _lock:
         if _component is False:
             return None
+        if _component is None:
+            is_checked_version("streamlit-drawable-canvas", "the fast canvas")
+            is_checked_version("streamlit", "the fast canvas")
+            if os.environ.get(STOCK_ENV) == "1":
+                LOGGER.warning("Canvas: using the stock component, as %s=1 asks", STOCK_ENV)
+                _component = False
+                return None
         try:
             _register_manifest()
             if _component is None:
@@ -141,6 +161,10 @@ def st_canvas(**kwargs):
 
     global _stock_component
     if _stock_component is None:
-        _stock_component = canvas_library.out
-    canvas_library.out = fast_component() or _stock_component
+        _stock_component = getattr(canvas_library, "out", None)
+        if _stock_component is None:  # another layout of the library: it draws its own canvas
+            LOGGER.warning("Canvas: streamlit_drawable_canvas has no module global 'out'; using the stock component")
+            _stock_component = False
+    if _stock_component is not False:
+        canvas_library.out = fast_component() or _stock_component
     return canvas_library.st_canvas(**kwargs)

@@ -20,16 +20,28 @@ first, so that is the whole class. The same freeze also started a :class:`Janito
 once the process has been quiet for ``IDLE_S`` after some work, it unfreezes, collects
 everything, freezes again (:func:`release_memory`, 0.5-2 s on 2 cores: only when nobody
 is waiting) and gives the freed heap back to the operating system (``malloc_trim``, glibc).
+
+Internals relied on (checked on Streamlit 1.67.x; another version: one warning line, the same
+freeze): that Streamlit's per-session objects sit in reference cycles (which is why the
+Janitor is needed) and the ``runner.postScriptGC`` option switched off in the config. Python's
+``gc.freeze`` is public (3.7+). The fallback: where the C library has no ``malloc_trim``
+(musl, macOS) the freed memory stays in the process for reuse, and one line says so.
+See docs/ARCHITECTURE.md, "Garbage collection".
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import logging
 import sys
 import threading
 import time
 from collections import deque
+
+from nnlab.ui.compat.versions import is_checked_version
+
+LOGGER = logging.getLogger("nnlab")
 
 IDLE_S = 20.0  # clean once the process has been this quiet...
 IDLE_CPU = 0.05  # ...using at most this share of one core...
@@ -39,6 +51,7 @@ CHECK_S = 5.0
 
 _frozen = False
 _guard = threading.Lock()
+_no_trim_logged = False
 
 
 def freeze_loaded_objects() -> None:
@@ -49,6 +62,7 @@ def freeze_loaded_objects() -> None:
     global _frozen
     with _guard:
         if not _frozen:
+            is_checked_version("streamlit", "freezing the loaded objects")
             gc.collect()
             gc.freeze()
             _frozen = True
@@ -77,14 +91,22 @@ def _rss_mb() -> float | None:
         return None
 
 
-def _malloc_trim() -> None:
-    """Give the free pages of the C heap back to the operating system (glibc only; elsewhere nothing)."""
-    if not sys.platform.startswith("linux"):
-        return
+def _malloc_trim(library: str | None = None) -> bool:
+    """Give the free pages of the C heap back to the operating system; True when it was done.
+
+    ``library`` is the C library to ask (None: the one this process runs on). Only glibc has
+    ``malloc_trim``; elsewhere nothing is given back, and one line per process says so.
+    """
+    global _no_trim_logged
     try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # musl and others have no malloc_trim
-        pass
+        ctypes.CDLL(library).malloc_trim(0)
+        return True
+    except (OSError, AttributeError) as error:  # musl, macOS and others have no malloc_trim
+        if not _no_trim_logged:
+            _no_trim_logged = True
+            LOGGER.info("nnlab: no malloc_trim in this C library (%s): freed memory stays in the process "
+                        "for reuse, not given back to the system", error)
+        return False
 
 
 class QuietWatch:

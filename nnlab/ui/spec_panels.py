@@ -23,11 +23,10 @@ def _load_preset(key: str) -> None:
 
 def preset_picker() -> None:
     """Pick a preset network and load it (replaces the current stack)."""
-    choice, button = st.columns([3, 1], vertical_alignment="bottom")
     key = "preset_choice"
-    choice.selectbox("Preset", tuple(PRESETS), key=key,
-                     help="Networks from the books and tutorials this app follows.")
-    button.button("Load preset", on_click=_load_preset, args=(key,), width="stretch")
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):  # the button as wide as its label
+        st.selectbox("Preset", tuple(PRESETS), key=key, help="Networks from the books and tutorials this app follows.")
+        st.button("Load preset", on_click=_load_preset, args=(key,))
 
 
 def summary_table(spec: ModelSpec) -> pd.DataFrame:
@@ -52,7 +51,8 @@ def spec_summary(spec: ModelSpec) -> bool:
 
 
 def spec_diagram(spec: ModelSpec) -> None:
-    st.plotly_chart(network_figure(spec), key="build_diagram", config={"displayModeBar": False})
+    """The network's diagram at the size its labels need (:func:`nnlab.plots.network.network_figure`)."""
+    st.plotly_chart(network_figure(spec), key="build_diagram", width="content", config={"displayModeBar": False})
 
 
 def _import_spec(key: str) -> None:

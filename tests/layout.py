@@ -1,0 +1,151 @@
+"""A DOM check for any page: text that the browser shows cut short, clipped or spilling out.
+
+:func:`cut_text` runs in a Playwright page and returns one readable line per problem, e.g.
+``ellipsis: 'Load preset' in div.st-emotion-cache-x (scrollWidth 92 > clientWidth 71)``.
+An empty list means every text in the main area (``[data-testid=stMain]``), and in the
+sidebar when it is open, is shown whole.
+
+Three problems are looked for, on every visible element that holds text of its own (a
+non-blank text node child), selectbox values (baseweb select value containers) and metric
+values and labels included:
+
+* **ellipsis**: the element has ``text-overflow: ellipsis`` and ``scrollWidth > clientWidth``
+  (the browser replaced the end of the text with "…");
+* **clipped**: the element has ``overflow-x: hidden`` or ``clip`` and
+  ``scrollWidth > clientWidth + 1`` (the end of the text is cut off without a mark);
+* **overflow**: the box of the element's own text reaches more than 1 px beyond an ancestor
+  that clips (``overflow`` hidden or clip on that axis), or sideways beyond the main area
+  or the sidebar itself (which on a phone means a page wider than the screen).
+
+Ignored, and why:
+
+* code blocks (``pre``, ``stCode``): they scroll sideways by design, long lines are expected;
+* dataframes (``stDataFrame``): a canvas grid with its own scrollbars, no DOM text to measure;
+* plotly charts (``stPlotlyChart``): SVG internals (axes, hover layers) clip on purpose; the
+  labels of nnlab's own figures are checked where they are computed (e.g. the network
+  diagram's label boxes in ``tests/test_plots_network.py``);
+* anything inside a container that scrolls on that axis (``overflow`` auto or scroll), such as
+  a wide ``st.table`` on a phone: the student can scroll to it, so the text is not lost;
+* invisible elements (``display: none``, ``visibility: hidden``, zero size, e.g. a closed
+  expander or a collapsed sidebar), tooltips and text inputs (an ``<input>`` scrolls its value).
+"""
+
+from __future__ import annotations
+
+IGNORED = "pre, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stPlotlyChart], textarea, [role=tooltip]"
+# Widgets that show their value in an <input>: selectboxes (a combobox) and number and text inputs.
+VALUES = "input[role=combobox], input[type=text], input[type=number]"
+ROOTS = "[data-testid=stMain], [data-testid=stSidebar][aria-expanded=true]"
+SLACK = 1  # px: sub-pixel rounding of widths and boxes
+
+CUT_TEXT = """([rootSelector, ignored, values, slack]) => {
+    const problems = [];
+    const seen = new Set();
+    const describe = (element) => {
+        const id = element.getAttribute('data-testid');
+        const label = element.getAttribute('aria-label');
+        const classes = [...element.classList].slice(0, 2).join('.');
+        return element.tagName.toLowerCase() + (id ? `[data-testid=${id}]` : '') +
+            (label ? `[aria-label=${JSON.stringify(label)}]` : '') + (classes ? '.' + classes : '');
+    };
+    const text = (element) => ((element.matches(values) ? element.value : element.innerText) || '')
+        .trim().replace(/\\s+/g, ' ');
+    const report = (kind, element, detail) => {
+        const line = `${kind}: ${JSON.stringify(text(element).slice(0, 80))} in ${describe(element)} (${detail})`;
+        if (!seen.has(line)) { seen.add(line); problems.push(line); }
+    };
+    const visible = (element) => {
+        const style = getComputedStyle(element);
+        const box = element.getBoundingClientRect();
+        // 1 px boxes are screen-reader-only texts (e.g. "arrow_upward icon" of an icon button)
+        return style.visibility !== 'hidden' && style.display !== 'none' && box.width > 1 && box.height > 1;
+    };
+    const canvas = document.createElement('canvas').getContext('2d');
+    const valueWidth = (input) => {  // the width of an input's value, in the input's font
+        const style = getComputedStyle(input);
+        canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        return canvas.measureText(input.value).width;
+    };
+    const range = document.createRange();
+    const ownTexts = (element) => [...element.childNodes]
+        .filter(node => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+    const rects = (node, start = 0, end = node.textContent.length) => {
+        range.setStart(node, start);
+        range.setEnd(node, end);
+        return [...range.getClientRects()].filter(r => r.width > 0 || r.height > 0);
+    };
+    const ownTextBox = (element) => {  // the union of the boxes of the element's own text lines
+        const lines = ownTexts(element).flatMap(node => rects(node));
+        if (!lines.length) return null;
+        return {left: Math.min(...lines.map(r => r.left)), right: Math.max(...lines.map(r => r.right)),
+                top: Math.min(...lines.map(r => r.top)), bottom: Math.max(...lines.map(r => r.bottom))};
+    };
+    const brokenWord = (element) => {  // a word whose letters lie on two lines ("MaxPooli / ng2D")
+        for (const node of ownTexts(element)) {
+            for (const match of node.textContent.matchAll(/\\S+/g)) {
+                const tops = new Set(rects(node, match.index, match.index + match[0].length)
+                    .map(r => Math.round(r.top)));
+                if (tops.size > 1) return match[0];
+            }
+        }
+        return null;
+    };
+    const checkValue = (input, style) => {
+        const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        const needed = valueWidth(input);
+        if (needed > room + slack) {
+            report('cut value', input, `value ${Math.round(needed)} px > room ${Math.round(room)} px`);
+        }
+    };
+    const checkSpill = (element, root) => {  // own text beyond an ancestor that clips it
+        const box = ownTextBox(element);
+        if (!box) return;
+        for (let up = element.parentElement; up && up !== root.parentElement; up = up.parentElement) {
+            const style = getComputedStyle(up);
+            const edge = up.getBoundingClientRect();
+            const atRoot = up === root;  // the main area or sidebar: nothing may spill sideways
+            const scrollsX = !atRoot && ['auto', 'scroll'].includes(style.overflowX);
+            const scrollsY = !atRoot && ['auto', 'scroll'].includes(style.overflowY);
+            const clipsX = atRoot || ['hidden', 'clip'].includes(style.overflowX);
+            const clipsY = !atRoot && ['hidden', 'clip'].includes(style.overflowY);
+            if (clipsX && (box.left < edge.left - slack || box.right > edge.right + slack)) {
+                report('overflow', element, `text ${Math.round(box.left)}-${Math.round(box.right)} px beyond ` +
+                       `${describe(up)} ${Math.round(edge.left)}-${Math.round(edge.right)} px`);
+                return;
+            }
+            if (clipsY && (box.top < edge.top - slack || box.bottom > edge.bottom + slack)) {
+                report('overflow', element, `text ${Math.round(box.top)}-${Math.round(box.bottom)} px high, ` +
+                       `beyond ${describe(up)} ${Math.round(edge.top)}-${Math.round(edge.bottom)} px`);
+                return;
+            }
+            if (scrollsX || scrollsY) return;  // reachable by scrolling from here up
+        }
+    };
+    for (const root of document.querySelectorAll(rootSelector)) {
+        if (!visible(root)) continue;
+        for (const element of root.querySelectorAll('*')) {
+            if (element.closest(ignored) || !text(element) || !visible(element)) continue;
+            const style = getComputedStyle(element);
+            if (element.matches(values)) {
+                checkValue(element, style);
+                continue;
+            }
+            const wide = element.scrollWidth - element.clientWidth;
+            const widths = `scrollWidth ${element.scrollWidth} > clientWidth ${element.clientWidth}`;
+            if (style.textOverflow === 'ellipsis' && wide > 0) {
+                report('ellipsis', element, widths);
+            } else if (['hidden', 'clip'].includes(style.overflowX) && wide > slack) {
+                report('clipped', element, widths);
+            }
+            const word = brokenWord(element);
+            if (word) report('broken word', element, `${JSON.stringify(word)} split over two lines`);
+            checkSpill(element, root);
+        }
+    }
+    return problems;
+}"""
+
+
+def cut_text(page, roots: str = ROOTS) -> list[str]:
+    """Readable descriptions of every text shown truncated, clipped, spilling or split under ``roots``."""
+    return page.evaluate(CUT_TEXT, [roots, IGNORED, VALUES, SLACK])

@@ -149,3 +149,46 @@ CUT_TEXT = """([rootSelector, ignored, values, slack]) => {
 def cut_text(page, roots: str = ROOTS) -> list[str]:
     """Readable descriptions of every text shown truncated, clipped, spilling or split under ``roots``."""
     return page.evaluate(CUT_TEXT, [roots, IGNORED, VALUES, SLACK])
+
+CHART_LABELS = """(selector) => [...document.querySelectorAll(selector)].map((chart, chartIndex) => {
+    const svg = chart.querySelector('svg.main-svg');
+    const frame = svg ? svg.getBoundingClientRect() : chart.getBoundingClientRect();
+    const labels = [...chart.querySelectorAll('g.annotation')].map(group => {
+        const text = group.querySelector('text');
+        const lines = text ? [...text.querySelectorAll('tspan.line')].map(line => line.textContent) : [];
+        const content = text ? (lines.length ? lines.join(' ') : text.textContent).trim() : '';
+        const box = text ? text.getBoundingClientRect() : null;
+        return content && box.width > 0 ? {index: Number(group.getAttribute('data-index')), text: content,
+            left: box.left - frame.left, top: box.top - frame.top, right: box.right - frame.left,
+            bottom: box.bottom - frame.top} : null;
+    }).filter(Boolean);
+    return {chart: chartIndex, width: frame.width, height: frame.height, labels};
+})"""
+
+
+def chart_labels(page, selector: str = "[data-testid=stPlotlyChart]") -> list[dict]:
+    """For each plotly chart: its drawn size and the boxes (px, from its top left) of its annotation texts."""
+    return page.evaluate(CHART_LABELS, selector)
+
+
+def chart_label_problems(page, selector: str = "[data-testid=stPlotlyChart]") -> list[str]:
+    """Annotation texts of plotly charts that leave their chart or overlap another, as the browser drew them."""
+    problems = []
+    for chart in chart_labels(page, selector):
+        labels = chart["labels"]
+        for label in labels:
+            if (label["left"] < -SLACK or label["top"] < -SLACK or label["right"] > chart["width"] + SLACK
+                    or label["bottom"] > chart["height"] + SLACK):
+                problems.append(f"chart {chart['chart']}: {label['text']!r} leaves the "
+                                f"{chart['width']:.0f}x{chart['height']:.0f} px chart ({_box(label)})")
+        for position, first in enumerate(labels):
+            for second in labels[position + 1:]:
+                if (first["left"] < second["right"] - SLACK and second["left"] < first["right"] - SLACK
+                        and first["top"] < second["bottom"] - SLACK and second["top"] < first["bottom"] - SLACK):
+                    problems.append(f"chart {chart['chart']}: {first['text']!r} ({_box(first)}) overlaps "
+                                    f"{second['text']!r} ({_box(second)})")
+    return problems
+
+
+def _box(label: dict) -> str:
+    return f"x {label['left']:.0f}-{label['right']:.0f}, y {label['top']:.0f}-{label['bottom']:.0f}"

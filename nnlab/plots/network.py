@@ -110,7 +110,7 @@ def _pixel_axes(figure: go.Figure, width: float, height: float) -> go.Figure:
 
 NEURON_SIZE = 26  # px, marker diameter
 NEURON_SPACING = 34  # px between neurons of a column
-MIN_COLUMN_STEP = 70  # px between columns, so that edges stay readable
+MIN_COLUMN_STEP = 56  # px between columns: 30 px of edges between two neurons
 
 
 def _column_positions(count: int) -> np.ndarray:

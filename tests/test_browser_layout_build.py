@@ -2,15 +2,18 @@
 
 The Build page must show every text whole (``tests.layout.cut_text`` finds nothing) and its
 network diagram's labels inside the chart, apart (``chart_label_problems``), at 1280x800 and on
-a 390x844 touch phone, for the default preset and for "Small CNN" chosen from the preset picker.
+a 390x844 touch phone, for the default preset and for "Small CNN" and the 2D playground's network
+chosen from the preset picker.
 """
+
+import re
 
 import pytest
 
 from nnlab.model.presets import DEFAULT_PRESET, PRESETS
 from nnlab.plots.network import label_size, network_figure
 from tests.browser import exceptions_on_page, open_page, wait_idle
-from tests.layout import chart_label_problems, chart_labels, cut_text
+from tests.layout import CHART_LABELS, chart_label_problems, chart_labels, cut_text
 
 pytestmark = pytest.mark.browser
 
@@ -90,10 +93,18 @@ def _choose_preset(page, name: str) -> None:
     page.get_by_test_id("stTable").filter(has_text=PRESETS[name].summary()[0].name).wait_for()
 
 
+def _shown(text: str) -> str:
+    """An annotation's text as the browser shows it: its lines joined by spaces, without tags."""
+    return " ".join(re.sub(r"<[^>]+>", "", line) for line in text.split("<br>"))
+
+
 def _diagram_drawn(page, name: str) -> None:
-    """Wait until the diagram shows the last label of preset ``name``'s figure."""
-    last = PRESETS[name].summary()[-1].name
-    page.get_by_test_id("stPlotlyChart").locator("g.annotation", has_text=last).first.wait_for()
+    """Wait until the diagram shows exactly the labels of preset ``name``'s figure."""
+    expected = [_shown(annotation.text) for annotation in network_figure(PRESETS[name]).layout.annotations
+                if annotation.text]
+    page.wait_for_function(
+        f"([selector, expected]) => JSON.stringify(({CHART_LABELS})(selector)[0]?.labels.map(label => label.text))"
+        " === JSON.stringify(expected)", arg=["[data-testid=stPlotlyChart]", expected])
 
 
 def _assert_whole(page, name: str) -> None:
@@ -118,7 +129,8 @@ def test_build_page_shows_every_text_whole(browser, app_url, viewport):
     try:
         open_page(page, app_url, "Build")
         _assert_whole(page, DEFAULT_PRESET)
-        _choose_preset(page, "Small CNN")
-        _assert_whole(page, "Small CNN")
+        for name in ("Small CNN", "Playground default 2-4-2-1 tanh"):  # blocks; neurons and the points settings
+            _choose_preset(page, name)
+            _assert_whole(page, name)
     finally:
         context.close()

@@ -35,7 +35,7 @@ from __future__ import annotations
 IGNORED = "pre, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stPlotlyChart], textarea, [role=tooltip]"
 # Widgets that show their value in an <input>: selectboxes (a combobox) and number and text inputs.
 VALUES = "input[role=combobox], input[type=text], input[type=number]"
-ROOTS = "[data-testid=stMain], [data-testid=stSidebar][aria-expanded=true]"
+ROOTS = "[data-testid=stMain], [data-testid=stSidebar][data-collapsed=false]"
 SLACK = 1  # px: sub-pixel rounding of widths and boxes
 
 CUT_TEXT = """([rootSelector, ignored, values, slack]) => {

@@ -50,6 +50,7 @@ SAMPLE = """
   <div style="display: none" class="cut">Hidden and long enough</div>
 </div>
 <div class="cut">Outside the main area</div>
+<section data-testid="stSidebar" data-collapsed="true"><div class="cut">Sidebar link</div></section>
 """
 
 
@@ -81,6 +82,12 @@ def test_the_checker_reports_a_label_that_fits_once_it_no_longer_does(sample):
     assert not [line for line in cut_text(sample) if "with room" in line]
     sample.evaluate("() => { document.querySelector('.wide').style.width = '50px'; }")
     assert [line for line in cut_text(sample) if "with room" in line]
+
+
+def test_the_checker_looks_into_the_sidebar_only_when_it_is_open(sample):
+    assert not [line for line in cut_text(sample) if "Sidebar link" in line]
+    sample.evaluate("() => document.querySelector('[data-testid=stSidebar]').setAttribute('data-collapsed', 'false')")
+    assert [line for line in cut_text(sample) if "Sidebar link" in line]
 
 
 def _choose_preset(page, name: str) -> None:

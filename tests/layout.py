@@ -1,13 +1,11 @@
-"""A DOM check for any page: text that the browser shows cut short, clipped or spilling out.
+"""DOM checks for any page: text that the browser shows cut short, clipped, spilling or split.
 
 :func:`cut_text` runs in a Playwright page and returns one readable line per problem, e.g.
-``ellipsis: 'Load preset' in div.st-emotion-cache-x (scrollWidth 92 > clientWidth 71)``.
+``ellipsis: "Load preset" in div[data-testid=stMarkdownContainer] (scrollWidth 69 > clientWidth 68)``.
 An empty list means every text in the main area (``[data-testid=stMain]``), and in the
-sidebar when it is open, is shown whole.
-
-Three problems are looked for, on every visible element that holds text of its own (a
-non-blank text node child), selectbox values (baseweb select value containers) and metric
-values and labels included:
+sidebar when it is open (``[data-collapsed=false]``), is shown whole. It looks at every
+visible element that holds text of its own (a non-blank text node child), metric values and
+labels, buttons and page links included, and at the values of selectboxes and number inputs:
 
 * **ellipsis**: the element has ``text-overflow: ellipsis`` and ``scrollWidth > clientWidth``
   (the browser replaced the end of the text with "…");
@@ -15,19 +13,27 @@ values and labels included:
   ``scrollWidth > clientWidth + 1`` (the end of the text is cut off without a mark);
 * **overflow**: the box of the element's own text reaches more than 1 px beyond an ancestor
   that clips (``overflow`` hidden or clip on that axis), or sideways beyond the main area
-  or the sidebar itself (which on a phone means a page wider than the screen).
+  or the sidebar itself (which on a phone means a page wider than the screen);
+* **broken word**: a word whose letters lie on two lines ("MaxPooli" / "ng2D"), which
+  ``overflow-wrap: anywhere`` does to a narrow column;
+* **cut value**: the value of a selectbox (Streamlit 1.67 shows it in an ``<input>`` of a
+  react-aria combobox) or of a number or text input is wider, in the input's font, than the
+  input's content box: ``"relu"`` showing as ``"rel"``. (``scrollWidth`` says nothing here.)
 
-Ignored, and why:
+:func:`chart_label_problems` does the same for the annotation texts of plotly charts, as the
+browser drew them: one outside its chart, or two overlapping.
 
-* code blocks (``pre``, ``stCode``): they scroll sideways by design, long lines are expected;
+Ignored by :func:`cut_text`, and why:
+
+* code blocks (``pre``, ``stCode``) and text areas: they scroll by design;
 * dataframes (``stDataFrame``): a canvas grid with its own scrollbars, no DOM text to measure;
-* plotly charts (``stPlotlyChart``): SVG internals (axes, hover layers) clip on purpose; the
-  labels of nnlab's own figures are checked where they are computed (e.g. the network
-  diagram's label boxes in ``tests/test_plots_network.py``);
+* plotly charts (``stPlotlyChart``): SVG internals (axes, hover layers) clip on purpose; their
+  labels are :func:`chart_label_problems`' business;
 * anything inside a container that scrolls on that axis (``overflow`` auto or scroll), such as
   a wide ``st.table`` on a phone: the student can scroll to it, so the text is not lost;
-* invisible elements (``display: none``, ``visibility: hidden``, zero size, e.g. a closed
-  expander or a collapsed sidebar), tooltips and text inputs (an ``<input>`` scrolls its value).
+* what is not shown: ``display: none``, ``visibility: hidden``, boxes of 1 px or less (closed
+  expanders, a collapsed sidebar, screen-reader-only texts such as "arrow_upward icon" of an
+  icon button), tooltips.
 """
 
 from __future__ import annotations
@@ -183,11 +189,19 @@ def chart_label_problems(page, selector: str = "[data-testid=stPlotlyChart]") ->
                                 f"{chart['width']:.0f}x{chart['height']:.0f} px chart ({_box(label)})")
         for position, first in enumerate(labels):
             for second in labels[position + 1:]:
-                if (first["left"] < second["right"] - SLACK and second["left"] < first["right"] - SLACK
-                        and first["top"] < second["bottom"] - SLACK and second["top"] < first["bottom"] - SLACK):
+                if boxes_overlap(_edges(first), _edges(second), SLACK):
                     problems.append(f"chart {chart['chart']}: {first['text']!r} ({_box(first)}) overlaps "
                                     f"{second['text']!r} ({_box(second)})")
     return problems
+
+
+def boxes_overlap(a, b, slack: float = 0.0) -> bool:
+    """Whether two (left, top, right, bottom) boxes share more than ``slack`` px both ways."""
+    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+
+
+def _edges(label: dict) -> tuple[float, float, float, float]:
+    return label["left"], label["top"], label["right"], label["bottom"]
 
 
 def _box(label: dict) -> str:

@@ -10,6 +10,7 @@ from nnlab.model.presets import PRESETS
 from nnlab.model.spec import FEATURES, InputSpec, LayerSpec, ModelSpec
 from nnlab.plots.network import MAX_WIDTH, is_small, label_box, network_figure, text_width
 from nnlab.plots.style import NEGATIVE, POSITIVE
+from tests.layout import boxes_overlap
 
 
 def _marker_counts(figure):
@@ -19,10 +20,6 @@ def _marker_counts(figure):
 def _label_boxes(figure):
     """(text, box) of every annotation that shows text; arrows have none."""
     return [(annotation.text, label_box(annotation)) for annotation in figure.layout.annotations if annotation.text]
-
-
-def _overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def assert_labels_fit(figure) -> None:
@@ -35,7 +32,7 @@ def assert_labels_fit(figure) -> None:
     for text, (left, top, right, bottom) in boxes:
         assert 0 <= left and right <= width and 0 <= top and bottom <= height, (text, (left, top, right, bottom))
     for (text_a, a), (text_b, b) in combinations(boxes, 2):
-        assert not _overlap(a, b), (text_a, a, text_b, b)
+        assert not boxes_overlap(a, b), (text_a, a, text_b, b)
 
 
 def _dense_stack(count: int, units: int, features=("x1", "x2")) -> ModelSpec:

@@ -111,6 +111,7 @@ def _pixel_axes(figure: go.Figure, width: float, height: float) -> go.Figure:
 NEURON_SIZE = 26  # px, marker diameter
 NEURON_SPACING = 34  # px between neurons of a column
 MIN_COLUMN_STEP = 56  # px between columns: 30 px of edges between two neurons
+FEATURE_GAP = 4  # px between an input's name and its neuron
 
 
 def _column_positions(count: int) -> np.ndarray:
@@ -137,7 +138,7 @@ class NeuronLayout:
 
     xs: list[float]
     titles: list[str]
-    title_rows: list[int]  # 0 or 1: the row of each column's title (alternating when crowded)
+    title_rows: list[int]  # the row of each column's title: all 0, or 0, 1, 0, 1... when crowded
     title_height: float
     neurons_top: float  # y of the first neuron row's centre
     width: float
@@ -145,27 +146,29 @@ class NeuronLayout:
 
 
 def _neuron_layout(spec: ModelSpec) -> NeuronLayout:
+    """Columns spaced so that titles in one row keep ``GAP`` apart; in two alternating rows when one is too wide."""
     columns, names = neuron_columns(spec)
     titles = [_title(name) for name in names]
     title_widths = [label_size(title, TITLE_SIZE)[0] for title in titles]
     title_height = max(label_size(title, TITLE_SIZE)[1] for title in titles)
     feature_width = max(label_size(feature, LABEL_SIZE)[0] for feature in spec.input.features)
+    neurons = max(len(column) for column in columns)
 
-    def layout_for(stagger: bool) -> NeuronLayout:
-        # neighbours' titles side by side (or every other one, when staggered) must not touch
-        reach = max((a + b) / 2 for a, b in zip(title_widths, title_widths[1:], strict=False)) if len(titles) > 1 else 0
-        step = max(MIN_COLUMN_STEP, (reach + GAP) / (2 if stagger else 1))
-        left = max(GAP + feature_width + NEURON_SIZE / 2 + 4, GAP + title_widths[0] / 2)
+    def layout_for(title_row_count: int) -> NeuronLayout:
+        # titles sharing a row are title_row_count columns apart: their half widths plus GAP must fit
+        pairs = zip(title_widths, title_widths[title_row_count:], strict=False)
+        reach = max((sum(pair) / 2 + GAP for pair in pairs), default=0.0)
+        step = max(MIN_COLUMN_STEP, reach / title_row_count)
+        left = max(GAP + feature_width + FEATURE_GAP + NEURON_SIZE / 2, GAP + title_widths[0] / 2)
         xs = [left + index * step for index in range(len(titles))]
         width = xs[-1] + max(NEURON_SIZE / 2, title_widths[-1] / 2) + GAP
-        rows = [index % 2 if stagger else 0 for index in range(len(titles))]
-        head = GAP + title_height * (2 if stagger else 1) + GAP
-        neurons = max(len(column) for column in columns)
-        height = head + NEURON_SIZE / 2 + (neurons - 1) * NEURON_SPACING + NEURON_SIZE / 2 + GAP
+        head = GAP + title_height * title_row_count + GAP
+        height = head + NEURON_SIZE + (neurons - 1) * NEURON_SPACING + GAP
+        rows = [index % title_row_count for index in range(len(titles))]
         return NeuronLayout(xs, titles, rows, title_height, head + NEURON_SIZE / 2, width, height)
 
-    flat = layout_for(stagger=False)
-    return flat if flat.width <= MAX_WIDTH else layout_for(stagger=True)
+    one_row = layout_for(1)
+    return one_row if one_row.width <= MAX_WIDTH else layout_for(2)
 
 
 def _neuron_figure(spec: ModelSpec, layout: NeuronLayout, weights) -> go.Figure:
@@ -188,7 +191,7 @@ def _neuron_figure(spec: ModelSpec, layout: NeuronLayout, weights) -> go.Figure:
         figure.add_annotation(x=x, y=top, text=layout.titles[index], showarrow=False, yanchor="top",
                               font=dict(size=TITLE_SIZE))
     for feature, y in zip(spec.input.features, pixel_columns[0], strict=True):
-        figure.add_annotation(x=layout.xs[0] - NEURON_SIZE / 2 - 4, y=y, text=feature, showarrow=False,
+        figure.add_annotation(x=layout.xs[0] - NEURON_SIZE / 2 - FEATURE_GAP, y=y, text=feature, showarrow=False,
                               xanchor="right", font=dict(size=LABEL_SIZE))
     return _pixel_axes(figure, layout.width, layout.height)
 
@@ -242,8 +245,8 @@ def _block_figure(spec: ModelSpec) -> go.Figure:
         (layer.kind, row.name, row.output_shape) for layer, row in zip(spec.layers, rows, strict=False)
     ] + [("output", rows[-1].name, rows[-1].output_shape)]
     labels = [f"{name}<br><i>{'x'.join(map(str, shape))}</i>" for _, name, shape in blocks]
-    label_width, label_height = (max(sizes) for sizes in zip(*(label_size(label, LABEL_SIZE) for label in labels),
-                                                             strict=True))
+    sizes = [label_size(label, LABEL_SIZE) for label in labels]
+    label_width, label_height = max(width for width, _ in sizes), max(height for _, height in sizes)
     row_height = max(label_height, BAR_HEIGHT) + ROW_GAP
     centre = GAP + BAR_AREA / 2
     ys = [GAP + row_height * index + row_height / 2 for index in range(len(blocks))]

@@ -55,6 +55,7 @@ def _move_layer(index: int, offset: int) -> None:
 
 
 FIELD_WIDTH = 104  # px: three fields and their gaps fit one line of a 390 px phone (358 px)
+EDITOR_WIDTH = 420  # px: the layer rows, and "SGD with momentum 0.9" (about 200 px) in the settings
 
 
 def _field_widget(index: int, field: Field, value) -> None:

@@ -15,7 +15,8 @@ labels, buttons and page links included, and at the values of selectboxes and nu
   that clips (``overflow`` hidden or clip on that axis), or sideways beyond the main area
   or the sidebar itself (which on a phone means a page wider than the screen);
 * **broken word**: a word whose letters lie on two lines ("MaxPooli" / "ng2D"), which
-  ``overflow-wrap: anywhere`` does to a narrow column;
+  ``overflow-wrap: anywhere`` does to a narrow column; a break after a hyphen is a proper one,
+  and a word wider than the whole main area (a long URL on a phone) has to break;
 * **cut value**: the value of a selectbox (Streamlit 1.67 shows it in an ``<input>`` of a
   react-aria combobox) or of a number or text input is wider, in the input's font, than the
   input's content box: ``"relu"`` showing as ``"rel"``. (``scrollWidth`` says nothing here.)
@@ -26,6 +27,8 @@ browser drew them: one outside its chart, or two overlapping.
 Ignored by :func:`cut_text`, and why:
 
 * code blocks (``pre``, ``stCode``) and text areas: they scroll by design;
+* KaTeX formulas (``.katex``): raised and lowered glyph boxes reach a pixel or two past the
+  formula's box by design (the ink does not), and a display formula scrolls sideways;
 * dataframes (``stDataFrame``): a canvas grid with its own scrollbars, no DOM text to measure;
 * plotly charts (``stPlotlyChart``): SVG internals (axes, hover layers) clip on purpose; their
   labels are :func:`chart_label_problems`' business;
@@ -38,7 +41,8 @@ Ignored by :func:`cut_text`, and why:
 
 from __future__ import annotations
 
-IGNORED = "pre, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stPlotlyChart], textarea, [role=tooltip]"
+IGNORED = ("pre, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stPlotlyChart], .katex, textarea, "
+           "[role=tooltip]")
 # Widgets that show their value in an <input>: selectboxes (a combobox) and number and text inputs.
 VALUES = "input[role=combobox], input[type=text], input[type=number]"
 ROOTS = "[data-testid=stMain], [data-testid=stSidebar][data-collapsed=false]"
@@ -86,12 +90,16 @@ CUT_TEXT = """([rootSelector, ignored, values, slack]) => {
         return {left: Math.min(...lines.map(r => r.left)), right: Math.max(...lines.map(r => r.right)),
                 top: Math.min(...lines.map(r => r.top)), bottom: Math.max(...lines.map(r => r.bottom))};
     };
-    const brokenWord = (element) => {  // a word whose letters lie on two lines ("MaxPooli / ng2D")
+    // A word whose letters lie on two lines ("MaxPooli / ng2D"). Words end at spaces and after
+    // hyphens (where browsers may break: "Cross-" / "entropy"); one wider than the whole area
+    // (a long URL on a phone) has to break and is not reported.
+    const brokenWord = (element, room) => {
         for (const node of ownTexts(element)) {
-            for (const match of node.textContent.matchAll(/\\S+/g)) {
-                const tops = new Set(rects(node, match.index, match.index + match[0].length)
-                    .map(r => Math.round(r.top)));
-                if (tops.size > 1) return match[0];
+            for (const match of node.textContent.matchAll(/[^\\s-]+-?/g)) {
+                const pieces = rects(node, match.index, match.index + match[0].length);
+                const tops = new Set(pieces.map(r => Math.round(r.top)));
+                const width = pieces.reduce((sum, r) => sum + r.width, 0);
+                if (tops.size > 1 && width <= room) return match[0];
             }
         }
         return null;
@@ -143,7 +151,7 @@ CUT_TEXT = """([rootSelector, ignored, values, slack]) => {
             } else if (['hidden', 'clip'].includes(style.overflowX) && wide > slack) {
                 report('clipped', element, widths);
             }
-            const word = brokenWord(element);
+            const word = brokenWord(element, root.clientWidth);
             if (word) report('broken word', element, `${JSON.stringify(word)} split over two lines`);
             checkSpill(element, root);
         }

@@ -32,6 +32,7 @@ SAMPLE = """
   .frame span { position: absolute; left: 50px; white-space: nowrap; }
   .scroll { width: 60px; overflow-x: auto; white-space: nowrap; }
   .narrow { width: 45px; overflow-wrap: anywhere; }
+  .hyphen { width: 70px; overflow-wrap: anywhere; }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; white-space: nowrap; }
 </style>
 <div data-testid="stMain">
@@ -43,6 +44,8 @@ SAMPLE = """
   <pre class="clip">code scrolls by design</pre>
   <div class="narrow">MaxPooling2D</div>
   <div class="narrow">a b</div>
+  <div class="hyphen">Cross-entropy</div>
+  <div class="narrow">https://storage.example.com/a/very/long/address/that/no/screen/holds/on/one/line/at/all/because/it/goes/on/and/on/well/past/eight/hundred/pixels/of/width</div>
   <input role="combobox" value="sigmoid" style="width: 30px; font: 16px sans-serif">
   <input role="combobox" value="relu" style="width: 200px">
   <input type="number" value="123456789012" style="width: 40px">
@@ -76,6 +79,8 @@ def test_the_checker_reports_cut_text_and_only_that(sample):
         'cut value: "123456789012" in input',
     ]), found
     assert any("scrollWidth" in line and "> clientWidth 60" in line for line in found)  # widths are given
+    line_height = sample.locator(".wide").bounding_box()["height"]
+    assert sample.locator(".hyphen").bounding_box()["height"] >= 2 * line_height  # broken after the hyphen
 
 
 def test_the_checker_reports_a_label_that_fits_once_it_no_longer_does(sample):

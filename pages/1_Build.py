@@ -2,16 +2,19 @@
 
 import streamlit as st
 
-from nnlab.ui.layer_editor import layer_stack_editor, settings_editor
+from nnlab.ui.layer_editor import EDITOR_WIDTH, layer_stack_editor, settings_editor
 from nnlab.ui.page import setup_page
-from nnlab.ui.spec_panels import import_export, preset_picker, spec_diagram, spec_summary
+from nnlab.ui.spec_panels import OVERVIEW_WIDTH, import_export, preset_picker, spec_diagram, spec_summary
 from nnlab.ui.spec_state import current_spec
 
 setup_page("Build", "🧱")
 st.title("🧱 Build a network")
 st.caption("Stack layers from input to output. The training pages use the network you build here.")
 
-editor, overview = st.columns([1.15, 1], gap="large")
+# Fixed widths that wrap: side by side from about 1,200 px (820 px of main area with the sidebar open),
+# the summary under the editor when narrower, instead of columns too narrow for their labels.
+halves = st.container(horizontal=True, gap="medium")
+editor, overview = halves.container(width=EDITOR_WIDTH), halves.container(width=OVERVIEW_WIDTH)
 with editor:
     preset_picker()
     st.subheader("Layers")

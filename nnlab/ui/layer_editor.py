@@ -54,35 +54,44 @@ def _move_layer(index: int, offset: int) -> None:
 # ---- widgets ---------------------------------------------------------------------
 
 
-def _field_widget(index: int, field: Field, value, column) -> None:
+FIELD_WIDTH = 104  # px: three fields and their gaps fit one line of a 390 px phone (358 px)
+EDITOR_WIDTH = 420  # px: the layer rows, and "SGD with momentum 0.9" (about 200 px) in the settings
+
+
+def _field_widget(index: int, field: Field, value) -> None:
     """The widget the registry names for one field of layer ``index``: its range, step and label."""
     key = widget_key("layer", index, field.name)
-    edit = dict(key=key, on_change=_edit_layer, args=(index, field.name, key))
+    edit = dict(key=key, on_change=_edit_layer, args=(index, field.name, key), width=FIELD_WIDTH)
     if field.widget == "select":
         options = field.options()
-        column.selectbox(field.label, options, index=options.index(value) if value in options else 0, **edit)
+        st.selectbox(field.label, options, index=options.index(value) if value in options else 0, **edit)
     elif field.widget == "slider":
-        column.slider(field.label, float(field.low), float(field.high), float(value), field.step, **edit)
+        st.slider(field.label, float(field.low), float(field.high), float(value), field.step, **edit)
     else:
-        column.number_input(field.label, min_value=field.low, max_value=field.high, value=value, step=field.step,
-                            **edit)
+        st.number_input(field.label, min_value=field.low, max_value=field.high, value=value, step=field.step, **edit)
 
 
 def _layer_row(index: int, layer: LayerSpec, count: int) -> None:
-    width = max(len(kind.fields) for kind in LAYER_KINDS.values())  # one column per field of the widest kind
-    title, *columns, up, down, delete = st.columns([1.3] + [1.2] * width + [0.45] * 3, vertical_alignment="bottom")
-    title.markdown(f"**{index + 1}. {layer.title}**")
-    kind = layer.entry
-    for field, column in zip(kind.fields, columns, strict=False):
-        _field_widget(index, field, getattr(layer, field.name), column)
-    if not kind.fields:
-        columns[0].caption(kind.editor_note)
-    up.button("", icon=":material/arrow_upward:", key=widget_key("up", index), help="Move up",
-              disabled=index == 0, on_click=_move_layer, args=(index, -1))
-    down.button("", icon=":material/arrow_downward:", key=widget_key("down", index), help="Move down",
-                disabled=index == count - 1, on_click=_move_layer, args=(index, 1))
-    delete.button("", icon=":material/delete:", key=widget_key("remove", index), help="Remove this layer",
+    """The layer's title and its move/remove buttons on one line, its fields on the next.
+
+    Fields have a fixed width, so the same field of two layers of a kind lines up, and the
+    fields of the widest kind stay on one line from a phone to a wide screen (``st.columns``
+    would stack them one per line on a phone).
+    """
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f"**{index + 1}. {layer.title}**", width="stretch")
+        st.button("", icon=":material/arrow_upward:", key=widget_key("up", index), help="Move up",
+                  disabled=index == 0, on_click=_move_layer, args=(index, -1))
+        st.button("", icon=":material/arrow_downward:", key=widget_key("down", index), help="Move down",
+                  disabled=index == count - 1, on_click=_move_layer, args=(index, 1))
+        st.button("", icon=":material/delete:", key=widget_key("remove", index), help="Remove this layer",
                   on_click=_remove_layer, args=(index,))
+    kind = layer.entry
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        for field in kind.fields:
+            _field_widget(index, field, getattr(layer, field.name))
+        if not kind.fields:
+            st.caption(kind.editor_note)
 
 
 def layer_stack_editor() -> None:
@@ -95,12 +104,11 @@ def layer_stack_editor() -> None:
     for index, layer in enumerate(spec.layers):
         _layer_row(index, layer, len(spec.layers))
     st.markdown(f"**Output:** Dense {spec.output_units} {spec.output_activation} (fixed by the task)")
-    kind_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
-    kind_key = widget_key("new_kind")
-    kind_column.selectbox("New layer", tuple(LAYER_KINDS), format_func=lambda name: LAYER_KINDS[name].title,
-                          key=kind_key)
-    button_column.button("Add layer", key=widget_key("add"), on_click=_add_layer, args=(kind_key,),
-                         type="primary", width="stretch")
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        kind_key = widget_key("new_kind")
+        st.selectbox("New layer", tuple(LAYER_KINDS), format_func=lambda name: LAYER_KINDS[name].title,
+                     key=kind_key)
+        st.button("Add layer", key=widget_key("add"), on_click=_add_layer, args=(kind_key,), type="primary")
 
 
 def settings_editor() -> None:
@@ -115,20 +123,20 @@ def settings_editor() -> None:
         left.multiselect("Input features", FEATURES, default=list(spec.input.features), key=features_key,
                          on_change=_edit_input, args=(kind_key, features_key))
         _setting(right.selectbox, "n_classes", (2, 3), spec.n_classes)
-    left, middle, right = st.columns(3)
+    # two columns, the choices on the wider left: "SGD with momentum 0.9" needs about 200 px
+    left, right = st.columns([1.3, 1])
     with left:
         _setting(st.selectbox, "optimizer", SETTINGS["optimizer"].choices, spec.optimizer, OPTIMIZERS.get)
         _setting(st.selectbox, "loss", SETTINGS["loss"].choices, spec.loss, LOSSES.get)
-    with middle:
+        _setting(st.selectbox, "regularization", SETTINGS["regularization"].choices, spec.regularization,
+                 REGULARIZATIONS.get)
+    with right:
         rate = SETTINGS["learning_rate"]
         rates = tuple(sorted(set(LEARNING_RATES) | {spec.learning_rate}))
         key = widget_key(rate.name)
         st.select_slider(rate.label, rates, value=spec.learning_rate, key=key, on_change=_edit_setting,
                          args=(rate.name, key), help=f"From {rate.low:g} to {rate.high:g}")
         _number_setting("batch_size", spec.batch_size)
-    with right:
-        _setting(st.selectbox, "regularization", SETTINGS["regularization"].choices, spec.regularization,
-                 REGULARIZATIONS.get)
         _number_setting("reg_rate", float(spec.reg_rate), format="%.4f", disabled=spec.regularization == "none")
 
 

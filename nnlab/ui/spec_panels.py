@@ -11,10 +11,11 @@ from nnlab.library.store import shown_name
 from nnlab.model.build import keras_code
 from nnlab.model.presets import PRESETS
 from nnlab.model.spec import ModelSpec, SpecError
-from nnlab.plots.network import network_figure
+from nnlab.plots.network import MAX_WIDTH, network_figure
 from nnlab.ui.spec_state import set_spec, widget_key
 
 IMPORT_MESSAGE_KEY = "spec_import_message"
+OVERVIEW_WIDTH = MAX_WIDTH  # px: the summary column holds the widest network diagram
 
 
 def _load_preset(key: str) -> None:
@@ -23,11 +24,10 @@ def _load_preset(key: str) -> None:
 
 def preset_picker() -> None:
     """Pick a preset network and load it (replaces the current stack)."""
-    choice, button = st.columns([3, 1], vertical_alignment="bottom")
     key = "preset_choice"
-    choice.selectbox("Preset", tuple(PRESETS), key=key,
-                     help="Networks from the books and tutorials this app follows.")
-    button.button("Load preset", on_click=_load_preset, args=(key,), width="stretch")
+    # the box gets the whole width: "Playground default 2-4-2-1 tanh" needs about 240 px, all a small phone has
+    st.selectbox("Preset", tuple(PRESETS), key=key, help="Networks from the books and tutorials this app follows.")
+    st.button("Load preset", on_click=_load_preset, args=(key,))
 
 
 def summary_table(spec: ModelSpec) -> pd.DataFrame:
@@ -52,7 +52,8 @@ def spec_summary(spec: ModelSpec) -> bool:
 
 
 def spec_diagram(spec: ModelSpec) -> None:
-    st.plotly_chart(network_figure(spec), key="build_diagram", config={"displayModeBar": False})
+    """The network's diagram at the size its labels need (:func:`nnlab.plots.network.network_figure`)."""
+    st.plotly_chart(network_figure(spec), key="build_diagram", width="content", config={"displayModeBar": False})
 
 
 def _import_spec(key: str) -> None:

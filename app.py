@@ -6,7 +6,7 @@ from nnlab.environment import detect, preload_tensorflow
 from nnlab.ui.navigation import available_pages
 from nnlab.ui.page import setup_page
 
-setup_page("Neural networks, visually", "🧠")
+setup_page("Neural networks, visually", ":material/neurology:")
 
 
 def machine_status() -> None:
@@ -26,7 +26,7 @@ def machine_status() -> None:
         st.warning("TensorFlow is not installed: run `make run` (or `pip install -r requirements.txt`).")
 
 
-st.title("🧠 nnlab")
+st.title(":material/neurology: nnlab")
 st.markdown("#### A visual playground for neural networks: build one, train it, watch it learn.")
 lessons, status = st.columns([2, 1], gap="large")
 with lessons:

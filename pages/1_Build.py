@@ -7,8 +7,8 @@ from nnlab.ui.page import setup_page
 from nnlab.ui.spec_panels import OVERVIEW_WIDTH, import_export, preset_picker, spec_diagram, spec_summary
 from nnlab.ui.spec_state import current_spec
 
-setup_page("Build", "🧱")
-st.title("🧱 Build a network")
+setup_page("Build", ":material/stacks:")
+st.title(":material/stacks: Build a network")
 st.caption("Stack layers from input to output. The training pages use the network you build here.")
 
 # Fixed widths that wrap: side by side from about 1,200 px (820 px of main area with the sidebar open),

@@ -5,10 +5,7 @@ The time from releasing the mouse to the new probabilities is a benchmark: bench
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image, ImageDraw
 
 from tests.browser import (
     ANSWER,
@@ -21,6 +18,7 @@ from tests.browser import (
     vertical_stroke,
     wait_idle,
 )
+from tests.upload_files import seven_photo
 
 pytestmark = pytest.mark.browser
 
@@ -77,19 +75,11 @@ def test_the_canvas_is_the_copy_that_sends_without_waiting(page, app_url):
     assert not any("streamlit_drawable_canvas/index-" in url for url in canvas_scripts), canvas_scripts
 
 
-def photo(fmt: str = "PNG") -> bytes:
-    image = Image.new("L", (300, 400), 225)
-    ImageDraw.Draw(image).line([(70, 80), (230, 80), (120, 330)], fill=30, width=22, joint="curve")
-    out = io.BytesIO()
-    image.save(out, format=fmt)
-    return out.getvalue()
-
-
 def test_an_uploaded_photo_is_read_and_a_broken_one_explained(draw_page):
     page = draw_page
     chooser = page.locator("[data-testid=stFileUploaderDropzoneInput]")
     with rerun(page):
-        chooser.set_input_files(files=[{"name": "seven.jpg", "mimeType": "image/jpeg", "buffer": photo("JPEG")}])
+        chooser.set_input_files(files=[{"name": "seven.jpg", "mimeType": "image/jpeg", "buffer": seven_photo("JPEG")}])
     assert "It is a 7" in page.locator(".st-key-photo_answer").inner_text()
     with rerun(page):
         chooser.set_input_files(files=[{"name": "broken.png", "mimeType": "image/png",

@@ -25,19 +25,21 @@ class PageInfo:
     lesson: str  # what the page teaches, in one line
 
 
-HOME = PageInfo("app.py", "Home", "🧠", "What each page teaches, and what this machine offers.")
+# Icons are Streamlit's Material Symbols (a font Streamlit ships), not emoji: a machine without an emoji
+# font (many school laptops, headless Chromium) showed empty boxes.
+HOME = PageInfo("app.py", "Home", ":material/home:", "What each page teaches, and what this machine offers.")
 PAGES = (
-    PageInfo("pages/1_Build.py", "Build a network", "🧱",
+    PageInfo("pages/1_Build.py", "Build a network", ":material/stacks:",
              "Stack Dense, Conv2D, pooling and dropout layers; see the shapes, the parameter count and a "
              "diagram; export the network as Keras code."),
-    PageInfo("pages/2_Playground.py", "2D playground", "🎯",
+    PageInfo("pages/2_Playground.py", "2D playground", ":material/scatter_plot:",
              "Watch a decision boundary form live on XOR, circles and spirals; see why one neuron cannot "
              "solve XOR."),
-    PageInfo("pages/3_MNIST.py", "Train on MNIST", "📈",
+    PageInfo("pages/3_MNIST.py", "Train on MNIST", ":material/monitoring:",
              "Train a digit classifier with live loss and accuracy curves; study its mistakes; save the model."),
-    PageInfo("pages/4_Draw.py", "Draw a digit", "✏️",
+    PageInfo("pages/4_Draw.py", "Draw a digit", ":material/draw:",
              "Draw with the mouse and see what the network answers, with the 28x28 image it really sees."),
-    PageInfo("pages/5_Under_the_hood.py", "Under the hood", "🔧",
+    PageInfo("pages/5_Under_the_hood.py", "Under the hood", ":material/build:",
              "Backpropagation written out by hand, checked number by number against TensorFlow."),
 )
 

@@ -84,3 +84,15 @@ def test_weight_images_scale_each_unit_to_its_own_range():
     z = np.asarray(figure.data[0].z, dtype=float)
     assert np.nanmax(np.abs(z)) == 1.0 and len(figure.layout.annotations) == 16
     assert figure.data[0].zmid is None and figure.data[0].zmin == -1.0
+
+
+def test_confusion_heatmap_has_exactly_ten_rows_and_columns_labelled_0_to_9():
+    """Numeric-looking labels made the axes linear and the square cells widened them to "-1" ... "10"."""
+    layout = confusion_heatmap(np.diag(np.full(10, 90))).layout
+    digits = [str(d) for d in range(10)]
+    for axis in (layout.xaxis, layout.yaxis):
+        assert axis.type == "category" and axis.tickmode == "array"
+        assert list(axis.tickvals) == list(axis.ticktext) == digits
+        assert axis.constrain == "domain"  # square cells shrink the plot, never widen the range
+    assert layout.xaxis.range == (-0.5, 9.5)
+    assert layout.yaxis.scaleanchor == "x" and layout.yaxis.autorange == "reversed"

@@ -112,9 +112,11 @@ def confusion_heatmap(confusion: np.ndarray, height: int = 520) -> go.Figure:
                    hovertemplate="true %{y}, read as %{x}: %{z:.0f} mistakes<extra></extra>"),
     ])
     apply_style(figure, "Confusion matrix: where each digit went", height)
-    figure.update_layout(xaxis=dict(title="read as (predicted)", tickmode="linear", dtick=1, constrain="domain"),
-                         yaxis=dict(title="true digit", autorange="reversed", tickmode="linear", dtick=1,
-                                    scaleanchor="x"),
+    # Category axes with one tick per digit and a fixed range: with numeric-looking labels plotly made the
+    # axes linear, and the square cells (scaleanchor) then widened the range, adding empty rows "-1" and "10".
+    axis = dict(type="category", tickmode="array", tickvals=digits, ticktext=digits, constrain="domain")
+    figure.update_layout(xaxis=dict(title="read as (predicted)", range=[-0.5, n - 0.5], **axis),
+                         yaxis=dict(title="true digit", autorange="reversed", scaleanchor="x", **axis),
                          margin=dict(l=10, r=10, t=50, b=10))
     return figure
 

@@ -37,6 +37,14 @@ def _line(x, y, axes: int, **style) -> dict:
     return dict(type="scatter", x=typed_array(x), y=typed_array(y), xaxis="x" + suffix, yaxis="y" + suffix, **style)
 
 
+VALIDATION_LEGEND = "validation images (after each epoch)"
+
+
+def training_legend(dropout: bool) -> str:
+    """What the training line is measured on: the batches, while the network learns (and drops units)."""
+    return f"training batches ({'with dropout, ' if dropout else ''}while learning; smoothed)"
+
+
 def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
     """Loss (left) and accuracy (right) against epochs: training smoothed per few batches, validation per epoch.
 
@@ -60,13 +68,14 @@ def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
                               line=dict(color=color, width=1.5, dash="dot"), name=run.label, showlegend=False,
                               **group))
     if current is not None:
+        train_mode = "lines" if len(current.position) > 1 else "lines+markers"  # one point is no line
         for axes, train, validation in ((1, current.train_loss, current.validation_loss),
                                         (2, current.train_accuracy, current.validation_accuracy)):
-            data.append(_line(current.position, train, axes, mode="lines", line=dict(color=TRAIN_COLOR, width=3),
-                              name="training (smoothed)", legendgroup="train", showlegend=axes == 1,
-                              hovertemplate="epoch %{x:.2f}: %{y:.4f}<extra>training</extra>"))
+            data.append(_line(current.position, train, axes, mode=train_mode, line=dict(color=TRAIN_COLOR, width=3),
+                              marker=dict(size=8), name=training_legend(current.dropout), legendgroup="train",
+                              showlegend=axes == 1, hovertemplate="epoch %{x:.2f}: %{y:.4f}<extra>training</extra>"))
             data.append(_line(current.epoch, validation, axes, mode="lines+markers", marker=dict(size=10),
-                              line=dict(color=VALIDATION_COLOR, width=3, dash="dot"), name="validation (each epoch)",
+                              line=dict(color=VALIDATION_COLOR, width=3, dash="dot"), name=VALIDATION_LEGEND,
                               legendgroup="validation", showlegend=axes == 1,
                               hovertemplate="epoch %{x}: %{y:.4f}<extra>validation</extra>"))
     grid = dict(gridcolor="#E5E5E5", zeroline=False, showline=True, linecolor="#BBBBBB")

@@ -81,7 +81,8 @@ def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
     grid = dict(gridcolor="#E5E5E5", zeroline=False, showline=True, linecolor="#BBBBBB")
     annotations = [dict(text=text, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                         showarrow=False, font=dict(size=18))
-                   for text, x in (("Loss: lower is better", 0.22), ("Accuracy: higher is better", 0.78))]
+                   # two lines each, so the two titles do not run into each other on a phone
+                   for text, x in (("Loss<br>lower is better", 0.22), ("Accuracy<br>higher is better", 0.78))]
     if not data:
         annotations.append(dict(text="Press Start: the curves appear here", x=0.5, y=0.5, xref="paper",
                                 yref="paper", showarrow=False, font=dict(size=18, color="#777777")))
@@ -93,7 +94,7 @@ def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
         annotations=annotations,
         legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=14)),
         showlegend=bool(data),
-        font=dict(size=FONT_SIZE), height=height, margin=dict(l=10, r=10, t=40, b=10),
+        font=dict(size=FONT_SIZE), height=height, margin=dict(l=10, r=10, t=60, b=10),
         plot_bgcolor="white", paper_bgcolor="white", uirevision="keep",
     )
     return go.Figure(dict(data=data, layout=layout), _validate=False)

@@ -155,7 +155,7 @@ def drawing_section(model):
         if problem:
             st.error(problem)
         st.slider("Pen width", PEN_WIDTHS[0], PEN_WIDTHS[1], PEN_DEFAULT, key="draw_pen",
-                  help="Undo and clear: the toolbar under the canvas (move the mouse over the canvas to see it).")
+                  help="Undo and clear: the toolbar over the canvas's top edge, shown while the pointer is on it.")
     if show_steps and steps is not None:  # drawn only when asked: each image costs time after every stroke
         recipe_steps(steps)
 

@@ -19,7 +19,6 @@ with network:
 with settings_column:
     settings = mnist.choose_settings(spec)
 
-mnist.build_pending_run()
 mnist.controls(spec, settings, spec_problems(spec) + settings.problems())
 mnist.live_section()
 mnist.forget_earlier()

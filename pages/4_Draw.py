@@ -7,10 +7,13 @@ from nnlab.ui.page import setup_page
 
 setup_page("Draw a digit", "✏️")
 st.title("✏️ Draw a digit")
-st.write("Draw a digit from 0 to 9. When you let go of the mouse the network reads it and shows how sure it is "
-         "of each answer. Try a thick one, a tiny one in a corner, a 7 with a bar: can you fool it?")
+st.write("Draw a digit from 0 to 9: when you let go, the network reads it and shows how sure it is. "
+         "Try a thick one, a tiny one in a corner, a 7 with a bar: can you fool it?")
 
+drawing = st.container()  # first on the page, so the canvas is in view; the choice of network comes under it
+st.divider()
 reader = draw.choose_reader()
-draw.drawing_section(reader)
+with drawing:
+    draw.drawing_section(reader)
 st.divider()
 draw.photo_section(reader)

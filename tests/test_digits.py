@@ -143,6 +143,42 @@ def test_a_single_dot_still_gives_an_image():
     assert image is not None and image.max() == pytest.approx(1.0)
 
 
+def dot(diameter: int, centre=(140, 140)) -> np.ndarray:
+    """A click or a tap: a filled disc as wide as the pen."""
+    image = Image.new("RGBA", (CANVAS, CANVAS), (0, 0, 0, 0))
+    x, y, r = centre[0], centre[1], diameter / 2
+    ImageDraw.Draw(image).ellipse((x - r, y - r, x + r, y + r), fill="white")
+    return preprocess.ink_from_rgba(np.asarray(image))
+
+
+def test_the_smallest_digit_is_an_eighth_of_the_canvas():
+    assert preprocess.MIN_DIGIT_FRACTION == 1 / 8
+    assert preprocess.min_digit_side((280, 280)) == 35 and preprocess.min_digit_side((400, 300)) == 50
+
+
+@pytest.mark.parametrize("diameter", [2, 18, 31])  # up to the Draw page's widest pen
+def test_a_dot_is_too_little_ink_to_be_a_digit(diameter):
+    assert preprocess.too_little_ink(dot(diameter))
+    assert preprocess.TOO_LITTLE_INK == "Too little ink to read: draw a whole digit."
+
+
+def test_no_ink_is_not_too_little_ink_and_a_small_digit_in_a_corner_is_enough():
+    assert not preprocess.too_little_ink(np.zeros((CANVAS, CANVAS), np.float32))
+    tiny_one = preprocess.ink_from_rgba(draw([("line", [(240, 230), (240, 266)], 6)]))  # 36-40 px tall
+    assert not preprocess.too_little_ink(tiny_one)
+    short_one = preprocess.ink_from_rgba(draw([("line", [(240, 240), (240, 264)], 6)]))  # 25-30 px: too short
+    assert preprocess.too_little_ink(short_one)
+
+
+def test_a_photo_of_a_speck_is_refused_with_a_sentence():
+    image = Image.new("L", (300, 300), 225)
+    ImageDraw.Draw(image).ellipse((135, 135, 165, 165), fill=30)  # 28 px once shrunk to 280
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    with pytest.raises(photos.DigitImageError, match="Too little ink to read: the digit spans less than 1/8"):
+        photos.photo_to_mnist(out.getvalue())
+
+
 def test_redrawn_mnist_digits_come_back_as_they_were(mnist_test):
     """MNIST digits enlarged onto the canvas anywhere come back within a few grey levels of the original."""
     x, _ = mnist_test
@@ -208,8 +244,21 @@ def test_blank_paper_is_not_a_digit():
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "could not be read"),
 ])
 def test_unreadable_uploads_get_a_plain_message(data, message):
-    with pytest.raises(photos.DigitImageError, match=message):
+    with pytest.raises(photos.DigitImageError, match=message) as refused:
         photos.photo_to_mnist(data)
+    assert "<" not in str(refused.value) and "BytesIO" not in str(refused.value)  # no Python internals
+
+
+def test_the_photo_limit_is_one_number_in_streamlit_megabytes_under_the_server_cap():
+    import tomllib
+
+    from tests.browser import ROOT
+
+    assert photos.MAX_PHOTO_BYTES == photos.MAX_PHOTO_MB * 2**20
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert photos.MAX_PHOTO_MB <= config["server"]["maxUploadSize"]  # else the server refuses first
+    with pytest.raises(photos.DigitImageError, match=f"the limit is {photos.MAX_PHOTO_MB} MB."):
+        photos.read_photo(b"\xff\xd8\xff" + bytes(photos.MAX_PHOTO_BYTES))
 
 
 def test_other_formats_and_huge_files_are_refused():

@@ -10,10 +10,20 @@ from nnlab.mnist import book as run_book
 from nnlab.mnist.book import RunBook
 from nnlab.mnist.curves import smooth, thin
 from nnlab.mnist.data import MnistData, prepare_data
-from nnlab.mnist.run import DIVERGED, FINISHED, PAUSED, RUNNING, STOPPED, MnistRun, duration, progress_line
+from nnlab.mnist.run import (
+    DIVERGED,
+    FINISHED,
+    PAUSED,
+    RUNNING,
+    STOPPED,
+    MnistRun,
+    duration,
+    percent,
+    progress_line,
+)
 from nnlab.mnist.settings import RunSettings, spec_problems
 from nnlab.model.presets import PRESETS
-from tests.mnist_helpers import DNN, N_TRAIN, settings, small_mnist
+from tests.mnist_helpers import BATCH, DNN, N_TRAIN, settings, small_mnist
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +88,24 @@ def test_pausing_and_resuming_takes_the_same_steps_as_one_uninterrupted_run(smal
     for a, b in zip(halting.model.get_weights(), straight.model.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)  # the same batches in the same order
     assert halting.evaluation.accuracy == pytest.approx(straight.evaluation.accuracy, abs=0.002)
+
+
+def test_the_first_chunk_is_16_batches_so_curve_progress_and_speed_show_within_the_first_epoch(small):
+    """Given its usual 0.3 s, the trainer's first call would be sized by a guessed 1 ms a step: 300 batches,
+    for a CNN on a laptop the whole first epoch without a curve, a percentage or a speed."""
+    run = MnistRun(DNN, settings(epochs=3), data=small)
+    run.advance(0.0)
+    assert run.history.chunks[0].epoch == pytest.approx(16 * BATCH / N_TRAIN)  # the trainer's fewest steps
+    curves = run.curves()
+    assert run.position < 1 and len(curves.position) >= 2 and len(curves.epoch) == 0  # a line before epoch 1 ends
+    line = progress_line(run)
+    assert line.startswith("Epoch 1 of 3 · 27% · "), line  # two chunks of 16 batches: 512 of 640 images
+    assert "measuring speed" not in line and "left" in line and "images/s" in line
+    assert not curves.dropout and MnistRun(PRESETS["Small CNN"], settings(), data=small).curves().dropout
+
+
+def test_progress_shows_a_decimal_below_ten_percent():
+    assert percent(0.004) == "0.4%" and percent(0.0994) == "9.9%" and percent(0.42) == "42%" and percent(1.0) == "100%"
 
 
 def test_stop_in_the_middle_of_an_epoch_keeps_the_history_and_a_usable_model(small):

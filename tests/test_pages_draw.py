@@ -147,3 +147,32 @@ def test_the_model_trained_on_the_mnist_page_is_handed_to_the_draw_page(monkeypa
         assert f"It is a **{expected.digit}**" in shown and f"{expected.confidence:.0%} sure" in shown
     else:
         assert expected.sentence() in shown
+
+
+def canvas_drawing(paint) -> dict:
+    """The canvas's state after a stroke: what streamlit-drawable-canvas sends (a PNG data URL)."""
+    import base64
+
+    from PIL import ImageDraw
+
+    image = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
+    paint(ImageDraw.Draw(image))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    return {"drawing": {"raw": {"objects": []}, "data": url}}
+
+
+def test_a_dot_on_the_canvas_is_too_little_ink_and_gets_no_answer(draw_page):
+    at = draw_page
+    widest = at.slider(key="draw_pen").max
+    at.session_state["draw_canvas"] = canvas_drawing(
+        lambda pen: pen.ellipse((140 - widest / 2, 140 - widest / 2, 140 + widest / 2, 140 + widest / 2), fill="white"))
+    at.run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == ["Too little ink to read: draw a whole digit."]
+    assert "It is a **" not in answers(at) and "% sure" not in answers(at)
+
+    at.session_state["draw_canvas"] = canvas_drawing(lambda pen: pen.line([(140, 40), (140, 240)], fill="white", width=18))
+    at.run()
+    assert not at.warning and "It is a **1**" in answers(at)

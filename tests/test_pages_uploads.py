@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from nnlab.digits.photos import MAX_PHOTO_BYTES
 from nnlab.library import store
 from nnlab.model.presets import PRESETS
 from tests.apptest import run_page
@@ -73,7 +74,7 @@ def models(tmp_path_factory):
 # ---- a file name without the expected extension -------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["pages/1_Build.py", "pages/3_MNIST.py", "pages/4_Draw.py"])
+@pytest.mark.parametrize("page", ["pages/1_Build.py"])
 def test_a_name_without_the_allowed_extension_is_refused_by_streamlit_before_nnlab_sees_it(page, work):
     """A browser's file chooser offers only the allowed types; a client that sends another name anyway
     (here ../../etc/passwd) is stopped by Streamlit's own server-side check, in that session only.
@@ -83,6 +84,19 @@ def test_a_name_without_the_allowed_extension_is_refused_by_streamlit_before_nnl
     assert "redacted" in at.exception[0].value and not at.exception[0].stack_trace
     assert files_under(work) == []
     assert not run_page(page).exception  # every other session goes on
+
+
+@pytest.mark.parametrize("page, message", [
+    ("pages/3_MNIST.py", "'../../etc/passwd' was not kept: Only .keras model files can be uploaded, not 'passwd'."),
+    ("pages/4_Draw.py", "This file could not be read as a PNG or JPEG image: upload a photo or scan saved as PNG or JPEG."),
+])
+def test_the_model_and_photo_uploaders_take_any_name_and_refuse_a_wrong_one_with_a_sentence(page, message, work):
+    """Their uploaders accept every type (nnlab.ui.uploads): Streamlit's browser-side refusal of a wrong type
+    is only a red chip, so nnlab refuses it, with a sentence on the page."""
+    at = upload(run_page(page), PASSWD, b"root:x:0:0:root:/root:/bin/bash\n")
+    assert not at.exception
+    assert [e.value for e in at.error] == [message]
+    assert files_under(work) == []
 
 
 # ---- Build: import a spec (JSON) ---------------------------------------------------------------------
@@ -184,7 +198,8 @@ def draw(work):
 
 
 PHOTO_CASES = {
-    "oversized": ("big.jpg", b"\xff\xd8\xff" + bytes(5_000_001), "The file is 5.0 MB; the limit is 5 MB."),
+    "oversized": ("big.jpg", b"\xff\xd8\xff" + bytes(MAX_PHOTO_BYTES), "The file is 5.0 MB; the limit is 5 MB."),
+    "not an image": ("notes.txt", b"just some notes\n", "could not be read as a PNG or JPEG image"),
     "a decompression bomb": ("bomb.png", png_bomb(), "The image is 8000x8000 pixels; the limit is 40 million"),
     "a model file": ("seven.png", b"PK\x03\x04" + bytes(100), "could not be read as a PNG or JPEG image"),
     "a spec": ("spec.png", spec_json(), "could not be read as a PNG or JPEG image"),

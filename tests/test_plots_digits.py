@@ -23,3 +23,10 @@ def test_unsure_answers_are_orange_and_nothing_drawn_has_no_labels():
     empty = probability_bars(None).data[0]
     assert set(empty.text) == {""} and set(empty.marker.color) == {OTHER_BARS}
     assert probability_bars(None).layout.yaxis.range == (0, 1.15)
+
+
+def test_every_digit_is_labelled_on_the_axis():
+    """Plotly's automatic ticks label only 0, 2, 4, 6, 8 on a narrow chart: the ticks are given."""
+    axis = probability_bars(None).layout.xaxis
+    assert axis.tickmode == "array"
+    assert list(axis.tickvals) == list(axis.ticktext) == [str(d) for d in range(10)]

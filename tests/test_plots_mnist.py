@@ -31,10 +31,22 @@ def test_live_curves_draw_the_current_run_bold_and_earlier_runs_faded():
     earlier = [trace for trace in data if trace.get("opacity")]
     assert {trace["line"]["color"] for trace in earlier} == set(EARLIER_COLORS[:2])
     legend = [trace["name"] for trace in data if trace.get("showlegend")]
-    assert legend == ["#1 first", "#2 second", "training (smoothed)", "validation (each epoch)"]
+    assert legend == ["#1 first", "#2 second", "training batches (while learning; smoothed)",
+                      "validation images (after each epoch)"]
     assert {trace["yaxis"] for trace in data} == {"y", "y2"}
     assert figure.layout.yaxis2.tickformat == ".0%"
     assert all(trace["x"]["dtype"] == "f4" for trace in data)  # sent as compact base64 float32
+
+
+def test_the_legend_says_what_each_line_is_measured_on_and_a_first_point_shows():
+    with_dropout = RunCurves("cnn", np.array([0.01]), np.array([2.1]), np.array([0.3]), np.zeros(0), np.zeros(0),
+                             np.zeros(0), dropout=True)
+    figure = live_curves(with_dropout)
+    go.Figure(figure.to_dict())
+    training = figure.to_dict()["data"][0]
+    assert training["name"] == "training batches (with dropout, while learning; smoothed)"
+    assert training["mode"] == "lines+markers"  # a single point of a line would not show
+    assert live_curves(curves("now")).to_dict()["data"][0]["mode"] == "lines"
 
 
 def test_live_curves_before_any_run_say_what_to_do():
@@ -84,3 +96,15 @@ def test_weight_images_scale_each_unit_to_its_own_range():
     z = np.asarray(figure.data[0].z, dtype=float)
     assert np.nanmax(np.abs(z)) == 1.0 and len(figure.layout.annotations) == 16
     assert figure.data[0].zmid is None and figure.data[0].zmin == -1.0
+
+
+def test_confusion_heatmap_has_exactly_ten_rows_and_columns_labelled_0_to_9():
+    """Numeric-looking labels made the axes linear and the square cells widened them to "-1" ... "10"."""
+    layout = confusion_heatmap(np.diag(np.full(10, 90))).layout
+    digits = [str(d) for d in range(10)]
+    for axis in (layout.xaxis, layout.yaxis):
+        assert axis.type == "category" and axis.tickmode == "array"
+        assert list(axis.tickvals) == list(axis.ticktext) == digits
+        assert axis.constrain == "domain"  # square cells shrink the plot, never widen the range
+    assert layout.xaxis.range == (-0.5, 9.5)
+    assert layout.yaxis.scaleanchor == "x" and layout.yaxis.autorange == "reversed"

@@ -1,8 +1,10 @@
 """Uploaded photos and scans (and the canvas's PNG data URL) -> RGBA pixels -> an MNIST-style image.
 
 Everything here comes from a browser, so it is checked before it is decoded: at most
-:data:`MAX_PHOTO_BYTES` bytes and :data:`MAX_PHOTO_PIXELS` pixels, PNG or JPEG only; anything
-else raises :class:`DigitImageError` with a sentence a student can act on.
+:data:`MAX_PHOTO_MB` megabytes (MB as Streamlit's uploader counts them, 2**20 bytes: the page's
+caption, its uploader's ``max_upload_size`` and :func:`read_photo` all read this one number) and
+:data:`MAX_PHOTO_PIXELS` pixels, PNG or JPEG only; anything else raises :class:`DigitImageError`
+with a sentence a student can act on, never Python's own words.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import io
 
 import numpy as np
 
-from nnlab.digits.preprocess import ink_from_rgba, ink_to_mnist
+from nnlab.digits.preprocess import MIN_DIGIT_FRACTION, ink_from_rgba, ink_to_mnist, too_little_ink
 
 PHOTO_FORMATS = ("PNG", "JPEG")
-MAX_PHOTO_BYTES = 5_000_000
+MB = 2**20  # a megabyte as Streamlit's uploader and server count it
+MAX_PHOTO_MB = 5
+MAX_PHOTO_BYTES = MAX_PHOTO_MB * MB
+NOT_AN_IMAGE = "This file could not be read as a PNG or JPEG image: upload a photo or scan saved as PNG or JPEG."
 MAX_PHOTO_PIXELS = 40_000_000
 PHOTO_WORK_SIZE = 280  # photos are shrunk to this longer side before anything else
 
@@ -35,7 +40,7 @@ def read_photo(data: bytes) -> np.ndarray:
     if not data:
         raise DigitImageError("The file is empty.")
     if len(data) > MAX_PHOTO_BYTES:
-        raise DigitImageError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_PHOTO_BYTES / 1e6:.0f} MB.")
+        raise DigitImageError(f"The file is {len(data) / MB:.1f} MB; the limit is {MAX_PHOTO_MB} MB.")
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in PHOTO_FORMATS:
@@ -51,8 +56,8 @@ def read_photo(data: bytes) -> np.ndarray:
             return np.asarray(image)
     except DigitImageError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise DigitImageError(f"This file could not be read as a PNG or JPEG image ({error}).") from None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise DigitImageError(NOT_AN_IMAGE) from None
 
 
 def rgba_from_data_url(url: str) -> np.ndarray:
@@ -65,7 +70,7 @@ def rgba_from_data_url(url: str) -> np.ndarray:
     if not header.startswith("data:image/") or not header.endswith(";base64") or not payload:
         raise DigitImageError("The drawing did not arrive as an image.")
     if len(payload) > MAX_PHOTO_BYTES * 4 // 3 + 4:
-        raise DigitImageError(f"The drawing is larger than {MAX_PHOTO_BYTES / 1e6:.0f} MB.")
+        raise DigitImageError(f"The drawing is larger than {MAX_PHOTO_MB} MB.")
     try:
         data = base64.b64decode(payload, validate=True)
     except ValueError:
@@ -90,6 +95,12 @@ def clean_photo_ink(ink: np.ndarray, floor: float = 0.35) -> np.ndarray:
 def photo_to_mnist(data: bytes) -> np.ndarray | None:
     """An uploaded PNG/JPEG of one digit -> ``(28, 28)`` float32 MNIST-style image, or None if it holds no ink.
 
-    Dark ink on light paper is inverted; see :func:`read_photo` and :func:`clean_photo_ink`.
+    Dark ink on light paper is inverted; see :func:`read_photo` and :func:`clean_photo_ink`. Ink that
+    spans less than :data:`~nnlab.digits.preprocess.MIN_DIGIT_FRACTION` of the photo
+    (:func:`~nnlab.digits.preprocess.too_little_ink`) raises :class:`DigitImageError`.
     """
-    return ink_to_mnist(clean_photo_ink(ink_from_rgba(read_photo(data))))
+    ink = clean_photo_ink(ink_from_rgba(read_photo(data)))
+    if too_little_ink(ink):
+        raise DigitImageError(f"Too little ink to read: the digit spans less than 1/{round(1 / MIN_DIGIT_FRACTION)} "
+                              "of the picture. Crop the photo closer to the digit.")
+    return ink_to_mnist(ink)

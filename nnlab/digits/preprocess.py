@@ -11,6 +11,14 @@ A network trained on MNIST has only ever seen digits prepared that way, so a dra
 must be prepared the same way before it is shown: a small, off-centre or thick drawing
 fed in as it is gets misread. :func:`canvas_to_mnist` does it for the drawing canvas;
 :mod:`nnlab.digits.photos` does it for an uploaded photo or scan.
+
+**Too little ink is not a digit.** The recipe scales any ink up to 20 pixels, so a single
+click would become a big round blob that a network reads as a confident "0". A picture is
+read only when its ink's bounding box (pixels above :data:`INK_MIN`) measures, on its longer
+side, at least :data:`MIN_DIGIT_FRACTION` = 1/8 of the picture's longer side: 35 of the
+canvas's 280 pixels (:func:`too_little_ink`). A dot is as wide as the pen, and the Draw
+page's widest pen is narrower than that, so a click or a tap is never read; a digit drawn
+small in a corner, 35 pixels tall, still is.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ SIZE = 28  # the MNIST field
 BOX = 20  # the digit's longer side after scaling
 CENTRE = 14  # where the centre of mass goes (row and column index)
 INK_MIN = 0.05  # a pixel with less ink than this does not count for the bounding box
+MIN_DIGIT_FRACTION = 1 / 8  # the ink's bounding box spans at least this much of the picture's longer side
+TOO_LITTLE_INK = "Too little ink to read: draw a whole digit."
 
 
 def ink_from_rgba(rgba: np.ndarray) -> np.ndarray:
@@ -71,6 +81,23 @@ def bounding_box(ink: np.ndarray, threshold: float = INK_MIN) -> tuple[int, int,
     if rows.size == 0:
         return None
     return int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
+
+
+def min_digit_side(shape: tuple[int, ...]) -> int:
+    """The fewest pixels a digit's bounding box spans on its longer side in a picture of ``shape``:
+    :data:`MIN_DIGIT_FRACTION` of the picture's longer side, rounded up (35 for the 280x280 canvas)."""
+    return int(np.ceil(MIN_DIGIT_FRACTION * max(shape[:2]) - 1e-9))
+
+
+def too_little_ink(ink: np.ndarray) -> bool:
+    """Whether the ``(H, W)`` ink image holds some ink but too little to be a digit: the longer side of
+    its bounding box is shorter than :func:`min_digit_side`. (No ink at all is not "too little": nothing
+    was drawn.)"""
+    bounds = bounding_box(ink)
+    if bounds is None:
+        return False
+    top, bottom, left, right = bounds
+    return max(bottom - top + 1, right - left + 1) < min_digit_side(ink.shape)
 
 
 def fit_box(crop: np.ndarray, box: int = BOX) -> np.ndarray:

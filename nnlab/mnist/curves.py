@@ -1,8 +1,19 @@
 """The live curves of an MNIST run: training loss and accuracy per chunk (smoothed), validation per epoch.
 
-A chunk is the few batches trained between two redraws (about 0.3 s); its mean loss and
-accuracy are noisy, so they are drawn as an exponential moving average. The validation
-figures come once per epoch (:class:`nnlab.mnist.scores.EpochScores`).
+The two curves are measured on different things, and the chart says so:
+
+* **training**: the mean loss and accuracy over the batches of each chunk (the few batches
+  trained between two redraws, about 0.3 s; the first chunk of a run is the trainer's smallest
+  call, 16 batches, so the curve starts within the first epoch), measured while the weights are
+  still changing and, in a network with dropout, with units dropped. They are noisy, so they are
+  drawn as an exponential moving average, against the epoch as a fraction (2.5 = half-way
+  through epoch 3).
+* **validation**: the held-out validation images, after each epoch, with the weights of that
+  moment and no dropout (:class:`nnlab.mnist.scores.EpochScores`).
+
+So early on, and with dropout, the training curve lies below the validation points in accuracy:
+the network that is judged at the end of the epoch is better than the one that learned on
+the epoch's batches, and dropout makes training harder on purpose.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ class RunCurves:
     validation_loss: np.ndarray
     validation_accuracy: np.ndarray
     test_accuracy: float | None = None  # on the 10,000 test images, once the run has ended
+    dropout: bool = False  # the network has dropout: its training batches are measured with units dropped
 
 
 def smooth(values, weight: float = SMOOTHING, start: float | None = None) -> np.ndarray:
@@ -68,7 +80,7 @@ def thin(n: int, limit: int = CURVE_POINTS) -> np.ndarray:
 
 
 def run_curves(chunks, epochs, label: str, test_accuracy: float | None = None, points: int = CURVE_POINTS,
-               smoothed: SmoothedChunks | None = None) -> RunCurves:
+               smoothed: SmoothedChunks | None = None, dropout: bool = False) -> RunCurves:
     """Smoothed ``chunks`` curves (at most ``points`` of them) and per-epoch validation points from ``epochs``
     (:class:`~nnlab.mnist.scores.EpochScores`); a missing figure (None) becomes NaN, a gap in the line."""
     smoothed = (smoothed or SmoothedChunks()).update(chunks)
@@ -77,4 +89,4 @@ def run_curves(chunks, epochs, label: str, test_accuracy: float | None = None, p
     return RunCurves(label, smoothed.position[keep], smoothed.loss[keep], smoothed.accuracy[keep],
                      np.array([e.epoch for e in epochs], dtype=np.float64),
                      as_array(e.validation_loss for e in epochs), as_array(e.validation_accuracy for e in epochs),
-                     test_accuracy)
+                     test_accuracy, dropout)

@@ -29,6 +29,10 @@ from nnlab.model.spec import ModelSpec
 
 DIVERGED_LOSS = 100.0  # mean cross-entropy of a chunk above this = diverged (chance level is ln 10 = 2.3)
 LIVE_CHUNK_S = 0.3  # training between two redraws of the live page: about three redraws a second
+# A run's first chunk gets no time budget: the trainer then makes one call of its fewest steps (16 batches).
+# Given 0.3 s, its first call is sized by a guessed step cost of 1 ms: 300 batches, a whole first epoch of
+# 5,000 images for the Small CNN on a laptop CPU, with no curve, progress or speed until that epoch ended.
+FIRST_CHUNK_S = 0.0
 
 RUNNING, PAUSED, STOPPED, FINISHED, DIVERGED = "running", "paused", "stopped", "finished", "diverged"
 ENDED = (STOPPED, FINISHED, DIVERGED)
@@ -86,19 +90,32 @@ class MnistRun:
 
     # ---- controls -----------------------------------------------------------------------
     def advance(self, seconds: float) -> int:
-        """Train for about ``seconds`` if running; end the run after its last epoch. Returns steps taken."""
+        """Train for about ``seconds`` if running; end the run after its last epoch. Returns steps taken.
+
+        A run's first call begins with a chunk of the trainer's fewest steps (:data:`FIRST_CHUNK_S`), so
+        that the rest is sized by a measured step cost: the curve, the progress and the speed appear
+        within the first epoch, after a second or two, even for a CNN.
+        """
         trainer = self.trainer
         if self.state != RUNNING or trainer is None:
             return 0
-        result = trainer.train_for(seconds, max_epochs=self.settings.epochs, wait=0.05)
-        if result.diverged:
-            self._end(DIVERGED, f"Training stopped in epoch {trainer.epoch + 1}: the loss blew up (above "
-                                f"{DIVERGED_LOSS:g}, or not a number). With learning rate {self.settings.learning_rate:g} "
-                                "the steps overshoot and the weights blow up. The weights from just before are kept "
-                                "and tested below. Try a learning rate 10 times smaller and press Start.")
-        elif trainer.epoch >= self.settings.epochs:
-            self._end(FINISHED)
-        return result.steps
+        steps = 0
+        for budget in ([FIRST_CHUNK_S, seconds] if trainer.steps == 0 else [seconds]):
+            result = trainer.train_for(budget, max_epochs=self.settings.epochs, wait=0.05)
+            steps += result.steps
+            if result.diverged:
+                self._end(DIVERGED, f"Training stopped in epoch {trainer.epoch + 1}: the loss blew up (above "
+                                    f"{DIVERGED_LOSS:g}, or not a number). With learning rate "
+                                    f"{self.settings.learning_rate:g} the steps overshoot and the weights blow up. "
+                                    "The weights from just before are kept and tested below. Try a learning rate "
+                                    "10 times smaller and press Start.")
+                break
+            if trainer.epoch >= self.settings.epochs:
+                self._end(FINISHED)
+                break
+            if result.busy or trainer.closed:
+                break
+        return steps
 
     def pause(self) -> None:
         """Pause after the chunk in progress, if any: returns once the model has stopped moving.
@@ -191,7 +208,8 @@ class MnistRun:
     def curves(self, points: int = CURVE_POINTS) -> RunCurves:
         """The curves so far, for the live plot (smoothing only the chunks that are new since the last call)."""
         test = self.evaluation.accuracy if self.evaluation is not None else None
-        return run_curves(self.history.chunks, self.epochs, self.label, test, points, self._smoothed)
+        return run_curves(self.history.chunks, self.epochs, self.label, test, points, self._smoothed,
+                          dropout=any(layer.kind == "dropout" for layer in self.spec.layers))
 
     # ---- internals ------------------------------------------------------------------------
     def _checkpoint(self, record) -> None:
@@ -230,13 +248,18 @@ def duration(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
+def percent(fraction: float) -> str:
+    """``0.004`` -> ``0.4%`` (one decimal below 10 %, so the first chunks show), ``0.42`` -> ``42%``."""
+    return f"{fraction:.1%}" if fraction < 0.0995 else f"{fraction:.0%}"
+
+
 def progress_line(run: MnistRun) -> str:
     """One line for the progress bar, e.g. ``Epoch 3 of 10 · 42% · 0:35 left · 24,500 images/s``."""
     epochs, position = run.settings.epochs, run.position
     if run.ended:
         parts = [f"{position:.3g} of {epochs} epochs", f"{run.progress:.0%}"]
     else:
-        parts = [f"Epoch {min(epochs, math.floor(position) + 1)} of {epochs}", f"{run.progress:.0%}"]
+        parts = [f"Epoch {min(epochs, math.floor(position) + 1)} of {epochs}", percent(run.progress)]
     if run.state == RUNNING:
         eta, speed = run.eta_s, run.samples_per_s
         parts.append(f"{duration(eta)} left" if eta is not None else "measuring speed…")

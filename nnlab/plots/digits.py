@@ -22,19 +22,23 @@ def probability_bars(probabilities: np.ndarray | None, sure: bool = True, height
     """One bar per digit 0-9, height = probability; the top bar in blue (orange when unsure), labels in %.
 
     With ``probabilities`` None (nothing drawn) the bars are empty, so the figure keeps its place.
+    Every digit is labelled (``tickmode="array"``): plotly's automatic ticks drop every other
+    category label on a narrow chart, leaving "0 2 4 6 8".
     """
+    digits = [str(d) for d in range(10)]
     values = np.zeros(10) if probabilities is None else np.asarray(probabilities, float)
     top = int(np.argmax(values)) if probabilities is not None else -1
     colors = [(POSITIVE if sure else UNSURE_BAR) if i == top else OTHER_BARS for i in range(10)]
     bars = dict(
-        type="bar", x=[str(d) for d in range(10)], y=values.tolist(), marker=dict(color=colors),
+        type="bar", x=digits, y=values.tolist(), marker=dict(color=colors),
         text=[f"{v:.0%}" if v >= 0.005 else "" for v in values], textposition="outside", cliponaxis=False,
         textfont=dict(size=FONT_SIZE), constraintext="none",
         hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
     )
     layout = style_layout(height=height) | dict(
         margin=dict(l=70, r=10, t=30, b=60), showlegend=False,
-        xaxis=dict(title_text="digit", type="category", tickfont=dict(size=FONT_SIZE + 4)),
+        xaxis=dict(title_text="digit", type="category", tickmode="array", tickvals=digits, ticktext=digits,
+                   tickfont=dict(size=FONT_SIZE + 4)),
         yaxis=dict(title_text="probability", range=[0, 1.15], tickformat=".0%", gridcolor="#EEEEEE"),
     )
     return fast_figure([bars], layout)

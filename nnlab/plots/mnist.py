@@ -37,6 +37,14 @@ def _line(x, y, axes: int, **style) -> dict:
     return dict(type="scatter", x=typed_array(x), y=typed_array(y), xaxis="x" + suffix, yaxis="y" + suffix, **style)
 
 
+VALIDATION_LEGEND = "validation images (after each epoch)"
+
+
+def training_legend(dropout: bool) -> str:
+    """What the training line is measured on: the batches, while the network learns (and drops units)."""
+    return f"training batches ({'with dropout, ' if dropout else ''}while learning; smoothed)"
+
+
 def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
     """Loss (left) and accuracy (right) against epochs: training smoothed per few batches, validation per epoch.
 
@@ -60,19 +68,21 @@ def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
                               line=dict(color=color, width=1.5, dash="dot"), name=run.label, showlegend=False,
                               **group))
     if current is not None:
+        train_mode = "lines" if len(current.position) > 1 else "lines+markers"  # one point is no line
         for axes, train, validation in ((1, current.train_loss, current.validation_loss),
                                         (2, current.train_accuracy, current.validation_accuracy)):
-            data.append(_line(current.position, train, axes, mode="lines", line=dict(color=TRAIN_COLOR, width=3),
-                              name="training (smoothed)", legendgroup="train", showlegend=axes == 1,
-                              hovertemplate="epoch %{x:.2f}: %{y:.4f}<extra>training</extra>"))
+            data.append(_line(current.position, train, axes, mode=train_mode, line=dict(color=TRAIN_COLOR, width=3),
+                              marker=dict(size=8), name=training_legend(current.dropout), legendgroup="train",
+                              showlegend=axes == 1, hovertemplate="epoch %{x:.2f}: %{y:.4f}<extra>training</extra>"))
             data.append(_line(current.epoch, validation, axes, mode="lines+markers", marker=dict(size=10),
-                              line=dict(color=VALIDATION_COLOR, width=3, dash="dot"), name="validation (each epoch)",
+                              line=dict(color=VALIDATION_COLOR, width=3, dash="dot"), name=VALIDATION_LEGEND,
                               legendgroup="validation", showlegend=axes == 1,
                               hovertemplate="epoch %{x}: %{y:.4f}<extra>validation</extra>"))
     grid = dict(gridcolor="#E5E5E5", zeroline=False, showline=True, linecolor="#BBBBBB")
     annotations = [dict(text=text, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                         showarrow=False, font=dict(size=18))
-                   for text, x in (("Loss: lower is better", 0.22), ("Accuracy: higher is better", 0.78))]
+                   # two lines each, so the two titles do not run into each other on a phone
+                   for text, x in (("Loss<br>lower is better", 0.22), ("Accuracy<br>higher is better", 0.78))]
     if not data:
         annotations.append(dict(text="Press Start: the curves appear here", x=0.5, y=0.5, xref="paper",
                                 yref="paper", showarrow=False, font=dict(size=18, color="#777777")))
@@ -84,7 +94,7 @@ def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
         annotations=annotations,
         legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=14)),
         showlegend=bool(data),
-        font=dict(size=FONT_SIZE), height=height, margin=dict(l=10, r=10, t=40, b=10),
+        font=dict(size=FONT_SIZE), height=height, margin=dict(l=10, r=10, t=60, b=10),
         plot_bgcolor="white", paper_bgcolor="white", uirevision="keep",
     )
     return go.Figure(dict(data=data, layout=layout), _validate=False)
@@ -112,9 +122,11 @@ def confusion_heatmap(confusion: np.ndarray, height: int = 520) -> go.Figure:
                    hovertemplate="true %{y}, read as %{x}: %{z:.0f} mistakes<extra></extra>"),
     ])
     apply_style(figure, "Confusion matrix: where each digit went", height)
-    figure.update_layout(xaxis=dict(title="read as (predicted)", tickmode="linear", dtick=1, constrain="domain"),
-                         yaxis=dict(title="true digit", autorange="reversed", tickmode="linear", dtick=1,
-                                    scaleanchor="x"),
+    # Category axes with one tick per digit and a fixed range: with numeric-looking labels plotly made the
+    # axes linear, and the square cells (scaleanchor) then widened the range, adding empty rows "-1" and "10".
+    axis = dict(type="category", tickmode="array", tickvals=digits, ticktext=digits, constrain="domain")
+    figure.update_layout(xaxis=dict(title="read as (predicted)", range=[-0.5, n - 0.5], **axis),
+                         yaxis=dict(title="true digit", autorange="reversed", scaleanchor="x", **axis),
                          margin=dict(l=10, r=10, t=50, b=10))
     return figure
 

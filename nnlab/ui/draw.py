@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnlab.digits.photos import DigitImageError, photo_to_mnist
+from nnlab.digits.photos import MAX_PHOTO_MB, DigitImageError, photo_to_mnist
 from nnlab.digits.pictures import enlarge
-from nnlab.digits.preprocess import SIZE, Steps, ink_from_rgba, mnist_steps
+from nnlab.digits.preprocess import SIZE, TOO_LITTLE_INK, Steps, ink_from_rgba, min_digit_side, mnist_steps, too_little_ink
 from nnlab.digits.reader import DigitModelError, Reading, check_digit_model, pretrained_info, pretrained_model, read_digit
 from nnlab.library import store
 from nnlab.plots.digits import probability_bars
@@ -21,9 +21,15 @@ from nnlab.ui.compat.canvas_state import drawn_rgba
 from nnlab.ui.compat.fast_canvas import st_canvas
 from nnlab.ui.handover import session_model
 from nnlab.ui.model_library import pick_saved
+from nnlab.ui.uploads import uploader
 
 BUNDLED, SESSION, SAVED = "Bundled CNN", "Trained on the MNIST page", "A saved model"
 CANVAS = 280
+ANSWER_WIDTH = 340  # with the canvas beside it from 640 pixels of page width; under it on a phone
+PEN_DEFAULT = 18
+# The widest pen draws a dot narrower than the smallest digit that is read (nnlab.digits.preprocess.too_little_ink),
+# so a click or a tap is never read as a digit.
+PEN_WIDTHS = (6, min_digit_side((CANVAS, CANVAS)) - 3)
 PLOT_CONFIG = {"displayModeBar": False}
 
 
@@ -76,11 +82,12 @@ def show_seen(image, key: str):
         st.image(enlarge(blank if image is None else image, 10, grid=70), width=CANVAS)
 
 
-def show_reading(reading: Reading | None, key: str, empty_text: str):
-    """The answer in words and the ten probability bars."""
+def show_reading(reading: Reading | None, key: str, empty_text: str, kind: str = "info"):
+    """The answer in words and the ten probability bars; without a reading, ``empty_text`` as an
+    ``st.<kind>`` message and empty bars."""
     with st.container(key=f"{key}_answer"):
         if reading is None:
-            st.info(empty_text)
+            getattr(st, kind)(empty_text)
         elif reading.sure:
             st.markdown(f"## It is a **{reading.digit}**")
             st.caption(f"{reading.confidence:.0%} sure")
@@ -111,33 +118,44 @@ def recipe_steps(steps: Steps):
 
 @st.fragment
 def drawing_section(model):
-    """Canvas -> what the network sees -> what it reads; reruns alone when the drawing changes."""
-    left, middle, right = st.columns([1.1, 1, 1.3], gap="medium")
+    """Canvas -> what it reads -> what the network sees; reruns alone when the drawing changes.
+
+    One row that wraps: the canvas (with its pen) keeps its full :data:`CANVAS` pixels, the answer
+    stands next to it on a wide screen and right under it on a phone, and the 28x28 view follows.
+    """
     try:
         rgba, problem = drawn_rgba("draw_canvas"), None
     except DigitImageError as error:
         rgba, problem = None, str(error)
-    steps = None if rgba is None else mnist_steps(ink_from_rgba(rgba))
+    ink = None if rgba is None else ink_from_rgba(rgba)
+    steps = None if ink is None else mnist_steps(ink)
+    little = ink is not None and too_little_ink(ink)
     image = None if steps is None else steps.image
-    with right:
-        st.subheader("3 · What it reads")
-        show_reading(None if image is None else read_digit(image, model), "draw",
-                     "Draw a digit on the black square, with the mouse or a finger.")
-    with middle:
-        st.subheader("2 · What it sees")
+    with st.container(horizontal=True, gap="medium", key="draw_row"):
+        pad = st.container(width=CANVAS, key="draw_pad")
+        answer = st.container(width=ANSWER_WIDTH, key="draw_reading")
+        seen = st.container(width=CANVAS, key="draw_seen_column")
+    with answer:
+        st.subheader("What it reads")
+        if little:
+            show_reading(None, "draw", TOO_LITTLE_INK, kind="warning")
+        else:
+            show_reading(None if image is None else read_digit(image, model), "draw",
+                         "Draw a digit on the black square, with the mouse or a finger.")
+    with seen:
+        st.subheader("What it sees")
         show_seen(image, "draw")
         st.caption("Your drawing as MNIST digits were made: cropped, scaled into a 20x20 box keeping its shape, "
                    "and placed in 28x28 pixels with its centre of mass in the middle.")
         show_steps = st.toggle("Show the recipe step by step", key="draw_show_steps")
-    with left:
-        st.subheader("1 · Draw")
-        pen = st.slider("Pen width", 6, 40, 18, key="draw_pen")
-        st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000",
-                  height=CANVAS, width=CANVAS, drawing_mode="freedraw",
+    with pad:  # no heading: the page's title, "Draw a digit", is right above it
+        st_canvas(stroke_width=st.session_state.get("draw_pen", PEN_DEFAULT), stroke_color="#FFFFFF",
+                  background_color="#000000", height=CANVAS, width=CANVAS, drawing_mode="freedraw",
                   return_image_data=True, key="draw_canvas")
-        st.caption("Undo and clear: the toolbar above the canvas (move the mouse over it).")
         if problem:
             st.error(problem)
+        st.slider("Pen width", PEN_WIDTHS[0], PEN_WIDTHS[1], PEN_DEFAULT, key="draw_pen",
+                  help="Undo and clear: the toolbar over the canvas's top edge, shown while the pointer is on it.")
     if show_steps and steps is not None:  # drawn only when asked: each image costs time after every stroke
         recipe_steps(steps)
 
@@ -146,9 +164,8 @@ def photo_section(model):
     """An uploaded photo or scan, through the same recipe."""
     st.subheader("Or read a photo of a digit")
     left, middle, right = st.columns([1.1, 1, 1.3], gap="medium")
-    upload = left.file_uploader("A photo or scan of one digit (PNG or JPEG, up to 5 MB). "
-                                "Dark ink on light paper works; crop it roughly to the digit.",
-                                type=["png", "jpg", "jpeg"], key="draw_photo")
+    upload = uploader(left, "A photo or scan of one digit, PNG or JPEG. Dark ink on light paper works; "
+                            "crop it roughly to the digit", MAX_PHOTO_MB, key="draw_photo")
     if upload is None:
         return
     try:

@@ -136,20 +136,32 @@ def build_pending_run() -> None:
 
 
 def controls(spec: ModelSpec, settings: RunSettings, problems: list[str]) -> None:
-    """Start, Pause or Resume, Stop; what is wrong with the settings; the run's messages."""
+    """Start, Pause or Resume, Stop; under them the building of a run Start asked for; what is wrong with
+    the settings; the run's messages.
+
+    Start has no tooltip: it covered the "Building the network…" line while the pointer still rested on the
+    button. What Start does is written beside the buttons instead."""
+    buttons = st.container(key="mnist_buttons")
+    with st.container(key="mnist_status"):
+        build_pending_run()
+    with buttons:
+        _buttons(spec, settings, problems)
+
+
+def _buttons(spec: ModelSpec, settings: RunSettings, problems: list[str]) -> None:
     run = book().current
     running = run is not None and run.state == RUNNING
     paused = run is not None and run.state == PAUSED
     columns = st.columns([1, 1, 1, 3])
     columns[0].button("▶ Start" if run is None or run.ended else "▶ Start again", key="mnist_start", type="primary",
-                      on_click=_start, args=(spec, settings), disabled=bool(problems), width="stretch",
-                      help="Build a fresh network and train it with these settings.")
+                      on_click=_start, args=(spec, settings), disabled=bool(problems), width="stretch")
     if paused:
         columns[1].button("⏵ Resume", key="mnist_resume", on_click=_resume, width="stretch")
     else:
         columns[1].button("⏸ Pause", key="mnist_pause", on_click=_pause, disabled=not running, width="stretch")
     columns[2].button("⏹ Stop", key="mnist_stop", on_click=_stop, disabled=not (running or paused), width="stretch",
                       help="End the run now; the model so far is kept and tested.")
+    columns[3].caption("Start builds a fresh network and trains it with these settings.")
     for problem in problems:
         st.error(problem)
     show_notice(NOTICE_AREA)
@@ -193,8 +205,9 @@ def _epoch_metrics(run: MnistRun) -> None:
     chunk = run.history.chunks[-1] if run.history.chunks else None
     loss, accuracy = run.validation_loss, run.validation_accuracy
     cells = st.columns(4)
-    cells[0].metric("Training loss (recent batches)", f"{chunk.loss:.4f}" if chunk else "–")
-    cells[1].metric("Training accuracy (recent batches)", f"{chunk.accuracy:.2%}" if chunk else "–")
+    recent = "On the last few training batches, while the network learns (with dropout, if it has some)."
+    cells[0].metric("Training loss", f"{chunk.loss:.4f}" if chunk else "–", help=recent)
+    cells[1].metric("Training accuracy", f"{chunk.accuracy:.2%}" if chunk else "–", help=recent)
     cells[2].metric("Validation loss", f"{loss:.4f}" if loss is not None else "–",
                     help="On the held-out validation images, after each epoch.")
     cells[3].metric("Validation accuracy", f"{accuracy:.2%}" if accuracy is not None else "–",

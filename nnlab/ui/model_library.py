@@ -13,10 +13,12 @@ import datetime
 
 import streamlit as st
 
+from nnlab.digits.photos import MB
 from nnlab.library import ownership, store
 from nnlab.ui.compat.owner import owner_token
 from nnlab.ui.handover import SessionModel, hand_over, session_model
 from nnlab.ui.notice import notify, show_notice
+from nnlab.ui.uploads import server_limit_mb, uploader
 
 AREA = "models"  # where the library's messages show (nnlab.ui.notice)
 # How each saved model's row reads, and its Delete button's tooltip, by whose it is (nnlab.library.ownership)
@@ -132,13 +134,19 @@ def _upload(upload_key: str, replace_key: str) -> None:
                             f"{store.models_dir().name}/. Press Use to test it; the Draw page can use it now.")
 
 
+def model_upload_mb() -> int:
+    """The largest model that can be uploaded, in MB: the server's upload cap (``server.maxUploadSize``),
+    or the store's own limit (:data:`~nnlab.library.store.MAX_MODEL_BYTES`) if that is lower."""
+    return min(server_limit_mb(), store.MAX_MODEL_BYTES // MB)
+
+
 def upload_row(prefix: str) -> None:
     upload_key, replace_key = f"{prefix}_upload", f"{prefix}_upload_replace"
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.file_uploader("Upload a model (.keras)", type=["keras"], key=upload_key, on_change=_upload,
-                       args=(upload_key, replace_key),
-                       help="A Keras model that reads 28x28 digits into 10 classes, made of Keras layers only "
-                            "(no Lambda layers, no custom code). Its file name becomes the model's name.")
+    uploader(left, "Upload a model (.keras)", model_upload_mb(), key=upload_key, on_change=_upload,
+             args=(upload_key, replace_key),
+             help="A Keras model that reads 28x28 digits into 10 classes, made of Keras layers only "
+                  "(no Lambda layers, no custom code). Its file name becomes the model's name.")
     right.checkbox("Replace", key=replace_key, help="Overwrite a model you saved with the same name.")
 
 

@@ -603,7 +603,7 @@ class Session(Visit):
         await self.set_number("Batch size (images per step)", s.batch)
         await self.set_number("Learning rate", f"{s.learning_rate:g}")
         start = time.perf_counter()
-        await page.get_by_role("button", name="▶ Start").click()
+        await page.get_by_role("button", name="Start").click()
         s.event("Start clicked")
         left_ms = max(1.0, hard_deadline - time.monotonic()) * 1000
         await page.get_by_text(MNIST_RESULT).wait_for(timeout=left_ms)
@@ -808,7 +808,7 @@ class WsSession(Visit):
         await self.set_value("Batch size (images per step)", s.batch)
         await self.set_value("Learning rate", s.learning_rate)
         start = time.perf_counter()
-        await self.app.click("▶ Start")
+        await self.app.click("Start")
         s.event("Start clicked")
         await self.app.wait_for(lambda: self.app.has_text(MNIST_RESULT), max(1.0, hard_deadline - time.monotonic()),
                                 "the MNIST test accuracy")

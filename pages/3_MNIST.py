@@ -8,8 +8,8 @@ from nnlab.ui.handover import session_model
 from nnlab.ui.model_library import library
 from nnlab.ui.page import setup_page
 
-setup_page("MNIST", "📈")
-st.title("📈 Train on MNIST")
+setup_page("MNIST", ":material/monitoring:")
+st.title(":material/monitoring: Train on MNIST")
 st.caption("60,000 handwritten digits to learn from, 10,000 more to test on. Press Start and watch the network "
            "learn to read them: the loss falls, the accuracy climbs.")
 

@@ -5,8 +5,8 @@ import streamlit as st
 from nnlab.ui import draw
 from nnlab.ui.page import setup_page
 
-setup_page("Draw a digit", "✏️")
-st.title("✏️ Draw a digit")
+setup_page("Draw a digit", ":material/draw:")
+st.title(":material/draw: Draw a digit")
 st.write("Draw a digit from 0 to 9: when you let go, the network reads it and shows how sure it is. "
          "Try a thick one, a tiny one in a corner, a 7 with a bar: can you fool it?")
 

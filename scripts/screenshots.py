@@ -42,7 +42,7 @@ def play_a_while(page) -> None:
 
 def train_one_epoch(page) -> None:
     choose_mnist_run(page, "5,000 (a quick demo)", epochs=2)
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.get_by_text("Test accuracy").wait_for(timeout=300_000)
     page.mouse.move(0, 0)  # no tooltip of the Start button in the picture
     wait_idle(page)

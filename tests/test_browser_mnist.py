@@ -16,7 +16,7 @@ def test_one_epoch_on_a_small_subset_shows_curves_and_accuracy_and_the_model_can
 
     choose_mnist_run(page, "1,000 (a few seconds)", epochs=1)
 
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.get_by_text("Test accuracy").wait_for(timeout=180_000)
     wait_idle(page)
     assert "1 of 1 epochs · 100% · done" in page.get_by_test_id("stProgress").inner_text()
@@ -37,7 +37,7 @@ def test_one_epoch_on_a_small_subset_shows_curves_and_accuracy_and_the_model_can
     name.fill("browser net")
     name.press("Enter")
     wait_idle(page)
-    page.get_by_role("button", name="💾 Save").click()
+    page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved as browser net.keras").wait_for()
     wait_idle(page)
     saved = page.get_by_test_id("stMarkdown").filter(has_text="browser net").filter(has_text="MB")

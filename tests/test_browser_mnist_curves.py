@@ -35,7 +35,7 @@ def test_the_first_epoch_draws_a_training_curve_with_progress_and_speed_before_i
     page.get_by_role("option", name="20,000").click()
     wait_idle(page)
 
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.wait_for_function(f"({POINTS_JS})().training >= 3", timeout=180_000)
     points = page.evaluate(POINTS_JS)
     progress = page.get_by_test_id("stProgress").inner_text()
@@ -45,7 +45,7 @@ def test_the_first_epoch_draws_a_training_curve_with_progress_and_speed_before_i
     legend = page.locator(".st-key-mnist_curves[data-stale=false]").inner_text()
     assert training_legend(True) in legend  # the Small CNN has dropout: the legend says so
 
-    page.get_by_role("button", name="⏹ Stop").click()
+    page.get_by_role("button", name="Stop").click()
     page.get_by_text("Test accuracy").wait_for(timeout=180_000)
     wait_idle(page)
     assert "stopped" in page.get_by_test_id("stProgress").inner_text()

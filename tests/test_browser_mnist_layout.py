@@ -37,7 +37,7 @@ def test_at_1280_no_label_is_cut_short_and_start_has_no_tooltip_to_cover_the_sta
     assert caption_box["x"] > start_box["x"] + start_box["width"]  # said beside the buttons instead
 
     choose_mnist_run(page, "1,000 (a few seconds)", epochs=1)
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.get_by_text("Test accuracy").wait_for(timeout=180_000)
     wait_idle(page)
     assert page.evaluate(TRUNCATED_JS) == []  # "Training accuracy (recent batc…" was

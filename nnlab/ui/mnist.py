@@ -153,13 +153,17 @@ def _buttons(spec: ModelSpec, settings: RunSettings, problems: list[str]) -> Non
     running = run is not None and run.state == RUNNING
     paused = run is not None and run.state == PAUSED
     columns = st.columns([1, 1, 1, 3])
-    columns[0].button("▶ Start" if run is None or run.ended else "▶ Start again", key="mnist_start", type="primary",
-                      on_click=_start, args=(spec, settings), disabled=bool(problems), width="stretch")
+    columns[0].button("Start" if run is None or run.ended else "Start again", key="mnist_start", type="primary",
+                      icon=":material/play_arrow:", on_click=_start, args=(spec, settings), disabled=bool(problems),
+                      width="stretch")
     if paused:
-        columns[1].button("⏵ Resume", key="mnist_resume", on_click=_resume, width="stretch")
+        columns[1].button("Resume", key="mnist_resume", icon=":material/play_arrow:", on_click=_resume,
+                          width="stretch")
     else:
-        columns[1].button("⏸ Pause", key="mnist_pause", on_click=_pause, disabled=not running, width="stretch")
-    columns[2].button("⏹ Stop", key="mnist_stop", on_click=_stop, disabled=not (running or paused), width="stretch",
+        columns[1].button("Pause", key="mnist_pause", icon=":material/pause:", on_click=_pause, disabled=not running,
+                          width="stretch")
+    columns[2].button("Stop", key="mnist_stop", icon=":material/stop:", on_click=_stop, disabled=not (running or paused),
+                      width="stretch",
                       help="End the run now; the model so far is kept and tested.")
     columns[3].caption("Start builds a fresh network and trains it with these settings.")
     for problem in problems:

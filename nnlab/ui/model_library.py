@@ -116,7 +116,7 @@ def save_row(handed: SessionModel | None, prefix: str) -> None:
     left.text_input("Name", value=handed.save_name, key=name_key, max_chars=100,
                     help="Letters, digits, spaces, '_', '-' and '.'. It becomes the file name <name>.keras.")
     middle.checkbox("Replace", key=replace_key, help="Overwrite a model you saved with the same name.")
-    right.button("💾 Save", key=f"{prefix}_save", on_click=_save, args=(name_key, replace_key),
+    right.button("Save", key=f"{prefix}_save", icon=":material/save:", on_click=_save, args=(name_key, replace_key),
                  width="stretch")
 
 

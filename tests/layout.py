@@ -47,6 +47,11 @@ IGNORED = ("pre, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=s
 VALUES = "input[role=combobox], input[type=text], input[type=number]"
 ROOTS = "[data-testid=stMain], [data-testid=stSidebar][data-collapsed=false]"
 SLACK = 1  # px: sub-pixel rounding of widths and boxes
+# The screens the layout tests use (Playwright browser-context options): a laptop and a touch phone.
+VIEWPORTS = {
+    "laptop": dict(viewport={"width": 1280, "height": 800}),
+    "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
+}
 
 CUT_TEXT = """([rootSelector, ignored, values, slack]) => {
     const problems = [];

@@ -13,14 +13,10 @@ import pytest
 from nnlab.model.presets import DEFAULT_PRESET, PRESETS
 from nnlab.plots.network import label_size, network_figure
 from tests.browser import exceptions_on_page, open_page, wait_idle
-from tests.layout import CHART_LABELS, chart_label_problems, chart_labels, cut_text
+from tests.layout import CHART_LABELS, VIEWPORTS, chart_label_problems, chart_labels, cut_text
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {
-    "laptop": dict(viewport={"width": 1280, "height": 800}),
-    "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
-}
 
 SAMPLE = """
 <style>

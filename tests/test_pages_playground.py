@@ -122,3 +122,15 @@ def test_a_diverging_learning_rate_stops_with_a_message():
     assert any("NaN" in e.value and "smaller" in e.value for e in at.error)
     at.button(key="pg_reset").click().run()
     assert not at.error and metric(at, "Epoch") == "0"
+
+
+def test_the_intro_and_the_network_caption_name_the_classes_of_the_data_set():
+    two = open_with_query({"data": "xor"})
+    assert any("tell orange points from blue ones" in c.value for c in two.caption)
+    three = open_with_query({"data": "three_blobs"})
+    assert not three.exception
+    captions = [c.value for c in three.caption]
+    assert any("sort points into 3 classes: orange, blue and green" in c for c in captions), captions
+    assert not any("orange points from blue" in c for c in captions)
+    assert any("probability of each class (orange, blue and green), in its colour" in c for c in captions)
+

@@ -147,7 +147,8 @@ def logic_gates() -> None:
     st.markdown("One sigmoid unit draws one straight line. AND and OR can be split by a line; XOR cannot, so "
                 "one unit gets at most 3 of its 4 rows right (here it settles at P = 0.5 everywhere). "
                 "A hidden layer of two units draws two lines and solves it. Colour: P(class 1); black: P = 0.5.")
-    st.plotly_chart(figures.logic_boundaries(_logic_lesson()), key="uth_logic")
+    st.plotly_chart(figures.logic_boundaries(_logic_lesson()), key="uth_logic",
+                    config={"displayModeBar": False})  # the mode bar sat on the top right panel's title
 
 
 def gradient_check_section() -> None:
@@ -163,7 +164,8 @@ def gradient_check_section() -> None:
         st.table({"parameter": list(check.max_diff), "shape": [str(v.shape) for v in check.hand.values()],
                   "max |difference|": [f"{v:.1e}" for v in check.max_diff.values()]})
         st.caption(f"Loss by hand {check.hand_loss:.12f}, by TensorFlow {check.tensorflow_loss:.12f}.")
-    chart.plotly_chart(figures.gradient_check_figure(check), key="uth_gradcheck")
+    chart.plotly_chart(figures.gradient_check_figure(check), key="uth_gradcheck",
+                       config={"displayModeBar": False})  # no mode bar over the title (zoom: drag, reset: double-click)
 
 
 @st.cache_resource(show_spinner="Loading MNIST…")

@@ -1,4 +1,5 @@
-"""Real-browser layout tests of Under the hood at 1280x800: no formula or figure title is clipped, the
+"""Real-browser layout tests of Under the hood at 1280x800 (formulas also on a 390x844 phone): no formula
+or figure title is clipped, the
 logic panels name their axes, the small initialisation panels have no mode bar over their titles, and
 the training buttons draw Material icons."""
 
@@ -36,16 +37,28 @@ TITLES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot
 })"""
 
 
-def test_nothing_is_clipped_and_the_panels_are_labelled(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+SIZES = {"laptop": dict(viewport={"width": 1280, "height": 800}),
+         "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_no_formula_is_clipped(browser, app_url, size):
+    context = browser.new_context(**SIZES[size])
     page = context.new_page()
     page.set_default_timeout(60_000)
     open_page(page, app_url, "Under_the_hood")
     page.locator(".katex-display").first.wait_for()
     formulas = page.evaluate(FORMULA_OVERFLOW)
-    assert len(formulas) >= 14  # weights (2 lines), the label, 6 forward and 6 backward steps
+    assert len(formulas) >= 16  # 4 weights, the label, 6 forward and 6 backward steps
     assert [f for f in formulas if f["over"] > 1] == []
+    context.close()
 
+
+def test_no_title_is_clipped_or_covered_and_the_panels_are_labelled(browser, app_url):
+    context = browser.new_context(**SIZES["laptop"])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    open_page(page, app_url, "Under_the_hood")
     page.locator(".js-plotly-plot .gtitle", has_text="Gradient check").first.wait_for()
     page.get_by_role("button", name="Measure the gradients").click()
     page.locator(".js-plotly-plot .annotation-text", has_text="relu").first.wait_for(timeout=120_000)

@@ -53,7 +53,7 @@ CONFIG, REV, RUN, LESSON, URL_NOTES, FRAMES = (
     "pg_config", "pg_rev", "pg_run", "pg_lesson", "pg_url_notes", "pg_frames")
 MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
 LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
-LAYER_TEXT_PX, ACTIVATION_BOX_PX = 78, 108  # "8 neurons"; "Sigmoid" and the arrow: a row fits in 370 px
+LAYER_TEXT_PX, ACTIVATION_BOX_PX = 70, 104  # "8 neurons"; "Sigmoid" and the arrow: a row fits a 390 px phone
 ACTIVATION_TITLES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
                   "sin(x1)": "sin(x1)", "sin(x2)": "sin(x2)"}

@@ -105,19 +105,33 @@ def worked_example() -> None:
     label = int(scratch.LOGIC_TARGETS["XOR"][row])
     weights = [f"{name} = {scratch.tex_matrix(value)}" for name, value in
                (("W_1", model.W1), ("b_1", model.b1), ("W_2", model.W2), ("b_2", model.b2))]
-    for pair in (weights[:2], weights[2:]):  # two lines: the four matrices in one overflowed at 1280 px
-        st.latex(r",\quad ".join(pair))
+    with st.container(horizontal=True, gap="large"):  # side by side, wrapping: on one line they overflowed
+        for matrix in weights:
+            st.latex(matrix, width="content")
     st.latex(rf"y = {scratch.tex_matrix(scratch.one_hot([label], 2))}\ \text{{(the label {label}, one-hot)}}")
     steps = scratch.trace(model, scratch.TRUTH_TABLE[row], label)
     # Each formula on the page's full width: in half-width columns the δ₂ and softmax rows were clipped.
     st.markdown("**Forward pass**")
     for step in steps[:6]:
-        st.latex(f"{step.formula} = {scratch.tex_matrix(step.value)}")
+        _equation(step)
     st.markdown("**Backward pass** (the chain rule, from the loss back)")
     for step in steps[6:]:
-        st.latex(f"{step.formula} = {scratch.tex_matrix(step.value)}")
+        _equation(step)
     st.caption("δ₃ = ŷ − y is the derivative of the loss with respect to z₂ (softmax and cross-entropy together); "
                "tanh′(z) = 1 − tanh²(z) carries it back through the hidden layer.")
+
+
+LONG_FORMULA = 45  # TeX characters: a longer formula puts its value on a second line (a phone is 360 px wide)
+
+
+def _equation(step) -> None:
+    """One line of the worked example, "formula = value"; on two lines when the formula is long
+    (the softmax and δ₂ rows), since a displayed formula cannot wrap and was clipped."""
+    value = scratch.tex_matrix(step.value)
+    if len(step.formula) > LONG_FORMULA:
+        st.latex(rf"\begin{{array}}{{l}} {step.formula} \\ = {value} \end{{array}}")
+    else:
+        st.latex(f"{step.formula} = {value}")
 
 
 def xor_training() -> None:

@@ -105,7 +105,7 @@ def worked_example() -> None:
     label = int(scratch.LOGIC_TARGETS["XOR"][row])
     weights = [f"{name} = {scratch.tex_matrix(value)}" for name, value in
                (("W_1", model.W1), ("b_1", model.b1), ("W_2", model.W2), ("b_2", model.b2))]
-    with st.container(horizontal=True, gap="large"):  # side by side, wrapping: on one line they overflowed
+    with st.container(horizontal=True, gap="medium"):  # side by side, wrapping: as one formula they overflowed
         for matrix in weights:
             st.latex(matrix, width="content")
     st.latex(rf"y = {scratch.tex_matrix(scratch.one_hot([label], 2))}\ \text{{(the label {label}, one-hot)}}")
@@ -364,6 +364,8 @@ def review_box() -> None:
     probability, encoded = text.sentiment(runs[0].model, review, data.word_index)
     score, verdict = st.columns([1, 3])
     score.metric("P(positive)", f"{probability:.1%}")
-    verdict.markdown(f"### {'Positive 🙂' if probability > 0.5 else 'Negative 🙁'}")
+    positive = probability > 0.5  # Material icons: an emoji face showed as an empty box without an emoji font
+    verdict.markdown("### Positive :material/sentiment_satisfied:" if positive else
+                     "### Negative :material/sentiment_dissatisfied:")
     st.caption("What the model reads (words it does not know become [?]): "
                + text.decode_review(encoded[: text.MAXLEN], data.word_index))

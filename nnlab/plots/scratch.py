@@ -152,7 +152,9 @@ def gradient_norms_by_layer(studies) -> go.Figure:
 
 def gradient_norms_over_steps(studies) -> go.Figure:
     """One panel per network: each layer's gradient norm at each step, light (first layer) to dark (output)."""
-    figure = make_subplots(rows=1, cols=len(studies), subplot_titles=[s.label for s in studies], shared_yaxes=True,
+    # Two-line titles ("relu +" over "He"): on one line, four titles ran into each other at 1280 px.
+    titles = [study.label.replace(" + ", " +<br>", 1) for study in studies]
+    figure = make_subplots(rows=1, cols=len(studies), subplot_titles=titles, shared_yaxes=True,
                            horizontal_spacing=0.03)
     for col, study in enumerate(studies, start=1):
         n_layers = study.norms.shape[1]
@@ -165,6 +167,6 @@ def gradient_norms_over_steps(studies) -> go.Figure:
         figure.update_xaxes(title="step", row=1, col=col)
     figure.update_yaxes(type="log", exponentformat="power")
     figure.update_yaxes(title="||∂L/∂W|| per layer", row=1, col=1)
-    apply_style(figure, height=380)
-    figure.update_layout(margin=dict(t=60))  # room for the subplot titles (the page hides the mode bar)
+    apply_style(figure, height=400)
+    figure.update_layout(margin=dict(t=70))  # room for the two-line subplot titles (the page hides the mode bar)
     return figure

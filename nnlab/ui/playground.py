@@ -53,6 +53,9 @@ CONFIG, REV, RUN, LESSON, URL_NOTES, FRAMES = (
     "pg_config", "pg_rev", "pg_run", "pg_lesson", "pg_url_notes", "pg_frames")
 MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
 LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
+# Widths of Epoch ("123,456"), the losses ("7.6e-04"), "100% / 100%" and Speed ("1,234/s" and its caption):
+# one row at 1280 px (804 of 820 px), three on a 390 px phone.
+METRIC_PX = (110, 120, 120, 210, 180)
 LAYER_TEXT_PX, ACTIVATION_BOX_PX = 70, 104  # "8 neurons"; "Sigmoid" and the arrow: a row fits a 390 px phone
 ACTIVATION_TITLES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
@@ -172,18 +175,17 @@ def run_controls() -> None:
     """Play, Pause, Step (one epoch) and Reset, with Material icons (drawn by Streamlit's own icon font:
     an emoji needs an emoji font, which many school machines lack, and shows as an empty box)."""
     now_playing = playing()
-    columns = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
-    columns[0].button("Play", key="pg_play", on_click=_play, disabled=now_playing, type="primary",
-                      icon=":material/play_arrow:", width="stretch",
-                      help="Train continuously, redrawing about ten times a second")
-    columns[1].button("Pause", key="pg_pause", on_click=_pause, disabled=not now_playing, icon=":material/pause:",
-                      width="stretch")
-    columns[2].button("Step", key="pg_step", on_click=_step, icon=":material/skip_next:", width="stretch",
-                      help="Train exactly one epoch: one pass over the training points")
-    columns[3].button("Reset", key="pg_reset", on_click=_reset, icon=":material/restart_alt:", width="stretch",
-                      help="Back to the starting weights, epoch 0")
-    columns[4].caption("**Play** trains and redraws continuously · **Step** trains one epoch · "
-                       "**Reset** goes back to the starting weights.")
+    with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", key="pg_run_controls"):
+        # One wrapping row of content-sized buttons: on a phone, columns stacked them four lines high.
+        st.button("Play", key="pg_play", on_click=_play, disabled=now_playing, type="primary",
+                  icon=":material/play_arrow:", help="Train continuously, redrawing about ten times a second")
+        st.button("Pause", key="pg_pause", on_click=_pause, disabled=not now_playing, icon=":material/pause:")
+        st.button("Step", key="pg_step", on_click=_step, icon=":material/skip_next:",
+                  help="Train exactly one epoch: one pass over the training points")
+        st.button("Reset", key="pg_reset", on_click=_reset, icon=":material/restart_alt:",
+                  help="Back to the starting weights, epoch 0")
+        st.caption("**Play** trains and redraws continuously · **Step** trains one epoch · "
+                   "**Reset** goes back to the starting weights.", width=360)
 
 
 # ---- lessons ---------------------------------------------------------------------------
@@ -474,23 +476,25 @@ def _loss_text(loss: float) -> str:
 def metrics_row(run) -> None:
     """Epoch, losses, accuracies and speed. The same five metrics and the caption under Speed whether
     playing or not, so that Play and Pause do not move the pictures (a caption shown only while playing
-    pushed them 40 px down); the speed's unit is in that caption, so its value fits ("144 epochs/s" did not)."""
+    pushed them 40 px down); the speed's unit is in that caption, so its value fits ("144 epochs/s" did not).
+    Each metric has a fixed width (METRIC_PX) in a row that wraps."""
     trainer = run.trainer
     last = trainer.history.last
-    columns = st.columns([0.7, 0.9, 0.9, 1.3, 1.3])  # room for "100% / 100%" on a projector
-    columns[0].metric("Epoch", f"{trainer.epoch:,}")
-    columns[1].metric("Training loss", _loss_text(last.train_loss) if last else "–")
-    columns[2].metric("Test loss", _loss_text(last.test_loss) if last else "–")
-    columns[3].metric("Accuracy: training / test",
-                      f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–")
-    if run.state == RUNNING:
-        epochs_per_s, redraws_per_s = _rates()
-        speed = f"{epochs_per_s:,.0f}/s" if epochs_per_s else "…"
-        redraws = f"epochs per second · {redraws_per_s:.0f} redraws/s" if redraws_per_s else "measuring…"
-    else:
-        speed, redraws = "paused", "epochs per second, while playing"
-    columns[4].metric("Speed", speed, help="Epochs per second of wall-clock time while playing, redraws included")
-    columns[4].caption(redraws)
+    with st.container(horizontal=True, gap="small", key="pg_metrics"):  # wraps on a phone: 3 rows, not 5
+        st.metric("Epoch", f"{trainer.epoch:,}", width=METRIC_PX[0])
+        st.metric("Training loss", _loss_text(last.train_loss) if last else "–", width=METRIC_PX[1])
+        st.metric("Test loss", _loss_text(last.test_loss) if last else "–", width=METRIC_PX[2])
+        st.metric("Accuracy: training / test",
+                  f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–", width=METRIC_PX[3])
+        if run.state == RUNNING:
+            epochs_per_s, redraws_per_s = _rates()
+            speed = f"{epochs_per_s:,.0f}/s" if epochs_per_s else "…"
+            redraws = f"epochs/s · {redraws_per_s:.0f} redraws/s" if redraws_per_s else "measuring…"
+        else:
+            speed, redraws = "paused", "epochs/s while playing"
+        with st.container(width=METRIC_PX[4], gap=None):
+            st.metric("Speed", speed, help="Epochs per second of wall-clock time while playing, redraws included")
+            st.caption(redraws)  # one line in every state: the row keeps its height
 
 
 def _frame(run):

@@ -3,13 +3,12 @@
 import streamlit as st
 
 from nnlab.ui.page import setup_page
-from nnlab.ui.playground import config, live_view, messages, run_controls, sidebar, sync_url
+from nnlab.ui.playground import config, intro, live_view, messages, run_controls, sidebar, sync_url
 
 setup_page("Playground", "🎯")
 config()
-st.title("🎯 2D playground")
-st.caption("A network learns to tell orange points from blue ones. Press **Play** and watch the boundary form; "
-           "try a lesson (left) to see why XOR needs a hidden layer.")
+st.title("2D playground")
+intro()
 
 sidebar()
 messages()

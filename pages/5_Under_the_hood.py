@@ -6,7 +6,7 @@ from nnlab.ui import under_the_hood as sections
 from nnlab.ui.page import setup_page
 
 setup_page("Under the hood", "🔧")
-st.title("🔧 Under the hood")
+st.title("Under the hood")
 st.caption("The constructions from the blog posts and textbooks, working, with numbers, next to TensorFlow. "
            "Nothing trains until you press Start.")
 

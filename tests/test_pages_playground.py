@@ -102,7 +102,8 @@ def test_a_shared_link_opens_its_setup_and_hides_chosen_controls():
     labels = [w.label for w in at.selectbox] + [w.label for w in at.slider]
     assert "Dataset" not in labels and "Noise" not in labels  # the data controls are hidden
     assert "Learning rate" in [w.label for w in at.select_slider]
-    assert not any(b.label == "+" for b in at.button)  # the network editor is hidden
+    editor = {"+ layer", "− layer", "+ neuron", "− neuron"}
+    assert not any(b.label in editor for b in at.button)  # the network editor is hidden
 
 
 def test_a_bad_link_is_explained_and_no_features_is_refused():
@@ -121,3 +122,15 @@ def test_a_diverging_learning_rate_stops_with_a_message():
     assert any("NaN" in e.value and "smaller" in e.value for e in at.error)
     at.button(key="pg_reset").click().run()
     assert not at.error and metric(at, "Epoch") == "0"
+
+
+def test_the_intro_and_the_network_caption_name_the_classes_of_the_data_set():
+    two = open_with_query({"data": "xor"})
+    assert any("tell orange points from blue ones" in c.value for c in two.caption)
+    three = open_with_query({"data": "three_blobs"})
+    assert not three.exception
+    captions = [c.value for c in three.caption]
+    assert any("sort points into 3 classes: orange, blue and green" in c for c in captions), captions
+    assert not any("orange points from blue" in c for c in captions)
+    assert any("probability of each class (orange, blue and green), in its colour" in c for c in captions)
+

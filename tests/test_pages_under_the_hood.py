@@ -70,8 +70,11 @@ def test_offline_imdb_is_explained_and_generated_reviews_train(at):
     at.text_area(key="uth_text_review").set_value("awful, boring, the worst film, a waste").run()
     assert float(at.metric[-1].value.rstrip("%")) < 50
     assert any("Negative" in m.value for m in at.markdown)
+    assert at.button(key="uth_text_start_btn").label == "Finished"  # no Resume on a finished run
+    assert not any(button.label == "Resume" for button in at.button)
     at.button(key="uth_text_reset_btn").click().run()
     assert "uth_text_runs" not in at.session_state
+    assert at.button(key="uth_text_start_btn").label == "Start training"
 
 
 def test_from_scratch_mnist_starts_on_click_and_pauses(at, monkeypatch):
@@ -88,6 +91,7 @@ def test_from_scratch_mnist_starts_on_click_and_pauses(at, monkeypatch):
     texts = progress_texts(at)
     assert len(texts) == 2 and all("epoch 1/1" in text and "samples/s" in text for text in texts), texts
     at.button(key="uth_mnist_pause_btn").click().run()
+    assert at.button(key="uth_mnist_start_btn").label == "Resume"  # paused part-way: it can go on
     done = [run.samples_done for run in runs]
     at.run()
     assert [run.samples_done for run in runs] == done  # paused: nothing trains
@@ -98,6 +102,15 @@ def test_from_scratch_mnist_starts_on_click_and_pauses(at, monkeypatch):
     assert all(len(run.history.epochs) == 1 and 0.0 <= run.history.epochs[0].test_accuracy <= 1.0 for run in runs)
     assert all(run.progress == 1.0 for run in runs)  # one epoch of 6,000 images with the book's settings
     assert "test accuracy" in at.success[-1].value
+    # Finished: nothing to resume, Reset starts over; the low result of 6,000 images x 1 epoch is explained.
+    start = at.button(key="uth_mnist_start_btn")
+    assert start.label == "Finished" and start.disabled and not at.button(key="uth_mnist_reset_btn").disabled
+    assert not any(button.label == "Resume" for button in at.button)
+    accuracies = [run.history.last.test_accuracy for run in runs]
+    notes = [info.value for info in at.info if "Expected, not a bug" in info.value]
+    assert min(accuracies) < naive_tf.LOW_ACCURACY  # 47 updates of plain SGD at 1e-3: still early
+    assert len(notes) == 1 and "6,000 images × 1 epoch give just 47 updates" in notes[0], notes
+    assert naive_tf.low_accuracy_note(60_000, 10, [0.9, 0.95]) is None  # a good result needs no excuse
 
 
 def test_init_study_runs_on_click(at):

@@ -9,10 +9,10 @@ from PIL import Image
 
 from nnlab.model.presets import PRESETS
 from nnlab.plots.boundary import boundary_figure, boundary_z, class_colorscale, loss_figure, thin
-from nnlab.plots.live import BoundaryPainter, network_image
+from nnlab.plots.live import BoundaryPainter, class_ramp_rgb, network_image
 from nnlab.plots.network import neuron_columns
-from nnlab.plots.raster import diverging_rgb
-from nnlab.plots.style import CLASS_COLORS, NEGATIVE, POSITIVE
+from nnlab.plots.raster import diverging_rgb, hex_rgb
+from nnlab.plots.style import CLASS_COLOR_NAMES, CLASS_COLORS, NEGATIVE, POSITIVE
 
 XS = np.linspace(-6, 6, 10, dtype=np.float32)
 
@@ -130,3 +130,26 @@ def test_live_network_picture_draws_each_neuron_and_colours_edges_by_sign():
     # Blue edges: the orange pixels are the one orange neuron.
     assert 0.85 * square < count(positive, orange) < 1.05 * square
     assert count(positive, blue) > count(negative, blue) + 0.5 * square
+
+
+def test_three_class_output_neurons_are_drawn_in_their_class_colours():
+    spec = PRESETS["Playground default 2-4-2-1 tanh"]
+    columns, titles = neuron_columns(spec)
+    columns[-1] = np.array([1.0, 0.0, -1.0])  # three outputs, as a softmax over three classes
+    maps = [np.zeros((5, 5, len(c)), dtype=np.float32) for c in columns]  # hidden neurons: white
+    maps[-1][:] = 1.0  # every class certain everywhere: each output neuron in full colour
+    picture = decode(network_image(columns, titles, ["x1", "x2"], None, maps, output_colors=CLASS_COLORS[:3]))
+    square = 46 * 46
+
+    def count(colour: str) -> int:
+        return int((np.abs(picture - hex_rgb(colour)).max(axis=-1) < 30).sum())
+
+    # Orange, blue and green: one output neuron each (not blue and orange only).
+    assert [0.85 * square < count(colour) < 1.15 * square for colour in CLASS_COLORS[:3]] == [True] * 3
+    assert (class_ramp_rgb(np.array([-1.0, 1.0]), CLASS_COLORS[2]) == [[255, 255, 255], [0x00, 0x9E, 0x73]]).all()
+
+
+def test_class_colour_names_follow_the_palette():
+    assert len(CLASS_COLOR_NAMES) == len(CLASS_COLORS)
+    assert CLASS_COLOR_NAMES[:3] == ("orange", "blue", "green")
+    assert (CLASS_COLORS[0], CLASS_COLORS[1]) == (NEGATIVE, POSITIVE)

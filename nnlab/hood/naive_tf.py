@@ -236,3 +236,28 @@ def mnist_vectors(limit: int | None = None) -> tuple[np.ndarray, np.ndarray, np.
     x_train = x_train[:limit].reshape(-1, 784).astype(np.float32) / 255.0
     x_test = x_test.reshape(-1, 784).astype(np.float32) / 255.0
     return x_train, y_train[:limit].astype(np.int64), x_test, y_test.astype(np.int64)
+
+
+LOW_ACCURACY = 0.85  # below this, a finished run's result gets an explanation
+
+
+def sgd_updates(images: int, epochs: int, batch_size: int = BATCH_SIZE) -> int:
+    """Weight updates in a run: one per batch, ``ceil(images / batch_size)`` batches an epoch."""
+    return -(-images // batch_size) * epochs
+
+
+def low_accuracy_note(images: int, epochs: int, accuracies: list[float]) -> str | None:
+    """Why a finished run stays low, or None when every test accuracy reaches LOW_ACCURACY.
+
+    Plain SGD at 1e-3 moves each weight by 0.001 x its gradient per batch: with few images and few
+    epochs the networks get few updates (6,000 images x 5 epochs = 235) and are still far from trained;
+    the run is not broken.
+    """
+    if not accuracies or min(accuracies) >= LOW_ACCURACY:
+        return None
+    updates = sgd_updates(images, epochs)
+    return (f"Expected, not a bug: plain SGD with learning rate {LEARNING_RATE:g} moves each weight only a "
+            f"thousandth of its gradient per batch, and {images:,} images × {epochs} epoch{'s' if epochs != 1 else ''} "
+            f"give just {updates:,} updates of batches of {BATCH_SIZE} ({sgd_updates(60_000, EPOCHS):,} with all "
+            f"60,000 images and {EPOCHS} epochs). The networks are still early in training: more images or more "
+            "epochs raise the accuracy, and Keras' SGD starts from a better initialisation than the uniform one.")

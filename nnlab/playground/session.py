@@ -26,6 +26,7 @@ THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks:
 RUN_EVERY_S = 0.1
 TRAIN_BUDGET_S = 0.06
 SLOW_PARTS_EVERY_S = 0.5
+BOUNDARY_HEIGHT_PX = 520  # the paused boundary figure's height; the live picture's box is as tall
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class PlaygroundRun(TrainerRun):
         from nnlab.plots.boundary import boundary_figure, loss_figure
         from nnlab.plots.live import network_image
         from nnlab.plots.network import neuron_columns
+        from nnlab.plots.style import CLASS_COLORS
 
         trainer, data, grid = self.trainer, self.data, self.grid
         maps = plane_maps(trainer.model, grid, self.features)
@@ -137,13 +139,15 @@ class PlaygroundRun(TrainerRun):
             boundary = self._painter(config.show_test).paint(maps.probabilities(), config.discretize)
         else:
             boundary = boundary_figure(grid.xs, grid.ys, maps.probabilities(), train, test,
-                                       discretize=config.discretize, height=520)
+                                       discretize=config.discretize, height=BOUNDARY_HEIGHT_PX)
         if not everything:
             return Frame(boundary, None, None)
         node_maps = [self.input_maps] + [pool(to_unit_range(h)) for h in maps.hidden]
         node_maps.append(pool(2.0 * maps.output - 1.0))  # a probability p in [0, 1] as 2p - 1 in [-1, 1]
         columns, titles = neuron_columns(self.spec)
-        network = network_image(columns, titles, list(self.features), dense_kernels(trainer.model), node_maps)
+        colors = CLASS_COLORS[:config.n_classes] if config.n_classes > 2 else None  # softmax: one per class
+        network = network_image(columns, titles, list(self.features), dense_kernels(trainer.model), node_maps,
+                                output_colors=colors)
         history = trainer.history
         loss = loss_figure([r.epoch for r in history.epochs], history.series("train_loss"),
                            history.series("test_loss"))

@@ -122,11 +122,22 @@ class BoundaryPainter:
         return overlay.reduce(SUPER)
 
 
+def class_ramp_rgb(values: np.ndarray, color: str) -> np.ndarray:
+    """Values in [-1, 1] (a probability p as 2p - 1) as RGB uint8 from white (p = 0) to ``color`` (p = 1)."""
+    p = (np.clip(values, -1.0, 1.0)[..., None] + 1.0) / 2.0
+    return np.rint(255.0 * (1.0 - p) + hex_rgb(color) * p).astype(np.uint8)
+
+
 def network_image(columns: list[np.ndarray], titles: list[str], input_labels: list[str],
-                weights: list[np.ndarray] | None, node_maps: list[np.ndarray]) -> bytes:
+                  weights: list[np.ndarray] | None, node_maps: list[np.ndarray],
+                  output_colors: tuple[str, ...] | None = None) -> bytes:
     """The network with a picture of what each neuron computes, joined by edges coloured by the sign
     of the weight (blue +, orange -), wider and darker for larger ``|w| / max|w|`` in the five width
     bands of :func:`nnlab.plots.network.network_figure`.
+
+    ``output_colors``: one colour per output neuron (the classes' colours, for a softmax over three or
+    more classes): output neuron k is drawn white where p(class k) = 0 and in its class's colour where
+    p = 1. Without it every neuron is on the orange-white-blue scale (one sigmoid output: p(blue)).
 
     ``columns``: vertical positions of the neurons of each column (one unit apart, centred on 0), as
     :func:`nnlab.plots.network.neuron_columns` gives them; ``weights``: the Dense kernels (n_in, n_out);
@@ -162,9 +173,12 @@ def network_image(columns: list[np.ndarray], titles: list[str], input_labels: li
                     colour = tuple(int(v) for v in base * opacity + white * (1 - opacity))
                     line = 1 + 6 * high
                 draw.line([centre(c, y_from), centre(c + 1, y_to)], fill=colour, width=max(1, int(line * s)))
+    last = len(columns) - 1
     for c, (ys, maps) in enumerate(zip(columns, node_maps, strict=True)):
         for i, y in enumerate(ys):
-            picture = Image.fromarray(diverging_rgb(maps[::-1, :, i])).resize((node, node), Image.BILINEAR)
+            values = maps[::-1, :, i]
+            rgb = class_ramp_rgb(values, output_colors[i]) if c == last and output_colors else diverging_rgb(values)
+            picture = Image.fromarray(rgb).resize((node, node), Image.BILINEAR)
             cx, cy = centre(c, y)
             image.paste(picture, (int(cx - node / 2), int(cy - node / 2)))
     font, title_font = _font(14 * s), _font(14 * s)

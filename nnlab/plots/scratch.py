@@ -70,15 +70,15 @@ def logic_boundaries(results) -> go.Figure:
             mark = "✓" if result.accuracy == 1.0 else "✗"
             titles.append(f"{gate}, {name}: {round(result.accuracy * 4)}/4 {mark}")
     figure = make_subplots(rows=len(models), cols=len(gates), subplot_titles=titles,
-                           horizontal_spacing=0.05, vertical_spacing=0.12)
+                           horizontal_spacing=0.06, vertical_spacing=0.2)
     for row, name in enumerate(models, start=1):
         for col, gate in enumerate(gates, start=1):
             for trace in _boundary_traces(by_key[(name, gate)].model, labels=LOGIC_TARGETS[gate],
                                           showscale=(row, col) == (1, len(gates))):
                 figure.add_trace(trace, row=row, col=col)
-    figure.update_xaxes(showticklabels=False)
-    figure.update_yaxes(showticklabels=False)
-    apply_style(figure, height=300 * len(models) + 80)
+    figure.update_xaxes(showticklabels=False, title=dict(text="x₁", standoff=4))
+    figure.update_yaxes(showticklabels=False, title=dict(text="x₂", standoff=4))
+    apply_style(figure, height=340 * len(models) + 80)
     figure.update_layout(margin=dict(t=40))  # room for the subplot titles
     return figure
 
@@ -96,10 +96,13 @@ def gradient_check_figure(check: GradientCheck) -> go.Figure:
             marker=dict(size=10, color=CLASS_COLORS[i % len(CLASS_COLORS)]),
             hovertemplate="TensorFlow %{x:.6g}<br>by hand %{y:.6g}"))
     verdict = "within" if check.passed else "OUTSIDE"
-    title = f"Gradient check: max |hand − TensorFlow| = {check.overall_max_diff:.1e} ({verdict} 1e-6)"
+    # Two lines: on one, the title was wider than the chart's two thirds of the page at 1280 px.
+    title = f"Gradient check:<br>max |hand − TensorFlow| = {check.overall_max_diff:.1e} ({verdict} 1e-6)"
     figure.update_xaxes(title="gradient from tf.GradientTape")
     figure.update_yaxes(title="gradient by hand (numpy)")
-    return apply_style(figure, title, height=420)
+    apply_style(figure, title, height=440)
+    figure.update_layout(margin=dict(t=80))  # the title's two lines
+    return figure
 
 
 def training_curves(runs, accuracy_label: str = "test") -> go.Figure:
@@ -149,7 +152,9 @@ def gradient_norms_by_layer(studies) -> go.Figure:
 
 def gradient_norms_over_steps(studies) -> go.Figure:
     """One panel per network: each layer's gradient norm at each step, light (first layer) to dark (output)."""
-    figure = make_subplots(rows=1, cols=len(studies), subplot_titles=[s.label for s in studies], shared_yaxes=True,
+    # Two-line titles ("relu +" over "He"): on one line, four titles ran into each other at 1280 px.
+    titles = [study.label.replace(" + ", " +<br>", 1) for study in studies]
+    figure = make_subplots(rows=1, cols=len(studies), subplot_titles=titles, shared_yaxes=True,
                            horizontal_spacing=0.03)
     for col, study in enumerate(studies, start=1):
         n_layers = study.norms.shape[1]
@@ -162,6 +167,6 @@ def gradient_norms_over_steps(studies) -> go.Figure:
         figure.update_xaxes(title="step", row=1, col=col)
     figure.update_yaxes(type="log", exponentformat="power")
     figure.update_yaxes(title="||∂L/∂W|| per layer", row=1, col=1)
-    apply_style(figure, height=380)
-    figure.update_layout(margin=dict(t=40))  # room for the subplot titles
+    apply_style(figure, height=400)
+    figure.update_layout(margin=dict(t=70))  # room for the two-line subplot titles (the page hides the mode bar)
     return figure

@@ -7,6 +7,8 @@ import plotly.graph_objects as go
 FONT_SIZE = 16
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 CLASS_COLORS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# What a student calls each of CLASS_COLORS, for texts that name the classes by their colour.
+CLASS_COLOR_NAMES = ("orange", "blue", "green", "pink", "sky blue", "red", "yellow", "black")
 POSITIVE = "#0072B2"  # blue: positive weights, class 1
 NEGATIVE = "#E69F00"  # orange: negative weights, class 0
 # Orange (class 0 / negative) through white to blue (class 1 / positive), as in TensorFlow Playground.

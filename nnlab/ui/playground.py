@@ -43,7 +43,8 @@ from nnlab.playground.config import (
     to_query,
 )
 from nnlab.playground.lessons import LESSONS
-from nnlab.playground.session import RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
+from nnlab.playground.session import BOUNDARY_HEIGHT_PX, RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
+from nnlab.plots.style import CLASS_COLOR_NAMES
 from nnlab.training.live import RUNNING
 from nnlab.training.pace import SpeedWindow
 from nnlab.ui.live_driver import live_fragment
@@ -52,6 +53,10 @@ CONFIG, REV, RUN, LESSON, URL_NOTES, FRAMES = (
     "pg_config", "pg_rev", "pg_run", "pg_lesson", "pg_url_notes", "pg_frames")
 MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
 LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
+# Widths of Epoch ("123,456"), the losses ("7.6e-04"), "100% / 100%" and Speed ("1,234/s" and its caption):
+# one row at 1280 px (804 of 820 px), three on a 390 px phone.
+METRIC_PX = (110, 120, 120, 210, 180)
+LAYER_TEXT_PX, ACTIVATION_BOX_PX = 70, 104  # "8 neurons"; "Sigmoid" and the arrow: a row fits a 390 px phone
 ACTIVATION_TITLES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
                   "sin(x1)": "sin(x1)", "sin(x2)": "sin(x2)"}
@@ -120,6 +125,21 @@ def _change(field: str, widget: str, convert=None) -> None:
     set_config(replace(config(), **{field: convert(value) if convert else value}))
 
 
+def class_names(n_classes: int) -> str:
+    """The classes by their colours on the page: "orange and blue", "orange, blue and green"."""
+    names = CLASS_COLOR_NAMES[:n_classes]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def intro() -> None:
+    """What the page does, naming the current data set's classes by their colours."""
+    n_classes = config().n_classes
+    task = ("tell orange points from blue ones" if n_classes == 2 else
+            f"sort points into {n_classes} classes: {class_names(n_classes)}")
+    st.caption(f"A network learns to {task}. Press **Play** and watch the boundary form; "
+               "try a lesson (left) to see why XOR needs a hidden layer.")
+
+
 # ---- run controls --------------------------------------------------------------------
 
 
@@ -152,19 +172,20 @@ def _reset() -> None:
 
 
 def run_controls() -> None:
-    """Play, Pause, Step (one epoch) and Reset."""
+    """Play, Pause, Step (one epoch) and Reset, with Material icons (drawn by Streamlit's own icon font:
+    an emoji needs an emoji font, which many school machines lack, and shows as an empty box)."""
     now_playing = playing()
-    columns = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
-    columns[0].button("Play", key="pg_play", on_click=_play, disabled=now_playing, type="primary", icon="▶️",
-                      width="stretch", help="Train continuously, redrawing about ten times a second")
-    columns[1].button("Pause", key="pg_pause", on_click=_pause, disabled=not now_playing, icon="⏸️",
-                      width="stretch")
-    columns[2].button("Step", key="pg_step", on_click=_step, icon="⏭️", width="stretch",
-                      help="Train exactly one epoch: one pass over the training points")
-    columns[3].button("Reset", key="pg_reset", on_click=_reset, icon="🔄", width="stretch",
-                      help="Back to the starting weights, epoch 0")
-    columns[4].caption("**Play** trains and redraws continuously · **Step** trains one epoch · "
-                       "**Reset** goes back to the starting weights.")
+    with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", key="pg_run_controls"):
+        # One wrapping row of content-sized buttons: on a phone, columns stacked them four lines high.
+        st.button("Play", key="pg_play", on_click=_play, disabled=now_playing, type="primary",
+                  icon=":material/play_arrow:", help="Train continuously, redrawing about ten times a second")
+        st.button("Pause", key="pg_pause", on_click=_pause, disabled=not now_playing, icon=":material/pause:")
+        st.button("Step", key="pg_step", on_click=_step, icon=":material/skip_next:",
+                  help="Train exactly one epoch: one pass over the training points")
+        st.button("Reset", key="pg_reset", on_click=_reset, icon=":material/restart_alt:",
+                  help="Back to the starting weights, epoch 0")
+        st.caption("**Play** trains and redraws continuously · **Step** trains one epoch · "
+                   "**Reset** goes back to the starting weights.", width=360)
 
 
 # ---- lessons ---------------------------------------------------------------------------
@@ -204,34 +225,41 @@ def _set_activation(index: int, widget: str) -> None:
     set_config(config().change_activation(index, st.session_state[widget]))
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def network_editor() -> None:
-    """Hidden layers and neurons with + and -, an activation per layer, above the network picture."""
+    """The hidden layers, one row each, input side first (its neurons, its activation, − neuron /
+    + neuron), under a row with − layer / + layer; above the network picture.
+
+    Rows of content-sized elements that wrap (``st.container(horizontal=True)``) rather than one
+    column per layer: six columns in half the page left 50 px each, and the activations read "Tai".
+    """
     setup = config()
     if "network" in setup.hide:
         return
     layers = setup.layers
-    columns = st.columns(2 + len(layers), vertical_alignment="bottom")
-    with columns[0]:
-        st.markdown(f"**{len(layers)} hidden layer{'s' if len(layers) != 1 else ''}**")
-        minus, plus = st.columns(2)
-        minus.button("−", key=key("layer_minus"), on_click=_edit_network, args=("remove_layer",),
-                     disabled=not layers, help="Remove the last hidden layer", width="stretch")
-        plus.button("+", key=key("layer_plus"), on_click=_edit_network, args=("add_layer",),
-                    disabled=len(layers) >= MAX_LAYERS, help="Add a hidden layer", width="stretch")
+    with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", key="pg_network_editor"):
+        st.markdown(f"**{_plural(len(layers), 'hidden layer')}**", width="content")
+        st.button("− layer", key=key("layer_minus"), on_click=_edit_network, args=("remove_layer",),
+                  disabled=not layers, help="Remove the last hidden layer")
+        st.button("+ layer", key=key("layer_plus"), on_click=_edit_network, args=("add_layer",),
+                  disabled=len(layers) >= MAX_LAYERS, help="Add a hidden layer (after the last one)")
     for index, layer in enumerate(layers):
-        with columns[index + 1]:
+        with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", key=f"pg_layer_row_{index}"):
+            st.markdown(_plural(layer.units, "neuron"), width=LAYER_TEXT_PX)
             widget = key(f"activation_{index}")
-            st.selectbox(f"{layer.units} neuron{'s' if layer.units != 1 else ''}", ACTIVATIONS,
+            st.selectbox(f"Activation of hidden layer {index + 1}", ACTIVATIONS,
                          index=ACTIVATIONS.index(layer.activation), key=widget, on_change=_set_activation,
-                         args=(index, widget), format_func=ACTIVATION_TITLES.get,
-                         help=f"Hidden layer {index + 1}: its activation")
-            minus, plus = st.columns(2)
-            minus.button("−", key=key(f"units_minus_{index}"), on_click=_edit_network,
-                         args=("change_units", index, -1), disabled=layer.units <= 1, width="stretch",
-                         help=f"One neuron fewer in layer {index + 1}")
-            plus.button("+", key=key(f"units_plus_{index}"), on_click=_edit_network,
-                        args=("change_units", index, 1), disabled=layer.units >= MAX_UNITS, width="stretch",
-                        help=f"One neuron more in layer {index + 1}")
+                         args=(index, widget), format_func=ACTIVATION_TITLES.get, label_visibility="collapsed",
+                         width=ACTIVATION_BOX_PX)
+            st.button("− neuron", key=key(f"units_minus_{index}"), on_click=_edit_network,
+                      args=("change_units", index, -1), disabled=layer.units <= 1,
+                      help=f"One neuron fewer in layer {index + 1}")
+            st.button("+ neuron", key=key(f"units_plus_{index}"), on_click=_edit_network,
+                      args=("change_units", index, 1), disabled=layer.units >= MAX_UNITS,
+                      help=f"One neuron more in layer {index + 1}")
 
 
 # ---- sidebar -----------------------------------------------------------------------------
@@ -258,7 +286,7 @@ def data_controls() -> None:
         widget = key(field)
         st.slider(label, low, high, getattr(setup, field), step, format=fmt, key=widget, on_change=_change,
                   args=(field, widget))
-    st.button("Regenerate", key="pg_regenerate", on_click=_regenerate, icon="🎲",
+    st.button("Regenerate", key="pg_regenerate", on_click=_regenerate, icon=":material/casino:",
               help="Draw new random points (and start training over)")
 
 
@@ -289,7 +317,8 @@ def training_controls() -> None:
     st.select_slider("Learning rate", LEARNING_RATES, value=setup.learning_rate, key=widget, on_change=_change,
                      args=("learning_rate", widget), format_func=lambda v: f"{v:g}")
     if setup.learning_rate >= 1:
-        st.caption("⚠️ Steps this large usually overshoot: the boundary jumps about, and the loss may become NaN.")
+        st.caption(":material/warning: Steps this large usually overshoot: the boundary jumps about, "
+                   "and the loss may become NaN.")
     widget = key("batch_size")
     st.slider("Batch size", *BATCH_RANGE, value=setup.batch_size, key=widget, on_change=_change,
               args=("batch_size", widget))
@@ -332,9 +361,24 @@ def share_controls() -> None:
     st.caption("Copy the link: it opens this exact setup (data, network, settings and seed).")
 
 
+PAGE_URL_PATH = "Playground"  # Streamlit's address for pages/2_Playground.py
+
+
 def _page_url() -> str:
-    url = st.context.url or ""
-    return url.split("?", 1)[0]
+    """This page's address as the student's browser reached it (``st.context.url``: the browser's own
+    address bar, so a student on 192.168.1.20 gets a link to 192.168.1.20, not the server's localhost).
+
+    Before the browser has told it (and in page tests), the Host header of the browser's connection
+    gives the address. Ends with the page's path, so the link opens the playground, not the home page.
+    """
+    url = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if not url:
+        host = st.context.headers.get("Host")
+        if not host:
+            return ""
+        scheme = st.context.headers.get("X-Forwarded-Proto", "http")
+        url = f"{scheme}://{host}"
+    return url if url.endswith(f"/{PAGE_URL_PATH}") else f"{url}/{PAGE_URL_PATH}"
 
 
 def sidebar() -> None:
@@ -381,7 +425,7 @@ def _draw(runs) -> None:
     run = runs[0]
     trainer = run.trainer
     if trainer.diverged:
-        st.error(trainer.message, icon="🛑")
+        st.error(trainer.message, icon=":material/error:")
     metrics_row(run)
     pictures(run)
     if run.state == RUNNING:
@@ -430,21 +474,27 @@ def _loss_text(loss: float) -> str:
 
 
 def metrics_row(run) -> None:
+    """Epoch, losses, accuracies and speed. The same five metrics and the caption under Speed whether
+    playing or not, so that Play and Pause do not move the pictures (a caption shown only while playing
+    pushed them 40 px down); the speed's unit is in that caption, so its value fits ("144 epochs/s" did not).
+    Each metric has a fixed width (METRIC_PX) in a row that wraps."""
     trainer = run.trainer
     last = trainer.history.last
-    columns = st.columns([0.7, 0.9, 0.9, 1.3, 1.3])  # room for "100% / 100%" and "152 epochs/s" on a projector
-    columns[0].metric("Epoch", f"{trainer.epoch:,}")
-    columns[1].metric("Training loss", _loss_text(last.train_loss) if last else "–")
-    columns[2].metric("Test loss", _loss_text(last.test_loss) if last else "–")
-    columns[3].metric("Accuracy: training / test",
-                      f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–")
-    if run.state == RUNNING:
-        epochs_per_s, redraws_per_s = _rates()
-        columns[4].metric("Speed", f"{epochs_per_s:,.0f} epochs/s" if epochs_per_s else "measuring…",
-                          help="Epochs per second of wall-clock time while playing, redraws included")
-        columns[4].caption(f"{redraws_per_s:.0f} redraws/s" if redraws_per_s else "")
-    else:
-        columns[4].metric("Speed", "paused")
+    with st.container(horizontal=True, gap="small", key="pg_metrics"):  # wraps on a phone: 3 rows, not 5
+        st.metric("Epoch", f"{trainer.epoch:,}", width=METRIC_PX[0])
+        st.metric("Training loss", _loss_text(last.train_loss) if last else "–", width=METRIC_PX[1])
+        st.metric("Test loss", _loss_text(last.test_loss) if last else "–", width=METRIC_PX[2])
+        st.metric("Accuracy: training / test",
+                  f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–", width=METRIC_PX[3])
+        if run.state == RUNNING:
+            epochs_per_s, redraws_per_s = _rates()
+            speed = f"{epochs_per_s:,.0f}/s" if epochs_per_s else "…"
+            redraws = f"epochs/s · {redraws_per_s:.0f} redraws/s" if redraws_per_s else "measuring…"
+        else:
+            speed, redraws = "paused", "epochs/s while playing"
+        with st.container(width=METRIC_PX[4], gap=None):
+            st.metric("Speed", speed, help="Epochs per second of wall-clock time while playing, redraws included")
+            st.caption(redraws)  # one line in every state: the row keeps its height
 
 
 def _frame(run):
@@ -467,10 +517,15 @@ def live_picture(jpeg: bytes, name: str, description: str) -> None:
     """A live picture inside the page's own message (a data: address), not a file the browser must
     fetch afterwards: every redraw the server sends is a redraw the browser shows, so the redraws/s
     on the page are the ones the student sees (with ``st.image`` a picture replaced before the
-    browser fetched it was counted but never shown)."""
+    browser fetched it was counted but never shown).
+
+    It stands in a box as tall as the paused plotly figure (BOUNDARY_HEIGHT_PX), so that the loss
+    chart below stays where it is when Play swaps one for the other.
+    """
     encoded = base64.b64encode(jpeg).decode("ascii")
-    st.html(f'<img data-nnlab-live="{name}" alt="{description}" src="data:image/jpeg;base64,{encoded}" '
-            'style="max-width:100%;display:block">')
+    st.html(f'<div style="height:{BOUNDARY_HEIGHT_PX}px;display:flex;align-items:center;justify-content:center">'
+            f'<img data-nnlab-live="{name}" alt="{description}" src="data:image/jpeg;base64,{encoded}" '
+            f'style="max-width:100%;max-height:{BOUNDARY_HEIGHT_PX}px;display:block"></div>')
 
 
 def pictures(run) -> None:
@@ -480,8 +535,11 @@ def pictures(run) -> None:
         lesson_explanation()
         network_editor()
         st.image(frame.network)
+        n_classes = config().n_classes
+        outputs = ("" if n_classes == 2 else
+                   f" The output squares: the probability of each class ({class_names(n_classes)}), in its colour.")
         st.caption("Each square is a neuron: what it computes at each point of the plane (blue +, orange −). "
-                   "Lines are weights: blue +, orange −, thicker = larger.")
+                   f"Lines are weights: blue +, orange −, thicker = larger.{outputs}")
     with right:
         if isinstance(frame.boundary, bytes):  # playing: a picture, swapped in place at each redraw
             live_picture(frame.boundary, "boundary", "The decision boundary while training")

@@ -50,6 +50,7 @@ def is_locked(key: str) -> bool:
 def training_panel(key: str, make_runs: Callable[[], list[EpochRun]], figure: Callable[[list[EpochRun]], object],
                    idle_message: str) -> list[EpochRun] | None:
     """Start/Resume, Pause and Reset, a progress bar per run with its speed, the time left, live curves.
+    A finished run offers no Resume (the button reads Finished): Reset starts over.
 
     The first Start makes the runs with ``make_runs()``; the live driver trains them a chunk at a time.
     """
@@ -57,12 +58,13 @@ def training_panel(key: str, make_runs: Callable[[], list[EpochRun]], figure: Ca
     running = runs is not None and any(run.state == RUNNING for run in runs)
     ended = runs is not None and all(run.ended for run in runs)
     start, pause, reset = st.columns(3)
-    start.button("▶ Start training" if runs is None else "▶ Resume", key=f"{key}_start_btn", on_click=live_driver.start,
-                 args=(key, make_runs), type="primary", disabled=running or ended, width="stretch")
-    pause.button("⏸ Pause", key=f"{key}_pause_btn", on_click=live_driver.pause, args=(key,), disabled=not running,
-                 width="stretch")
-    reset.button("↺ Reset", key=f"{key}_reset_btn", on_click=live_driver.reset, args=(key,), disabled=runs is None,
-                 width="stretch")
+    start.button("Start training" if runs is None else "Finished" if ended else "Resume", key=f"{key}_start_btn",
+                 on_click=live_driver.start, args=(key, make_runs), type="primary", disabled=running or ended,
+                 icon=":material/check:" if ended else ":material/play_arrow:", width="stretch")
+    pause.button("Pause", key=f"{key}_pause_btn", on_click=live_driver.pause, args=(key,), disabled=not running,
+                 icon=":material/pause:", width="stretch")
+    reset.button("Reset", key=f"{key}_reset_btn", on_click=live_driver.reset, args=(key,), disabled=runs is None,
+                 icon=":material/restart_alt:", width="stretch", help="Forget the runs; change the settings and start over")
     if live_driver.start_error(key):
         st.error(live_driver.start_error(key))
 
@@ -101,21 +103,35 @@ def worked_example() -> None:
     else:
         model = scratch.TanhMLP.init(2, 2, 2, seed=0)
     label = int(scratch.LOGIC_TARGETS["XOR"][row])
-    st.latex(r",\quad ".join(f"{name} = {scratch.tex_matrix(value)}" for name, value in
-                             (("W_1", model.W1), ("b_1", model.b1), ("W_2", model.W2), ("b_2", model.b2))))
+    weights = [f"{name} = {scratch.tex_matrix(value)}" for name, value in
+               (("W_1", model.W1), ("b_1", model.b1), ("W_2", model.W2), ("b_2", model.b2))]
+    with st.container(horizontal=True, gap="medium"):  # side by side, wrapping: as one formula they overflowed
+        for matrix in weights:
+            st.latex(matrix, width="content")
     st.latex(rf"y = {scratch.tex_matrix(scratch.one_hot([label], 2))}\ \text{{(the label {label}, one-hot)}}")
-    forward, backward = st.columns(2, gap="large")
     steps = scratch.trace(model, scratch.TRUTH_TABLE[row], label)
-    with forward:
-        st.markdown("**Forward pass**")
-        for step in steps[:6]:
-            st.latex(f"{step.formula} = {scratch.tex_matrix(step.value)}")
-    with backward:
-        st.markdown("**Backward pass** (the chain rule, from the loss back)")
-        for step in steps[6:]:
-            st.latex(f"{step.formula} = {scratch.tex_matrix(step.value)}")
+    # Each formula on the page's full width: in half-width columns the δ₂ and softmax rows were clipped.
+    st.markdown("**Forward pass**")
+    for step in steps[:6]:
+        _equation(step)
+    st.markdown("**Backward pass** (the chain rule, from the loss back)")
+    for step in steps[6:]:
+        _equation(step)
     st.caption("δ₃ = ŷ − y is the derivative of the loss with respect to z₂ (softmax and cross-entropy together); "
                "tanh′(z) = 1 − tanh²(z) carries it back through the hidden layer.")
+
+
+LONG_FORMULA = 45  # TeX characters: a longer formula puts its value on a second line (a phone is 360 px wide)
+
+
+def _equation(step) -> None:
+    """One line of the worked example, "formula = value"; on two lines when the formula is long
+    (the softmax and δ₂ rows), since a displayed formula cannot wrap and was clipped."""
+    value = scratch.tex_matrix(step.value)
+    if len(step.formula) > LONG_FORMULA:
+        st.latex(rf"\begin{{array}}{{l}} {step.formula} \\ = {value} \end{{array}}")
+    else:
+        st.latex(f"{step.formula} = {value}")
 
 
 def xor_training() -> None:
@@ -145,7 +161,8 @@ def logic_gates() -> None:
     st.markdown("One sigmoid unit draws one straight line. AND and OR can be split by a line; XOR cannot, so "
                 "one unit gets at most 3 of its 4 rows right (here it settles at P = 0.5 everywhere). "
                 "A hidden layer of two units draws two lines and solves it. Colour: P(class 1); black: P = 0.5.")
-    st.plotly_chart(figures.logic_boundaries(_logic_lesson()), key="uth_logic")
+    st.plotly_chart(figures.logic_boundaries(_logic_lesson()), key="uth_logic",
+                    config={"displayModeBar": False})  # the mode bar sat on the top right panel's title
 
 
 def gradient_check_section() -> None:
@@ -161,7 +178,8 @@ def gradient_check_section() -> None:
         st.table({"parameter": list(check.max_diff), "shape": [str(v.shape) for v in check.hand.values()],
                   "max |difference|": [f"{v:.1e}" for v in check.max_diff.values()]})
         st.caption(f"Loss by hand {check.hand_loss:.12f}, by TensorFlow {check.tensorflow_loss:.12f}.")
-    chart.plotly_chart(figures.gradient_check_figure(check), key="uth_gradcheck")
+    chart.plotly_chart(figures.gradient_check_figure(check), key="uth_gradcheck",
+                       config={"displayModeBar": False})  # no mode bar over the title (zoom: drag, reset: double-click)
 
 
 @st.cache_resource(show_spinner="Loading MNIST…")
@@ -193,7 +211,7 @@ def _mnist_runs() -> list[EpochRun]:
 
 
 def scratch_mnist() -> None:
-    from nnlab.hood.naive_tf import INITIALIZERS
+    from nnlab.hood.naive_tf import INITIALIZERS, low_accuracy_note
 
     st.header("5 · MNIST with a network written from scratch")
     st.markdown(
@@ -221,7 +239,12 @@ def scratch_mnist() -> None:
                          "Press Start: 10 epochs of both networks take one to three minutes on a laptop CPU. "
                          "Curves and test accuracy update while they train.")
     if runs and all(run.state == FINISHED for run in runs):
-        st.success(" · ".join(f"{run.label}: test accuracy {run.history.last.test_accuracy:.2%}" for run in runs))
+        accuracies = [run.history.last.test_accuracy for run in runs]
+        st.success(" · ".join(f"{run.label}: test accuracy {accuracy:.2%}" for run, accuracy in
+                              zip(runs, accuracies, strict=True)))
+        note = low_accuracy_note(len(runs[0].x), runs[0].epochs, accuracies)  # what the runs trained on
+        if note:
+            st.info(note)
 
 
 def _init_configs():
@@ -256,7 +279,8 @@ def init_section() -> None:
         st.info("Press **Measure the gradients** (a few seconds).")
         return
     st.plotly_chart(figures.gradient_norms_by_layer(studies), key="uth_init_layers")
-    st.plotly_chart(figures.gradient_norms_over_steps(studies), key="uth_init_steps")
+    st.plotly_chart(figures.gradient_norms_over_steps(studies), key="uth_init_steps",
+                    config={"displayModeBar": False})  # the mode bar sat on the small panels' titles
     st.caption("Lower row: each line is one layer (light: next to the input, dark: the output). "
                "Gradient of layer 2 ÷ gradient of the last hidden layer: "
                + "; ".join(f"{label((s.activation, s.init))}: {s.hidden_ratio:.0e}" for s in studies) + ".")
@@ -340,6 +364,8 @@ def review_box() -> None:
     probability, encoded = text.sentiment(runs[0].model, review, data.word_index)
     score, verdict = st.columns([1, 3])
     score.metric("P(positive)", f"{probability:.1%}")
-    verdict.markdown(f"### {'Positive 🙂' if probability > 0.5 else 'Negative 🙁'}")
+    positive = probability > 0.5  # Material icons: an emoji face showed as an empty box without an emoji font
+    verdict.markdown("### Positive :material/sentiment_satisfied:" if positive else
+                     "### Negative :material/sentiment_dissatisfied:")
     st.caption("What the model reads (words it does not know become [?]): "
                + text.decode_review(encoded[: text.MAXLEN], data.word_index))

@@ -215,5 +215,5 @@ def test_speed_window_measures_the_last_seconds_and_restarts_after_a_gap():
 
 
 def test_durations_in_words():
-    assert [format_seconds(s) for s in (None, 0.4, 59.6, 75.2, 3725)] == ["?", "0 s", "1 min 0 s", "1 min 15 s",
-                                                                         "62 min 5 s"]
+    assert [format_seconds(s) for s in (None, 0.4, 9.96, 42.3, 59.6, 75.2, 3725)] == [
+        "?", "0.4 s", "10 s", "42 s", "1 min 0 s", "1 min 15 s", "1 h 2 min"]

@@ -26,6 +26,7 @@ from nnlab.mnist.evaluation import evaluate, first_dense_weights
 from nnlab.mnist.scores import EpochScores
 from nnlab.mnist.settings import RunSettings, describe, spec_problems
 from nnlab.model.spec import ModelSpec
+from nnlab.training.pace import format_seconds
 
 DIVERGED_LOSS = 100.0  # mean cross-entropy of a chunk above this = diverged (chance level is ln 10 = 2.3)
 LIVE_CHUNK_S = 0.3  # training between two redraws of the live page: about three redraws a second
@@ -241,20 +242,13 @@ class MnistRun:
             self.message = " ".join(notes)
 
 
-def duration(seconds: float) -> str:
-    """``75.2`` -> ``1:15``; ``3725`` -> ``1:02:05``."""
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
 def percent(fraction: float) -> str:
     """``0.004`` -> ``0.4%`` (one decimal below 10 %, so the first chunks show), ``0.42`` -> ``42%``."""
     return f"{fraction:.1%}" if fraction < 0.0995 else f"{fraction:.0%}"
 
 
 def progress_line(run: MnistRun) -> str:
-    """One line for the progress bar, e.g. ``Epoch 3 of 10 · 42% · 0:35 left · 24,500 images/s``."""
+    """One line for the progress bar, e.g. ``Epoch 3 of 10 · 42% · 35 s left · 24,500 images/s``."""
     epochs, position = run.settings.epochs, run.position
     if run.ended:
         parts = [f"{position:.3g} of {epochs} epochs", f"{run.progress:.0%}"]
@@ -262,10 +256,10 @@ def progress_line(run: MnistRun) -> str:
         parts = [f"Epoch {min(epochs, math.floor(position) + 1)} of {epochs}", percent(run.progress)]
     if run.state == RUNNING:
         eta, speed = run.eta_s, run.samples_per_s
-        parts.append(f"{duration(eta)} left" if eta is not None else "measuring speed…")
+        parts.append(f"{format_seconds(eta)} left" if eta is not None else "measuring speed…")
         if speed > 0:
             parts.append(f"{speed:,.0f} images/s")
     else:
         parts.append({PAUSED: "paused", STOPPED: "stopped", FINISHED: "done", DIVERGED: "stopped: diverged"}[run.state])
-        parts.append(f"trained for {duration(run.train_seconds)}")
+        parts.append(f"trained for {format_seconds(run.train_seconds)}")
     return " · ".join(parts)

@@ -60,8 +60,16 @@ class SpeedWindow:
 
 
 def format_seconds(seconds: float | None) -> str:
-    """A duration in words: ``75.2`` -> ``"1 min 15 s"``, ``3725`` -> ``"62 min 5 s"``; ``None`` -> ``"?"``."""
+    """A duration in words, as exact as its size needs: ``0.7`` -> ``"0.7 s"`` (a short run is not "0 s"),
+    ``42.3`` -> ``"42 s"``, ``75.2`` -> ``"1 min 15 s"``, ``3725`` -> ``"1 h 2 min"``; ``None`` -> ``"?"``.
+    The one duration format of every page (progress lines, time left, run summaries)."""
     if seconds is None:
         return "?"
-    seconds = int(round(seconds))
-    return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+    if seconds < 9.95:
+        return f"{seconds:.1f} s"
+    whole = int(round(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"

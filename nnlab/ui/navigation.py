@@ -38,7 +38,7 @@ PAGES = (
     PageInfo("pages/3_MNIST.py", "Train on MNIST", ":material/monitoring:",
              "Train a digit classifier with live loss and accuracy curves; study its mistakes; save the model."),
     PageInfo("pages/4_Draw.py", "Draw a digit", ":material/draw:",
-             "Draw with the mouse and see what the network answers, with the 28x28 image it really sees."),
+             "Draw with the mouse or a finger and see what the network answers, with the 28x28 image it really sees."),
     PageInfo("pages/5_Under_the_hood.py", "Under the hood", ":material/build:",
              "Backpropagation written out by hand, checked number by number against TensorFlow."),
 )

@@ -137,7 +137,7 @@ def intro() -> None:
     task = ("tell orange points from blue ones" if n_classes == 2 else
             f"sort points into {n_classes} classes: {class_names(n_classes)}")
     st.caption(f"A network learns to {task}. Press **Play** and watch the boundary form; "
-               "try a lesson (left) to see why XOR needs a hidden layer.")
+               "try a lesson in the sidebar (on a phone: » at the top left) to see why XOR needs a hidden layer.")
 
 
 # ---- run controls --------------------------------------------------------------------

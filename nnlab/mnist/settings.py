@@ -5,11 +5,10 @@ Every check explains in words what is wrong, so the page can show it next to the
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from nnlab.mnist.data import N_TRAIN_FULL, VALIDATION_SIZES, validation_sizes_text
-from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
+from nnlab.model.spec import SETTINGS, ModelSpec
 
 MAX_EPOCHS = 100
 
@@ -39,18 +38,15 @@ class RunSettings:
             found.append(f"The validation set holds {validation_sizes_text()} images.")
         elif self.train_size is not None and not 1 <= self.train_size <= N_TRAIN_FULL - self.validation:
             found.append(f"The training subset holds 1 to {N_TRAIN_FULL - self.validation:,} images.")
-        if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= MAX_BATCH_SIZE:
-            found.append(f"The batch size is a whole number from 1 to {MAX_BATCH_SIZE:,}.")
-        elif not found and self.batch_size > self.n_train:
+        # batch size, optimizer and learning rate follow the spec's own rules (nnlab.model.spec.SETTINGS)
+        for name in ("batch_size", "optimizer", "learning_rate"):
+            problem = SETTINGS[name].problem(getattr(self, name))
+            if problem:
+                found.append(problem)
+        if not found and self.batch_size > self.n_train:
             found.append(f"The batch size ({self.batch_size:,}) is larger than the training set "
                          f"({self.n_train:,} images): one batch would need more images than there are. "
                          f"Choose a batch size of at most {self.n_train:,}, or train on more images.")
-        if self.optimizer not in OPTIMIZERS:
-            found.append(f"Unknown optimizer {str(self.optimizer)[:40]!r}; choose from {', '.join(OPTIMIZERS)}.")
-        low, high = LEARNING_RATE_RANGE
-        rate = self.learning_rate
-        if not isinstance(rate, (int, float)) or not math.isfinite(rate) or not low <= rate <= high:
-            found.append(f"The learning rate is a number from {low:g} to {high:g}.")
         return found
 
 

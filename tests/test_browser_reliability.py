@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import numpy as np
 import pytest
@@ -113,7 +114,8 @@ def test_playground_buttons_clicked_in_quick_succession_while_training(page, app
     log_start = len(log.read_text())
     open_page(page, app_url, "Playground")
     page.get_by_role("button", name="Play").click()
-    page.get_by_test_id("stMetric").filter(has_text="epochs/s").wait_for(timeout=60_000)  # playing
+    # playing: the Speed metric shows a rate ("144/s"), not "paused" or "…"
+    page.get_by_test_id("stMetric").filter(has_text="Speed").filter(has_text=re.compile(r"\d/s")).wait_for(timeout=60_000)
     for name in ["Step", "Play", "Pause", "Step", "Step", "Play", "Reset", "Play", "Step", "Play", "Step", "Reset",
                  "Play", "Step", "Play", "Pause"]:
         page.get_by_role("button", name=name).click()  # as soon as it is enabled: no waiting for the page

@@ -72,7 +72,7 @@ def test_no_title_is_clipped_or_covered_and_the_panels_are_labelled(browser, app
     assert any("Gradient check" in t["text"] for t in titles)
     assert [t for t in titles if not t["inside"] or t["under_the_mode_bar"] or t["overlaps_another"]] == [], titles
 
-    logic = page.locator(".js-plotly-plot").filter(has_text="XOR, one unit")
+    logic = page.locator(".js-plotly-plot").filter(has_text="Hidden layer of 2")
     axis_titles = logic.first.evaluate("""plot => [...plot.querySelectorAll('text')]
         .filter(text => /^[xy]\\d*title$/.test(text.getAttribute('class'))).map(text => text.textContent)""")
     assert axis_titles.count("x₁") == 6 and axis_titles.count("x₂") == 6, axis_titles

@@ -60,8 +60,11 @@ def test_and_or_need_one_unit_xor_needs_a_hidden_layer():
     assert results[("XOR", "hidden layer of 2")].accuracy == 1.0
     assert results[("XOR", "hidden layer of 2")].losses[-1] < 0.05
     figure = logic_boundaries(list(results.values()))
-    titles = [a.text for a in figure.layout.annotations]
-    assert "XOR, one unit: 2/4 ✗" in titles and "XOR, hidden layer of 2: 4/4 ✓" in titles
+    # each row's header names its model; the panels of that row (titles at the same height) give the scores
+    rows = {a.y: a.text for a in figure.layout.annotations if a.yshift}
+    panels = {(rows[a.y], a.text) for a in figure.layout.annotations if not a.yshift}
+    assert ("<b>One unit</b>", "XOR: 2/4 ✗") in panels and ("<b>Hidden layer of 2</b>", "XOR: 4/4 ✓") in panels
+    assert len(rows) == 2 and len(panels) == 6
 
 
 def test_one_unit_never_solves_xor_whatever_the_seed():

@@ -56,8 +56,13 @@ def boundary(model, labels, title: str | None = None) -> go.Figure:
     return apply_style(figure, title, height=360)
 
 
+ROW_HEADER_SHIFT_PX = 30  # a row's header sits this far above its panels' titles
+
+
 def logic_boundaries(results) -> go.Figure:
-    """A grid of boundaries: one row per model, one column per gate; each title says how many rows are right."""
+    """A grid of boundaries: one row per model (its name as the row's header), one column per gate; each
+    panel's title says how many of the four rows it gets right (``XOR: 2/4 ✗``). Short titles, so that
+    three panels side by side fit a phone (with the model's name in every title they ran into each other)."""
     from nnlab.hood.scratch import LOGIC_TARGETS
 
     gates = list(dict.fromkeys(r.gate for r in results))
@@ -68,18 +73,22 @@ def logic_boundaries(results) -> go.Figure:
         for gate in gates:
             result = by_key[(name, gate)]
             mark = "✓" if result.accuracy == 1.0 else "✗"
-            titles.append(f"{gate}, {name}: {round(result.accuracy * 4)}/4 {mark}")
+            titles.append(f"{gate}: {round(result.accuracy * 4)}/4 {mark}")
     figure = make_subplots(rows=len(models), cols=len(gates), subplot_titles=titles,
-                           horizontal_spacing=0.06, vertical_spacing=0.2)
+                           horizontal_spacing=0.06, vertical_spacing=0.22)
     for row, name in enumerate(models, start=1):
         for col, gate in enumerate(gates, start=1):
             for trace in _boundary_traces(by_key[(name, gate)].model, labels=LOGIC_TARGETS[gate],
                                           showscale=(row, col) == (1, len(gates))):
                 figure.add_trace(trace, row=row, col=col)
+        top = figure.get_subplot(row, 1).yaxis.domain[1]
+        figure.add_annotation(text=f"<b>{name[0].upper() + name[1:]}</b>", xref="paper", yref="paper", x=0, y=top,
+                              xanchor="left", yanchor="bottom", yshift=ROW_HEADER_SHIFT_PX, showarrow=False,
+                              font=dict(size=15))
     figure.update_xaxes(showticklabels=False, title=dict(text="x₁", standoff=4))
     figure.update_yaxes(showticklabels=False, title=dict(text="x₂", standoff=4))
-    apply_style(figure, height=340 * len(models) + 80)
-    figure.update_layout(margin=dict(t=40))  # room for the subplot titles
+    apply_style(figure, height=340 * len(models) + 110)
+    figure.update_layout(margin=dict(t=75))  # room for the first row's header and the subplot titles
     return figure
 
 

@@ -233,7 +233,8 @@ def scratch_mnist() -> None:
                  key="uth_mnist_limit", disabled=locked)
     c3.selectbox("From-scratch initialisation", ["uniform", "he"], format_func=lambda k: INITIALIZERS[k][0],
                  key="uth_mnist_init", disabled=locked)
-    c4.checkbox("Train the Keras model beside it", True, key="uth_mnist_keras", disabled=locked)
+    c4.checkbox("Keras beside it", True, key="uth_mnist_keras", disabled=locked,
+                help="Train a Keras Dense model with the same sizes and settings beside the from-scratch one")
     runs = training_panel("uth_mnist", _mnist_runs,
                          lambda runs: figures.training_curves(runs, "test"),
                          "Press Start: 10 epochs of both networks take one to three minutes on a laptop CPU. "

@@ -41,17 +41,33 @@ Ignored by :func:`cut_text`, and why:
 
 from __future__ import annotations
 
+import contextlib
+
 IGNORED = ("pre, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stPlotlyChart], .katex, textarea, "
            "[role=tooltip]")
 # Widgets that show their value in an <input>: selectboxes (a combobox) and number and text inputs.
 VALUES = "input[role=combobox], input[type=text], input[type=number]"
 ROOTS = "[data-testid=stMain], [data-testid=stSidebar][data-collapsed=false]"
 SLACK = 1  # px: sub-pixel rounding of widths and boxes
-# The screens the layout tests use (Playwright browser-context options): a laptop and a touch phone.
+# The screens the layout tests use (Playwright browser-context options): a laptop, a touch tablet and phone.
 VIEWPORTS = {
     "laptop": dict(viewport={"width": 1280, "height": 800}),
+    "tablet": dict(viewport={"width": 768, "height": 1024}, has_touch=True, is_mobile=True),
     "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
 }
+LAPTOP_AND_PHONE = ("laptop", "phone")
+
+
+@contextlib.contextmanager
+def screen_page(browser, screen: str, timeout_ms: float = 60_000):
+    """A page in a fresh browser context (a new Streamlit session) sized as ``VIEWPORTS[screen]``."""
+    context = browser.new_context(**VIEWPORTS[screen])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        yield page
+    finally:
+        context.close()
 
 CUT_TEXT = """([rootSelector, ignored, values, slack]) => {
     const problems = [];

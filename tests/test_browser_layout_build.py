@@ -13,7 +13,7 @@ import pytest
 from nnlab.model.presets import DEFAULT_PRESET, PRESETS
 from nnlab.plots.network import label_size, network_figure
 from tests.browser import exceptions_on_page, open_page, wait_idle
-from tests.layout import CHART_LABELS, VIEWPORTS, chart_label_problems, chart_labels, cut_text
+from tests.layout import CHART_LABELS, LAPTOP_AND_PHONE, VIEWPORTS, chart_label_problems, chart_labels, cut_text
 
 pytestmark = pytest.mark.browser
 
@@ -129,7 +129,7 @@ def _assert_whole(page, name: str) -> None:
     assert exceptions_on_page(page) == []
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("viewport", LAPTOP_AND_PHONE)
 def test_build_page_shows_every_text_whole(browser, app_url, viewport):
     context = browser.new_context(**VIEWPORTS[viewport])
     page = context.new_page()

@@ -7,14 +7,14 @@ their page's layout tests."""
 import pytest
 
 from tests.browser import exceptions_on_page, open_page
-from tests.layout import VIEWPORTS, chart_label_problems, cut_text
+from tests.layout import LAPTOP_AND_PHONE, VIEWPORTS, chart_label_problems, cut_text
 
 pytestmark = pytest.mark.browser
 
 PAGES = ("", "Playground", "MNIST", "Draw", "Under_the_hood")
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("viewport", LAPTOP_AND_PHONE)
 def test_every_page_shows_its_text_whole(browser, app_url, viewport):
     context = browser.new_context(**VIEWPORTS[viewport])
     try:

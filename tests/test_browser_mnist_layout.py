@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import choose_mnist_run, open_page, wait_idle
+from tests.layout import screen_page
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +19,8 @@ TRUNCATED_JS = """() => [...document.querySelectorAll('[data-testid=stMain] *')]
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
+    with screen_page(browser, "laptop") as page:
+        yield page
 
 
 def test_at_1280_no_label_is_cut_short_and_start_has_no_tooltip_to_cover_the_status(desktop, app_url):

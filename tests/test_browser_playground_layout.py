@@ -16,11 +16,10 @@ from tests.browser import (
     streamlit_server,
     wait_idle,
 )
+from tests.layout import LAPTOP_AND_PHONE, screen_page
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"laptop": dict(viewport={"width": 1280, "height": 800}),
-         "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)}
 SIX_LAYERS = "Playground?layers=4:tanh,4:relu,3:sigmoid,2:linear,8:tanh,1:sigmoid"
 
 # Each activation box of the layer editor: its shown text, whether that text fits (the input's content
@@ -61,13 +60,10 @@ BOUNDARY_TOP = """() => {
 }"""
 
 
-@pytest.fixture(params=list(SIZES))
+@pytest.fixture(params=LAPTOP_AND_PHONE)
 def sized_page(browser, request):
-    context = browser.new_context(**SIZES[request.param])
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
+    with screen_page(browser, request.param) as page:
+        yield page
 
 
 def test_six_hidden_layers_read_whole_with_labelled_buttons(sized_page, app_url):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import exceptions_on_page, open_page, wait_idle
+from tests.layout import LAPTOP_AND_PHONE, screen_page
 
 pytestmark = pytest.mark.browser
 
@@ -42,42 +43,34 @@ TITLES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot
 })"""
 
 
-SIZES = {"laptop": dict(viewport={"width": 1280, "height": 800}),
-         "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)}
 
 
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", LAPTOP_AND_PHONE)
 def test_no_formula_is_clipped(browser, app_url, size):
-    context = browser.new_context(**SIZES[size])
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    open_page(page, app_url, "Under_the_hood")
-    page.locator(".katex-display").first.wait_for()
-    formulas = page.evaluate(FORMULA_OVERFLOW)
-    assert len(formulas) >= 16  # 4 weights, the label, 6 forward and 6 backward steps
-    assert [f for f in formulas if f["over"] > 1] == []
-    context.close()
+    with screen_page(browser, size) as page:
+        open_page(page, app_url, "Under_the_hood")
+        page.locator(".katex-display").first.wait_for()
+        formulas = page.evaluate(FORMULA_OVERFLOW)
+        assert len(formulas) >= 16  # 4 weights, the label, 6 forward and 6 backward steps
+        assert [f for f in formulas if f["over"] > 1] == []
 
 
 def test_no_title_is_clipped_or_covered_and_the_panels_are_labelled(browser, app_url):
-    context = browser.new_context(**SIZES["laptop"])
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    open_page(page, app_url, "Under_the_hood")
-    page.locator(".js-plotly-plot .gtitle", has_text="Gradient check").first.wait_for()
-    page.get_by_role("button", name="Measure the gradients").click()
-    page.locator(".js-plotly-plot .annotation-text", has_text="relu").first.wait_for(timeout=120_000)
-    wait_idle(page)
-    titles = page.evaluate(TITLES)
-    assert any("Gradient check" in t["text"] for t in titles)
-    assert [t for t in titles if not t["inside"] or t["under_the_mode_bar"] or t["overlaps_another"]] == [], titles
+    with screen_page(browser, "laptop") as page:
+        open_page(page, app_url, "Under_the_hood")
+        page.locator(".js-plotly-plot .gtitle", has_text="Gradient check").first.wait_for()
+        page.get_by_role("button", name="Measure the gradients").click()
+        page.locator(".js-plotly-plot .annotation-text", has_text="relu").first.wait_for(timeout=120_000)
+        wait_idle(page)
+        titles = page.evaluate(TITLES)
+        assert any("Gradient check" in t["text"] for t in titles)
+        assert [t for t in titles if not t["inside"] or t["under_the_mode_bar"] or t["overlaps_another"]] == [], titles
 
-    logic = page.locator(".js-plotly-plot").filter(has_text="Hidden layer of 2")
-    axis_titles = logic.first.evaluate("""plot => [...plot.querySelectorAll('text')]
-        .filter(text => /^[xy]\\d*title$/.test(text.getAttribute('class'))).map(text => text.textContent)""")
-    assert axis_titles.count("x₁") == 6 and axis_titles.count("x₂") == 6, axis_titles
-    assert exceptions_on_page(page) == []
-    context.close()
+        logic = page.locator(".js-plotly-plot").filter(has_text="Hidden layer of 2")
+        axis_titles = logic.first.evaluate("""plot => [...plot.querySelectorAll('text')]
+            .filter(text => /^[xy]\\d*title$/.test(text.getAttribute('class'))).map(text => text.textContent)""")
+        assert axis_titles.count("x₁") == 6 and axis_titles.count("x₂") == 6, axis_titles
+        assert exceptions_on_page(page) == []
 
 
 # The icons of the training buttons: ligature text, width and font (hidden tooltip copies left out).

@@ -26,6 +26,7 @@ from nnlab.mnist.evaluation import evaluate, first_dense_weights
 from nnlab.mnist.scores import EpochScores
 from nnlab.mnist.settings import RunSettings, describe, spec_problems
 from nnlab.model.spec import ModelSpec
+from nnlab.training.live import DIVERGED, FINISHED, PAUSED, RUNNING, STOPPED  # the states of every live run
 from nnlab.training.pace import format_seconds
 
 DIVERGED_LOSS = 100.0  # mean cross-entropy of a chunk above this = diverged (chance level is ln 10 = 2.3)
@@ -35,7 +36,6 @@ LIVE_CHUNK_S = 0.3  # training between two redraws of the live page: about three
 # 5,000 images for the Small CNN on a laptop CPU, with no curve, progress or speed until that epoch ended.
 FIRST_CHUNK_S = 0.0
 
-RUNNING, PAUSED, STOPPED, FINISHED, DIVERGED = "running", "paused", "stopped", "finished", "diverged"
 ENDED = (STOPPED, FINISHED, DIVERGED)
 
 

@@ -58,7 +58,8 @@ def test_live_curves_before_any_run_say_what_to_do():
 def test_confusion_heatmap_shows_counts_and_separates_right_from_wrong():
     confusion = np.diag(np.full(10, 90)) + np.eye(10, k=1, dtype=int) * 3
     figure = confusion_heatmap(confusion)
-    right, wrong = figure.data
+    right, wrong, cells = figure.data
+    assert len(cells.x) == 100 and list(cells.customdata[45]) == [4, 5]  # one clickable square per cell
     assert np.isnan(np.asarray(wrong.z, dtype=float)[np.eye(10, dtype=bool)]).all()
     assert np.asarray(right.z, dtype=float)[4, 4] == 90 and np.asarray(wrong.z, dtype=float)[4, 5] == 3
     assert right.text[4][5] == "3" and right.text[4][6] == ""

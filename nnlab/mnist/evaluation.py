@@ -56,6 +56,11 @@ class Evaluation:
         """Indices of wrongly read images, the most confident mistakes first."""
         return misclassified(self.labels, self.probabilities, limit)
 
+    def cell(self, true: int, predicted: int) -> np.ndarray:
+        """Indices of the images of digit ``true`` read as ``predicted``: the ``C[true, predicted]`` images of
+        that confusion-matrix cell, the most confident reading first."""
+        return cell_indices(self.labels, self.predictions, self.probabilities, true, predicted)
+
 
 def probabilities(model, images: np.ndarray, batch: int = BATCH) -> np.ndarray:
     """``model(x, training=False)`` over ``images`` in slices of ``batch``; (N, classes) float32."""
@@ -86,6 +91,13 @@ def misclassified(labels: np.ndarray, probs: np.ndarray, limit: int = 24) -> np.
     return wrong[np.argsort(-confidence, kind="stable")][:limit]
 
 
+def cell_indices(labels: np.ndarray, predictions: np.ndarray, probs: np.ndarray, true: int,
+                 predicted: int) -> np.ndarray:
+    """Indices ``i`` with ``y_i = true`` and ``yhat_i = predicted``, by decreasing ``p_{i, predicted}``."""
+    chosen = np.flatnonzero((labels == true) & (predictions == predicted))
+    return chosen[np.argsort(-probs[chosen, predicted], kind="stable")]
+
+
 def evaluate(model, images: np.ndarray, labels: np.ndarray) -> Evaluation:
     """Run ``model`` once over ``images`` and summarise its answers against ``labels``."""
     labels = np.asarray(labels).astype(np.int64)
@@ -112,4 +124,21 @@ def first_dense_weights(model, start: np.ndarray | None = None) -> np.ndarray | 
             return None
         weights = np.asarray(kernel.numpy(), dtype=np.float32).T.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)  # (units, 28, 28)
         return weights if start is None else weights - start
+    return None
+
+
+def first_layer_filters(model, limit: int = 32) -> tuple[str, np.ndarray] | None:
+    """The first layer's weights as pictures: ``("dense", (units, 28, 28))`` for a Dense on the 784 pixels
+    (each unit's column of weights laid out as the image), ``("conv", (filters, k, k))`` for a
+    convolution on the image (each filter's ``k x k`` weights), at most ``limit`` of them; None otherwise."""
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        kernel = np.asarray(layer.weights[0].numpy(), dtype=np.float32)
+        kind = type(layer).__name__
+        if kind == "Dense" and kernel.shape[0] == IMAGE_SIDE * IMAGE_SIDE:
+            return "dense", kernel[:, :limit].T.reshape(-1, IMAGE_SIDE, IMAGE_SIDE).copy()
+        if kind == "Conv2D" and kernel.ndim == 4 and kernel.shape[2] == 1:
+            return "conv", np.moveaxis(kernel[:, :, 0, :limit], -1, 0).copy()
+        return None
     return None

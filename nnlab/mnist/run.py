@@ -22,7 +22,7 @@ import numpy as np
 
 from nnlab.mnist.curves import CURVE_POINTS, RunCurves, SmoothedChunks, run_curves
 from nnlab.mnist.data import MnistData, prepare_data
-from nnlab.mnist.evaluation import evaluate, first_dense_weights
+from nnlab.mnist.evaluation import evaluate, first_dense_weights, first_layer_filters
 from nnlab.mnist.scores import EpochScores
 from nnlab.mnist.settings import RunSettings, describe, spec_problems
 from nnlab.model.spec import ModelSpec
@@ -74,6 +74,10 @@ class MnistRun:
         self._test = (data.x_test, data.y_test)
         self.model = build_model(self.spec, seed=settings.seed)
         self.first_layer_start = first_dense_weights(self.model)  # to show what training changed
+        # The first layer's filters at epoch 0 (as built) and after each epoch, for the page's scrubber.
+        first = first_layer_filters(self.model)
+        self.filter_kind = first[0] if first else None
+        self.filter_history: list[np.ndarray] = [first[1]] if first else []
         # The Trainer's held-out set (its x_test, y_test) is the validation set; see nnlab.mnist.scores.
         self.trainer = Trainer(self.model, data.x_train, data.y_train, data.x_validation, data.y_validation,
                                batch_size=settings.batch_size, seed=settings.seed, train_metrics="running",
@@ -214,8 +218,12 @@ class MnistRun:
 
     # ---- internals ------------------------------------------------------------------------
     def _checkpoint(self, record) -> None:
-        """Called by the trainer after each epoch (with its record): keep the weights if the validation
-        accuracy is the best so far."""
+        """Called by the trainer after each epoch (with its record): record the first layer's filters; keep
+        the weights if the validation accuracy is the best so far."""
+        if self.filter_kind is not None:
+            first = first_layer_filters(self.model)
+            if first is not None:
+                self.filter_history.append(first[1])
         accuracy = EpochScores.of(record).validation_accuracy
         if accuracy is None or not math.isfinite(accuracy):
             return

@@ -100,9 +100,13 @@ def live_curves(current=None, earlier=(), height: int = 420) -> go.Figure:
     return go.Figure(dict(data=data, layout=layout), _validate=False)
 
 
-def confusion_heatmap(confusion: np.ndarray, height: int = 520) -> go.Figure:
+def confusion_heatmap(confusion: np.ndarray, height: int = 520, selected: tuple[int, int] | None = None) -> go.Figure:
     """Rows: the true digit; columns: what the network read. Right answers (the diagonal) in green,
-    mistakes in orange, darker for more; every cell shows its count."""
+    mistakes in orange, darker for more; every cell shows its count.
+
+    A third trace, one invisible square marker per cell (``customdata`` = ``[true, read]``), makes the
+    cells clickable: Streamlit's ``on_select`` reports clicked points of scatter traces, not of
+    heatmaps. The ``selected`` cell is outlined."""
     confusion = np.asarray(confusion)
     n = confusion.shape[0]
     diagonal = np.eye(n, dtype=bool)
@@ -120,14 +124,23 @@ def confusion_heatmap(confusion: np.ndarray, height: int = 520) -> go.Figure:
                    colorscale=[[0, "#FDE9D9"], [1, NEGATIVE]], showscale=False,
                    text=text, texttemplate="%{text}", textfont=dict(size=14),
                    hovertemplate="true %{y}, read as %{x}: %{z:.0f} mistakes<extra></extra>"),
+        go.Scatter(x=[p for _t in digits for p in digits], y=[t for t in digits for _p in digits], mode="markers",
+                   customdata=[[t, p] for t in range(n) for p in range(n)],
+                   marker=dict(symbol="square", size=30, opacity=0.01, color="#000000"),
+                   selected=dict(marker=dict(opacity=0.01)), unselected=dict(marker=dict(opacity=0.01)),
+                   hovertemplate="true %{y}, read as %{x}: click to see them<extra></extra>", showlegend=False),
     ])
+    if selected is not None:
+        t, p = selected
+        figure.add_shape(type="rect", x0=p - 0.5, x1=p + 0.5, y0=t - 0.5, y1=t + 0.5,
+                         line=dict(color="#000000", width=3))
     apply_style(figure, "Confusion matrix: where each digit went", height)
     # Category axes with one tick per digit and a fixed range: with numeric-looking labels plotly made the
     # axes linear, and the square cells (scaleanchor) then widened the range, adding empty rows "-1" and "10".
     axis = dict(type="category", tickmode="array", tickvals=digits, ticktext=digits, constrain="domain")
     figure.update_layout(xaxis=dict(title="read as (predicted)", range=[-0.5, n - 0.5], **axis),
                          yaxis=dict(title="true digit", autorange="reversed", scaleanchor="x", **axis),
-                         margin=dict(l=10, r=10, t=50, b=10))
+                         margin=dict(l=10, r=10, t=50, b=10), clickmode="event+select", dragmode=False)
     return figure
 
 
@@ -200,6 +213,44 @@ def misclassified_gallery(images: np.ndarray, labels: np.ndarray, predictions: n
     return _mosaic_figure(np.asarray(images, dtype=np.float32), labels_text, columns, INK, 0.0, 1.0,
                           "Misclassified: true digit → what the network read (its probability)",
                           "ink %{z:.2f}<extra></extra>")
+
+
+def cell_gallery(images: np.ndarray, probabilities: np.ndarray, true: int, predicted: int, total: int,
+                 columns: int = 8) -> go.Figure:
+    """The test digits of one confusion-matrix cell (true ``true``, read as ``predicted``), each titled with
+    its two most probable digits and their probabilities, e.g. ``9: 83% · 4: 12%``."""
+    n = len(images)
+    what = f"true {true}, read as {predicted}"
+    if n == 0:
+        figure = go.Figure()
+        apply_style(figure, f"No test digit is {what}", 120)
+        figure.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False))
+        return figure
+    probabilities = np.asarray(probabilities, dtype=np.float32)
+    top = np.argsort(-probabilities, axis=1)[:, :2]
+    labels = [f"{a}: {p[a]:.0%} · {b}: {p[b]:.0%}" for (a, b), p in zip(top, probabilities, strict=True)]
+    shown = f"{n} of {total}" if n < total else f"all {total}"
+    return _mosaic_figure(np.asarray(images, dtype=np.float32), labels, columns, INK, 0.0, 1.0,
+                          f"{what}: {shown} test digits", "ink %{z:.2f}<extra></extra>", tile_px=96)
+
+
+def filter_frame(history: list[np.ndarray], epoch: int, kind: str, count: int = 32, columns: int = 8) -> go.Figure:
+    """The first layer's filters at ``epoch`` (``history[0]`` as built, then after each epoch), on one scale
+    for all epochs (each unit's largest ``|w|`` over the whole history), so scrubbing shows them grow.
+
+    Dense units (``kind == "dense"``) show what training changed, ``w_epoch - w_0``: the random start, as
+    large as the pattern, would hide it; a convolution's 3x3 filters are shown as they are."""
+    frames = np.asarray(history, dtype=np.float32)[:, :count]
+    if kind == "dense":
+        frames = frames - frames[0]
+    scale = np.abs(frames).max(axis=(0, 2, 3))
+    scaled = frames[epoch] / np.where(scale > 0, scale, 1.0)[:, None, None]
+    name = "unit" if kind == "dense" else "filter"
+    labels = [f"{name} {i + 1}" for i in range(len(scaled))]
+    title = (f"Epoch {epoch}: " + ("what training has changed in the first layer's weights" if kind == "dense"
+                                   else "the first convolution's 3x3 filters"))
+    return _mosaic_figure(scaled, labels, columns, DIVERGING, -1.0, 1.0, title,
+                          "weight (scaled) %{z:.2f}<extra></extra>", tile_px=84 if kind == "dense" else 60)
 
 
 def weight_images(weights: np.ndarray, count: int = 32, columns: int = 8,

@@ -1,5 +1,5 @@
-"""The Draw page's sections: which network reads, the drawing (canvas -> what it sees -> what it reads),
-and a photo through the same recipe.
+"""The Draw page's sections: which network reads, the drawing (canvas -> what it reads -> what it sees ->
+inside the network, :mod:`nnlab.ui.draw_inside`), and a photo through the same recipe.
 
 The drawing is a fragment: a stroke reruns it alone, not the page. Its answer is computed from
 the drawing the canvas sent and written first, so it reaches the browser before the canvas and
@@ -19,6 +19,7 @@ from nnlab.library import store
 from nnlab.plots.digits import probability_bars
 from nnlab.ui.compat.canvas_state import drawn_rgba
 from nnlab.ui.compat.fast_canvas import st_canvas
+from nnlab.ui.draw_inside import inside_section
 from nnlab.ui.handover import session_model
 from nnlab.ui.model_library import pick_saved
 from nnlab.ui.uploads import uploader
@@ -135,13 +136,13 @@ def drawing_section(model):
         pad = st.container(width=CANVAS, key="draw_pad")
         answer = st.container(width=ANSWER_WIDTH, key="draw_reading")
         seen = st.container(width=CANVAS, key="draw_seen_column")
+    reading = None if little or image is None else read_digit(image, model)
     with answer:
         st.subheader("What it reads")
         if little:
             show_reading(None, "draw", TOO_LITTLE_INK, kind="warning")
         else:
-            show_reading(None if image is None else read_digit(image, model), "draw",
-                         "Draw a digit on the black square, with the mouse or a finger.")
+            show_reading(reading, "draw", "Draw a digit on the black square, with the mouse or a finger.")
     with seen:
         st.subheader("What it sees")
         show_seen(image, "draw")
@@ -158,6 +159,7 @@ def drawing_section(model):
                   help="Undo and clear: the toolbar over the canvas's top edge, shown while the pointer is on it.")
     if show_steps and steps is not None:  # drawn only when asked: each image costs time after every stroke
         recipe_steps(steps)
+    inside_section(model, None if reading is None else image, None if reading is None else reading.digit)
 
 
 def photo_section(model):

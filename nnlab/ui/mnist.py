@@ -17,7 +17,15 @@ from nnlab.mnist.run import DIVERGED, LIVE_CHUNK_S, PAUSED, RUNNING, MnistRun, p
 from nnlab.mnist.settings import MAX_EPOCHS, RunSettings, spec_problems
 from nnlab.model.presets import PRESETS
 from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
-from nnlab.plots.mnist import confusion_heatmap, live_curves, misclassified_gallery, per_digit_bars, weight_images
+from nnlab.plots.mnist import (
+    cell_gallery,
+    confusion_heatmap,
+    filter_frame,
+    live_curves,
+    misclassified_gallery,
+    per_digit_bars,
+    weight_images,
+)
 from nnlab.ui.handover import SessionModel, hand_over, session_model
 from nnlab.ui.live_driver import live_fragment
 from nnlab.ui.notice import notify, show_notice
@@ -245,10 +253,65 @@ def results() -> None:
     if handed.note:
         cells[2].info(handed.note)
     left, right = st.columns([1.1, 1])
-    left.plotly_chart(confusion_heatmap(evaluation.confusion), key="mnist_confusion", config=PLOT_CONFIG)
-    right.plotly_chart(per_digit_bars(evaluation.per_digit), key="mnist_per_digit", config=PLOT_CONFIG)
-    _mistakes(evaluation)
+    cell = chosen_cell()
+    with left:
+        st.plotly_chart(confusion_heatmap(evaluation.confusion, selected=cell), key=CONFUSION, config=PLOT_CONFIG,
+                        on_select=_cell_clicked, selection_mode="points")
+    with right:
+        st.plotly_chart(per_digit_bars(evaluation.per_digit), key="mnist_per_digit", config=PLOT_CONFIG)
+        _cell_choice()
+    if cell is None:
+        _mistakes(evaluation)
+    else:
+        _cell_digits(evaluation, *cell)
     _first_layer(handed)
+    _filters_over_time()
+
+
+CONFUSION = "mnist_confusion"
+TRUE_KEY, READ_KEY = "mnist_cell_true", "mnist_cell_read"
+CELL_LIMIT = 40  # digits shown of one cell (the most confident first)
+
+
+def chosen_cell() -> tuple[int, int] | None:
+    """The confusion-matrix cell chosen (by a click or the two boxes): (true digit, read as), or None."""
+    true, read = st.session_state.get(TRUE_KEY), st.session_state.get(READ_KEY)
+    return None if true is None or read is None else (int(true), int(read))
+
+
+def _cell_clicked() -> None:
+    """A click on a cell of the matrix sets the two boxes (they then drive the gallery)."""
+    event = st.session_state.get(CONFUSION)
+    points = event.selection.points if event is not None else []
+    for point in points:
+        data = point.get("customdata")
+        if data is not None and len(data) == 2:
+            st.session_state[TRUE_KEY], st.session_state[READ_KEY] = int(data[0]), int(data[1])
+            return
+
+
+def _clear_cell() -> None:
+    st.session_state[TRUE_KEY] = st.session_state[READ_KEY] = None
+
+
+def _cell_choice() -> None:
+    st.markdown("**Click a cell of the matrix** to see its test digits, or choose one:")
+    true, read, clear = st.columns([1, 1, 1], vertical_alignment="bottom")
+    true.selectbox("True digit", range(10), index=None, key=TRUE_KEY, placeholder="any")
+    read.selectbox("Read as", range(10), index=None, key=READ_KEY, placeholder="any")
+    clear.button("Most confident mistakes", key="mnist_cell_clear", on_click=_clear_cell,
+                 disabled=chosen_cell() is None)
+
+
+def _cell_digits(evaluation, true: int, read: int) -> None:
+    x_test, _ = test_set()
+    chosen = evaluation.cell(true, read)
+    shown = chosen[:CELL_LIMIT]
+    with st.container(key="mnist_cell"):
+        st.plotly_chart(cell_gallery(x_test[shown], evaluation.probabilities[shown], true, read, len(chosen)),
+                        key="mnist_cell_gallery", config=PLOT_CONFIG)
+        st.caption("Above each digit: the two digits the network found most probable, with their probabilities. "
+                   "The most confident first.")
 
 
 def _mistakes(evaluation) -> None:
@@ -274,3 +337,20 @@ def _first_layer(handed: SessionModel) -> None:
     st.caption("Each square is one unit of the first Dense layer: its 784 weights laid out as the image"
                + (", minus their random starting values (what training changed). " if changed else ". ")
                + "Ink on blue pixels makes the unit fire; ink on orange pixels holds it back.")
+
+
+def _filters_over_time() -> None:
+    """The first layer's filters recorded at each epoch of the session's last run, with a slider over epochs."""
+    run = st.session_state.get(PUBLISHED)
+    history = getattr(run, "filter_history", None)
+    if run is None or not history or len(history) < 2:
+        return
+    last = len(history) - 1
+    st.markdown("**Watch the first layer form**: its filters at each epoch, from the start (epoch 0) to the end.")
+    epoch = st.slider("Epoch", 0, last, last, key=f"mnist_filter_epoch_{id(run)}")
+    with st.container(key="mnist_filters_over_time"):
+        st.plotly_chart(filter_frame(history, epoch, run.filter_kind), key="mnist_filter_frame", config=PLOT_CONFIG)
+    st.caption(("Each square: one unit of the first Dense layer, what training has changed in its 784 weights "
+                "so far. " if run.filter_kind == "dense" else "Each square: one 3x3 filter of the first convolution. ")
+               + "Blue: ink there pushes the unit up; orange: holds it back. One scale for all epochs: "
+               "the patterns grow as you move the slider.")

@@ -176,3 +176,52 @@ def test_a_dot_on_the_canvas_is_too_little_ink_and_gets_no_answer(draw_page):
     at.session_state["draw_canvas"] = canvas_drawing(lambda pen: pen.line([(140, 40), (140, 240)], fill="white", width=18))
     at.run()
     assert not at.warning and "It is a **1**" in answers(at)
+
+
+def drawn(at, image):
+    """A drawing in the canvas's widget state, as the canvas sends it (the canvas itself is driven in the browser)."""
+    import base64
+
+    from nnlab.digits.pictures import paint_canvas
+
+    out = io.BytesIO()
+    Image.fromarray(paint_canvas(image, 200, 40, 40)).save(out, format="PNG")
+    at.session_state["draw_canvas"] = {"drawing": {"raw": {}, "data": "data:image/png;base64,"
+                                                   + base64.b64encode(out.getvalue()).decode("ascii")}}
+    return at.run()
+
+
+def test_the_inside_view_shows_every_layer_the_closer_look_and_why(draw_page):
+    from nnlab.datasets import load_mnist
+
+    _, (x, y) = load_mnist()
+    seven = x[0] / 255.0
+    assert y[0] == 7
+    at = drawn(draw_page, seven)
+    assert not at.exception and not at.error
+    text = " | ".join(m.value for m in at.markdown)
+    assert "It is a **7**" in text
+    for part in ("1. Convolution", "2. Max pooling", "3. Convolution", "4. Convolution", "5. Max pooling",
+                 "6. Dense", "7. Output", "A closer look", "Why it says 7"):
+        assert part in text, part
+    formula = at.get("code")[0].value
+    assert "a = relu(sum(w * patch) + b)" in formula and "b = " in formula
+    assert at.toggle(key="draw_show_inside").value is True
+    at.toggle(key="draw_show_inside").set_value(False).run()
+    assert "A closer look" not in " | ".join(m.value for m in at.markdown)
+
+
+def test_a_dense_network_shows_its_dense_layers_inside(draw_page):
+    from nnlab.datasets import load_mnist
+
+    _, (x, _) = load_mnist()
+    at = draw_page
+    at.session_state[SESSION_MODEL] = SessionModel(build_model(PRESETS["Hands-On DNN 784-300-100-10"], seed=0),
+                                                   "untrained", None)
+    at.radio(key="draw_model_choice").set_value("Trained on the MNIST page").run()
+    at = drawn(at, x[0] / 255.0)
+    assert not at.exception and not at.error
+    text = " | ".join(m.value for m in at.markdown)
+    assert "1. Dense** · 300 units" in text and "2. Dense** · 100 units" in text and "Convolution" not in text
+    assert any("no convolutions" in c.value for c in at.caption)
+    assert "Why it says" in text

@@ -1,5 +1,8 @@
 """Page tests (streamlit AppTest) for the MNIST page: controls, messages, saving, on a tiny subset."""
 
+import json
+
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -91,3 +94,36 @@ def test_a_tiny_run_finishes_is_tested_saved_listed_loaded_and_deleted(page, tmp
     page.button(key="mnist_delete_0").click().run()
     assert "Deleted tiny net.keras" in page.success[0].value and store.list_models() == []
     assert not page.exception
+
+
+def test_choosing_a_cell_shows_exactly_its_digits_and_the_slider_scrubs_the_epochs(page):
+    from nnlab.ui.mnist import READ_KEY, TRUE_KEY
+
+    tiny(page, epochs=2)
+    page.button(key="mnist_start").click().run()
+    train_until(page, lambda run: run.ended)
+    evaluation = current(page).evaluation
+    confusion = evaluation.confusion
+    true, read = divmod(int((confusion - np.diag(np.diag(confusion))).argmax()), 10)
+
+    def titles():
+        return [chart.proto.spec for chart in page.get("plotly_chart")]
+
+    assert any("Misclassified" in spec for spec in titles())  # before a choice: the most confident mistakes
+    page.selectbox(key=TRUE_KEY).set_value(true).run()
+    page.selectbox(key=READ_KEY).set_value(read).run()
+    assert not page.exception
+    cell = json.loads(next(spec for spec in titles() if f"true {true}, read as {read}" in spec))
+    count = int(confusion[true, read])
+    shown = min(count, 40)
+    assert len(cell["layout"]["annotations"]) == shown
+    assert f"{shown} of {count}" in cell["layout"]["title"]["text"] or f"all {count}" in cell["layout"]["title"]["text"]
+    assert not any("Misclassified" in spec for spec in titles())
+
+    slider = next(s for s in page.slider if s.label == "Epoch")
+    assert (slider.min, slider.max, slider.value) == (0, 2, 2)
+    slider.set_value(0).run()
+    frame = json.loads(next(spec for spec in titles() if "Epoch 0:" in spec))
+    assert frame["layout"]["title"]["text"].startswith("Epoch 0")
+    page.button(key="mnist_cell_clear").click().run()
+    assert any("Misclassified" in spec for spec in titles())

@@ -5,6 +5,8 @@ Measured per digit, one at a time as the page does it: MNIST test digits painted
 centre of mass) and the bundled model through ``nnlab.digits.reader.predictor`` (a tf.function).
 Baseline in the same run: the same prediction with ``model.predict``, the usual Keras call.
 The PNG decode the canvas component does before we see the pixels is reported apart.
+The Draw page's inside view is measured on the same digits after the answer: every layer's output and
+the saliency map (``nnlab.digits.inside``), then with the occlusion map and the pictures of every layer.
 
     python bench/draw_latency.py        # last line: p50_ms: <median ms, preprocessing + prediction>
 """
@@ -82,7 +84,33 @@ def main() -> None:
     print(f"model, tf.function: {model_only:.2f} ms")
     print(f"baseline, canvas_to_mnist + model.predict: {slow:.2f} ms")
     print(f"ours, canvas_to_mnist + tf.function: {total:.2f} ms ({slow / total:.0f}x faster than the baseline)")
+    inside_p50, full_p50 = inside_view_ms(model, [preprocess.canvas_to_mnist(rgba) for rgba in items])
+    print(f"inside view, all layers + saliency: p50 {inside_p50:.2f} ms")
+    print(f"inside view, + occlusion + the pictures of every layer: p50 {full_p50:.2f} ms")
     print(f"p50_ms: {total:.2f}")
+
+
+def inside_view_ms(model, images: list[np.ndarray]) -> tuple[float, float]:
+    """Medians of (all layers + saliency) and (that + occlusion + every layer's picture), per digit."""
+    from nnlab.digits import inside
+    from nnlab.plots import inside as pictures
+
+    def layers_and_saliency(image):
+        return inside.layer_outputs(model, image), inside.saliency_map(model, image)
+
+    def everything(image):
+        outputs, saliency = layers_and_saliency(image)
+        drops = inside.occlusion_map(model, image)
+        for output in outputs:
+            if output.is_maps and output.kind in ("conv", "pool"):
+                pictures.map_tiles(output.output, output.layer.weights[0].numpy() if output.kind == "conv" else None)
+            elif output.output.ndim == 1:
+                pictures.bar_strip(output.output)
+        pictures.overlay(image, saliency, signed=True), pictures.overlay(image, drops, signed=True)
+
+    for image in images[:5]:
+        everything(image)  # traces once per model
+    return median_ms(layers_and_saliency, images, REPEATS), median_ms(everything, images, REPEATS // 3)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnlab.datasets import load_mnist
-from nnlab.digits.inside import conv_at, layer_outputs, occluded, occlusion_map, saliency_map
+from nnlab.digits.inside import OCCLUSION_SIZE, conv_at, layer_outputs, occluded, occlusion_map, saliency_map
 from nnlab.digits.reader import predictor, pretrained_model
 from nnlab.model.build import build_model, input_shape
 from nnlab.model.presets import PRESETS
@@ -116,14 +116,15 @@ def test_occlusion_lowers_the_winning_probability_where_the_ink_is(digits):
         batch, corners = occluded(image)
         winner = int(np.argmax(predict(image[np.newaxis])[0]))
         row, col = np.unravel_index(np.argmax(drops), drops.shape)
-        covering = [i for i, (r, c) in enumerate(corners) if r <= row < r + 6 and c <= col < c + 6]
+        side = OCCLUSION_SIZE
+        covering = [i for i, (r, c) in enumerate(corners) if r <= row < r + side and c <= col < c + side]
         assert predict(batch[covering])[:, winner].min() < predict(image[np.newaxis])[0, winner]
 
 
 def test_occluded_copies_cover_the_whole_image_with_the_paper_grey():
     image = np.ones((28, 28), np.float32)
-    batch, corners = occluded(image, size=6, stride=2)
-    assert len(batch) == len(corners) == 12 * 12
+    batch, corners = occluded(image, size=7, stride=3)
+    assert len(batch) == len(corners) == 8 * 8
     covered = (batch == 0).any(axis=0)
     assert covered.all()
-    assert (batch == 0).sum(axis=(1, 2)).tolist() == [36] * len(batch)
+    assert (batch == 0).sum(axis=(1, 2)).tolist() == [49] * len(batch)

@@ -11,7 +11,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnlab.digits.inside import LayerOutput, NotAStackError, conv_at, layer_outputs, occlusion_map, saliency_map
+from nnlab.digits.inside import (
+    OCCLUSION_SIZE,
+    LayerOutput,
+    NotAStackError,
+    conv_at,
+    layer_outputs,
+    occlusion_map,
+    saliency_map,
+)
 from nnlab.plots import inside as pictures
 from nnlab.ui.clickable_picture import clickable_picture
 
@@ -199,5 +207,6 @@ def _why(model, image: np.ndarray, digit: int | None) -> None:
                          f"more ink there would make it more a {digit}; blue: less.")
     with right:
         st.image(pictures.overlay(image, drops, signed=True, factor=9), width=252,
-                 caption=f"Occlusion: cover each part with a 6x6 square of paper: orange where its probability "
-                         f"of {digit} drops (most: {float(drops.max()):.0%}), blue where it rises")
+                 caption=f"Occlusion: cover each part with a {OCCLUSION_SIZE}x{OCCLUSION_SIZE} square of paper: "
+                         f"orange where its probability of {digit} drops (most: {float(drops.max()):.0%}), "
+                         "blue where it rises")

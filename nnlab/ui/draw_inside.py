@@ -26,7 +26,7 @@ from nnlab.ui.clickable_picture import clickable_picture
 PICK = "draw_inside_pick"  # {"layer": index in the outputs, "filter": int, "pixel": (row, col) or None}
 SHOW = "draw_show_inside"
 MOSAIC_WIDTH = 680  # CSS pixels of a layer's grid of maps at most (it shrinks to the page on a phone)
-CLOSE_SIDE = 252  # CSS pixels of each picture of the closer look
+CLOSE_SIDE = 224  # CSS pixels of each picture of the closer look (28 x 8: fits a third of a 768-pixel page)
 TITLES = {"conv": "Convolution", "pool": "Max pooling", "dense": "Dense"}
 
 
@@ -202,11 +202,11 @@ def _why(model, image: np.ndarray, digit: int | None) -> None:
     saliency = saliency_map(model, image)
     drops = occlusion_map(model, image)
     with left:
-        st.image(pictures.overlay(image, saliency, signed=True, factor=9), width=252,
+        st.image(pictures.overlay(image, saliency, signed=True, factor=8), width=CLOSE_SIDE,
                  caption=f"Saliency: the gradient of its score for {digit} with respect to each pixel. Orange: "
                          f"more ink there would make it more a {digit}; blue: less.")
     with right:
-        st.image(pictures.overlay(image, drops, signed=True, factor=9), width=252,
+        st.image(pictures.overlay(image, drops, signed=True, factor=8), width=CLOSE_SIDE,
                  caption=f"Occlusion: cover each part with a {OCCLUSION_SIZE}x{OCCLUSION_SIZE} square of paper: "
                          f"orange where its probability of {digit} drops (most: {float(drops.max()):.0%}), "
                          "blue where it rises")

@@ -264,8 +264,8 @@ def results() -> None:
         _mistakes(evaluation)
     else:
         _cell_digits(evaluation, *cell)
-    _first_layer(handed)
-    _filters_over_time()
+    if not _filters_over_time(handed):
+        _first_layer(handed)
 
 
 CONFUSION = "mnist_confusion"
@@ -296,11 +296,11 @@ def _clear_cell() -> None:
 
 def _cell_choice() -> None:
     st.markdown("**Click a cell of the matrix** to see its test digits, or choose one:")
-    true, read, clear = st.columns([1, 1, 1], vertical_alignment="bottom")
+    true, read = st.columns(2)
     true.selectbox("True digit", range(10), index=None, key=TRUE_KEY, placeholder="any")
     read.selectbox("Read as", range(10), index=None, key=READ_KEY, placeholder="any")
-    clear.button("Most confident mistakes", key="mnist_cell_clear", on_click=_clear_cell,
-                 disabled=chosen_cell() is None)
+    st.button("Show the most confident mistakes", key="mnist_cell_clear", on_click=_clear_cell,
+              disabled=chosen_cell() is None)
 
 
 def _cell_digits(evaluation, true: int, read: int) -> None:
@@ -339,12 +339,13 @@ def _first_layer(handed: SessionModel) -> None:
                + "Ink on blue pixels makes the unit fire; ink on orange pixels holds it back.")
 
 
-def _filters_over_time() -> None:
-    """The first layer's filters recorded at each epoch of the session's last run, with a slider over epochs."""
+def _filters_over_time(handed: SessionModel) -> bool:
+    """The first layer's filters recorded at each epoch of the run that trained the session's model, with a
+    slider from epoch 0 to the last; False (nothing drawn) for a model without that record (a loaded one)."""
     run = st.session_state.get(PUBLISHED)
     history = getattr(run, "filter_history", None)
-    if run is None or not history or len(history) < 2:
-        return
+    if run is None or run.model is not handed.model or not history or len(history) < 2:
+        return False
     last = len(history) - 1
     st.markdown("**Watch the first layer form**: its filters at each epoch, from the start (epoch 0) to the end.")
     epoch = st.slider("Epoch", 0, last, last, key=f"mnist_filter_epoch_{id(run)}")
@@ -354,3 +355,4 @@ def _filters_over_time() -> None:
                 "so far. " if run.filter_kind == "dense" else "Each square: one 3x3 filter of the first convolution. ")
                + "Blue: ink there pushes the unit up; orange: holds it back. One scale for all epochs: "
                "the patterns grow as you move the slider.")
+    return True

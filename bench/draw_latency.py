@@ -96,7 +96,7 @@ def inside_view_ms(model, images: list[np.ndarray]) -> tuple[float, float]:
     from nnlab.plots import inside as pictures
 
     def layers_and_saliency(image):
-        return inside.layer_outputs(model, image), inside.saliency_map(model, image)
+        return inside.inside_view(model, image)  # one forward pass, as the page calls it
 
     def everything(image):
         outputs, saliency = layers_and_saliency(image)

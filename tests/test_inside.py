@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnlab.datasets import load_mnist
-from nnlab.digits.inside import OCCLUSION_SIZE, conv_at, layer_outputs, occluded, occlusion_map, saliency_map
+from nnlab.digits.inside import OCCLUSION_SIZE, conv_at, inside_view, layer_outputs, occluded, occlusion_map, saliency_map
 from nnlab.digits.reader import predictor, pretrained_model
 from nnlab.model.build import build_model, input_shape
 from nnlab.model.presets import PRESETS
@@ -48,6 +48,10 @@ def test_the_bundled_cnn_shows_maps_then_dense_then_its_answer(digits):
     assert kernel.shape == (3, 3, 1, 32) and bias.shape == (32,)
     answer = outputs[-1].output
     np.testing.assert_allclose(answer, predictor(model)(x[:1])[0], atol=1e-4)
+    together, saliency = inside_view(model, x[0])  # the page's one pass: the same outputs, and the gradient
+    for one, other in zip(outputs, together, strict=True):
+        np.testing.assert_allclose(one.output, other.output, atol=1e-5)
+    assert saliency.shape == (28, 28)
     assert int(np.argmax(answer)) == y[0]
 
 

@@ -76,7 +76,7 @@ _lock = threading.Lock()
 
 
 def _compiled(model):
-    """``(all_outputs, saliency)`` tf.functions for ``model``, cached per model, traced once."""
+    """``(all_outputs, with_saliency)`` tf.functions for ``model``, cached per model, traced once."""
     with _lock:
         if model in _functions:
             return _functions[model]
@@ -94,30 +94,30 @@ def _compiled(model):
             outputs.append(x[0])
         return outputs
 
-    def scores_of(x):
-        """The last layer's output before its softmax (its class scores)."""
-        x = tf.reshape(x, shape)
-        for layer in layers[:-1]:
-            x = layer(x, training=False)
-        last = layers[-1]
+    def scores_of(last, x):
+        """The last layer's output before its softmax (its class scores), from its input ``x``."""
         if type(last).__name__ == "Dense":
-            x = tf.matmul(x, last.kernel) + (last.bias if last.use_bias else 0.0)
-        elif type(last).__name__ not in ("Softmax", "Activation"):
-            x = last(x, training=False)
-        return x[0]
+            return tf.matmul(x, last.kernel) + (last.bias if last.use_bias else 0.0)
+        if type(last).__name__ in ("Softmax", "Activation"):
+            return x
+        return last(x, training=False)
 
-    def saliency(x):
+    def with_saliency(x):
+        """Every layer's output and d s_k / d x for the winning class k, in one forward pass."""
         with tf.GradientTape() as tape:
             tape.watch(x)
-            scores = scores_of(x)
-            winner = tf.argmax(scores)
-            score = tf.gather(scores, winner)
-        return tape.gradient(score, x), winner
+            h, outputs = tf.reshape(x, shape), []
+            for layer in layers[:-1]:
+                h = layer(h, training=False)
+                outputs.append(h[0])
+            score = tf.reduce_max(scores_of(layers[-1], h)[0])  # its gradient flows to the winning class only
+            outputs.append(layers[-1](h, training=False)[0])
+        return outputs, tape.gradient(score, x)
 
     def compile_both():
         for jit in (True, False):
             pair = (tf.function(run, input_signature=signature, jit_compile=jit),
-                    tf.function(saliency, input_signature=signature, jit_compile=jit))
+                    tf.function(with_saliency, input_signature=signature, jit_compile=jit))
             try:
                 zero = tf.zeros(signature[0].shape)
                 outs = pair[0](zero)
@@ -142,22 +142,35 @@ def _as_input(model, image: np.ndarray) -> np.ndarray:
     return np.asarray(image, np.float32).reshape(tuple(model.input_shape)[1:])
 
 
+def _views(layers, outputs) -> list[LayerOutput]:
+    return [LayerOutput(layer.name, KINDS.get(type(layer).__name__, type(layer).__name__), np.asarray(out), layer)
+            for layer, out in zip(layers, outputs, strict=True)]
+
+
 def layer_outputs(model, image: np.ndarray) -> list[LayerOutput]:
     """Each layer's name, kind and output for one input (a ``(28, 28)`` float image in [0, 1] for a digit
     reader; one input of the model's own shape otherwise), in order; the last is the model's answer."""
     (run, _), layers = _compiled(model)
-    outputs = run(_as_input(model, image))
-    return [LayerOutput(layer.name, KINDS.get(type(layer).__name__, type(layer).__name__), np.asarray(out), layer)
-            for layer, out in zip(layers, outputs, strict=True)]
+    return _views(layers, run(_as_input(model, image)))
 
 
 def saliency_map(model, image: np.ndarray) -> np.ndarray:
     """``d s_k / d x``, ``(28, 28)`` float32, for the winning class ``k`` (its score before the softmax).
 
     Positive where more ink would make the answer more sure, negative where it would make it less."""
-    (_, saliency), _ = _compiled(model)
-    gradient, _winner = saliency(_as_input(model, image))
-    return np.asarray(gradient, np.float32).reshape(SIZE, SIZE)
+    return inside_view(model, image)[1]
+
+
+def inside_view(model, image: np.ndarray) -> tuple[list[LayerOutput], np.ndarray]:
+    """:func:`layer_outputs` and :func:`saliency_map` from one forward pass (what the Draw page shows)."""
+    (_, both), layers = _compiled(model)
+    outputs, gradient = both(_as_input(model, image))
+    return _views(layers, outputs), np.asarray(gradient, np.float32).reshape(np.shape(image))
+
+
+def warm_up(model) -> None:
+    """Trace (and compile) the model's inside functions now, not at the first drawing (1-2 s per model)."""
+    _compiled(model)
 
 
 def occluded(image: np.ndarray, size: int = OCCLUSION_SIZE, stride: int = OCCLUSION_STRIDE,

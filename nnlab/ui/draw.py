@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from nnlab.digits.inside import NotAStackError, warm_up
 from nnlab.digits.photos import MAX_PHOTO_MB, DigitImageError, photo_to_mnist
 from nnlab.digits.pictures import enlarge
 from nnlab.digits.preprocess import SIZE, TOO_LITTLE_INK, Steps, ink_from_rgba, min_digit_side, mnist_steps, too_little_ink
@@ -39,7 +40,9 @@ PLOT_CONFIG = {"displayModeBar": False}
 
 def bundled_model():
     with st.spinner("Loading the bundled network (TensorFlow starts once)…"):
-        return pretrained_model()
+        model = pretrained_model()
+        warm_up(model)  # its inside view's functions, once per process
+        return model
 
 
 def choose_reader():
@@ -70,6 +73,12 @@ def choose_reader():
         except DigitModelError as error:
             right.error(f"{error} The bundled network reads your digits instead.")
             model = None
+    if model is not None:
+        try:
+            with st.spinner("Preparing the view inside this network…"):
+                warm_up(model)  # once per model: not at the first drawing
+        except NotAStackError:
+            pass  # the inside view says so under the answer
     return model if model is not None else bundled_model()
 
 

@@ -16,9 +16,8 @@ from nnlab.digits.inside import (
     LayerOutput,
     NotAStackError,
     conv_at,
-    layer_outputs,
+    inside_view,
     occlusion_map,
-    saliency_map,
 )
 from nnlab.plots import inside as pictures
 from nnlab.ui.clickable_picture import clickable_picture
@@ -51,7 +50,7 @@ def inside_section(model, image: np.ndarray | None, digit: int | None) -> None:
         st.caption("Draw a digit: each layer's output appears here, from the first convolution to the answer.")
         return
     try:
-        outputs = layer_outputs(model, image)
+        outputs, saliency = inside_view(model, image)
     except NotAStackError as error:
         st.info(str(error))
         return
@@ -60,7 +59,7 @@ def inside_section(model, image: np.ndarray | None, digit: int | None) -> None:
     with st.container(key="draw_closer", border=True):
         _closer_look(outputs, image)
     with st.container(key="draw_why"):
-        _why(model, image, digit)
+        _why(model, image, digit, saliency)
 
 
 def _describe(index: int, output: LayerOutput, previous: tuple[int, ...]) -> str:
@@ -196,10 +195,9 @@ def _formula(at) -> str:
     return "\n".join(lines)
 
 
-def _why(model, image: np.ndarray, digit: int | None) -> None:
+def _why(model, image: np.ndarray, digit: int | None, saliency: np.ndarray) -> None:
     st.markdown(f"**Why it says {digit if digit is not None else 'that'}**")
     left, right = st.columns(2)
-    saliency = saliency_map(model, image)
     drops = occlusion_map(model, image)
     with left:
         st.image(pictures.overlay(image, saliency, signed=True, factor=8), width=CLOSE_SIDE,

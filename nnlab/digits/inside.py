@@ -169,8 +169,11 @@ def inside_view(model, image: np.ndarray) -> tuple[list[LayerOutput], np.ndarray
 
 
 def warm_up(model) -> None:
-    """Trace (and compile) the model's inside functions now, not at the first drawing (1-2 s per model)."""
+    """Trace (and compile) the model's inside functions now, not at the first drawing (1-2 s per model):
+    XLA compiles once per batch size, and the occlusion map's batch is a size of its own."""
     _compiled(model)
+    if tuple(model.input_shape)[1:] in ((SIZE, SIZE), (SIZE, SIZE, 1), (SIZE * SIZE,)):
+        occlusion_map(model, np.zeros((SIZE, SIZE), np.float32))
 
 
 def occluded(image: np.ndarray, size: int = OCCLUSION_SIZE, stride: int = OCCLUSION_STRIDE,

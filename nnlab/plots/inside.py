@@ -9,6 +9,8 @@ over the dimmed input.
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,3 +152,14 @@ def overlay(image: np.ndarray, heat: np.ndarray, signed: bool = False, factor: i
     colour = np.where((values >= 0)[..., np.newaxis], np.array(ORANGE, np.float32), np.array(SKY, np.float32))
     mixed = base * (1 - amount) + colour * amount
     return scale_up(np.round(mixed).astype(np.uint8), factor)
+
+
+def png_data_url(picture: np.ndarray) -> str:
+    """A uint8 ``(H, W)`` or ``(H, W, 3)`` array as a ``data:image/png;base64,...`` URL: sent inside the page's
+    message, so the browser shows it without fetching a media file from the server (one request less per
+    picture after every stroke)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(picture)).save(buffer, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

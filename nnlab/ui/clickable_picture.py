@@ -8,11 +8,10 @@ cells (``gap`` pixels of the PNG) count as nothing.
 
 from __future__ import annotations
 
-import base64
-import io
-
 import numpy as np
 import streamlit as st
+
+from nnlab.plots.inside import png_data_url
 
 JS = """
 export default function (component) {
@@ -46,15 +45,6 @@ CSS = """
 """
 
 _component = st.components.v2.component("nnlab.clickable_picture", js=JS, css=CSS)
-
-
-def png_data_url(picture: np.ndarray) -> str:
-    """A uint8 ``(H, W)`` or ``(H, W, 3)`` array as a ``data:image/png;base64,...`` URL."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(picture)).save(buffer, format="PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def clickable_picture(picture: np.ndarray, *, cell: tuple[int, int], columns: int, count: int, key: str,

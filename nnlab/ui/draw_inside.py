@@ -29,6 +29,11 @@ CLOSE_SIDE = 224  # CSS pixels of each picture of the closer look (28 x 8: fits 
 TITLES = {"conv": "Convolution", "pool": "Max pooling", "dense": "Dense"}
 
 
+def _image(picture: np.ndarray, **options) -> None:
+    """``st.image`` of a uint8 picture sent inline (a data URL): no media file for the browser to fetch."""
+    st.image(pictures.png_data_url(picture), **options)
+
+
 def _pick() -> dict:
     return st.session_state.setdefault(PICK, {})
 
@@ -90,7 +95,7 @@ def _layers(outputs: list[LayerOutput]) -> None:
         if last:
             st.markdown(f"**{number}. Output** · {output.output.shape[0]} units · {output.activation}: "
                         "the probabilities in the answer above.")
-            st.image(pictures.bar_strip(output.output, height=36, bar=28), width=280)
+            _image(pictures.bar_strip(output.output, height=36, bar=28), width=280)
         elif output.is_maps and output.kind in ("conv", "pool"):
             st.markdown(_describe(number, output, previous))
             kernel = output.layer.weights[0].numpy() if output.kind == "conv" else None
@@ -107,7 +112,7 @@ def _layers(outputs: list[LayerOutput]) -> None:
             st.markdown(_describe(number, output, previous))
             bar = max(1, min(6, MOSAIC_WIDTH // len(output.output)))
             strip = pictures.bar_strip(output.output, height=48, bar=bar)
-            st.image(strip, width=min(MOSAIC_WIDTH, strip.shape[1]))
+            _image(strip, width=min(MOSAIC_WIDTH, strip.shape[1]))
         previous = output.output.shape
 
 
@@ -150,21 +155,21 @@ def _closer_look(outputs: list[LayerOutput], image: np.ndarray) -> None:
         with left:
             side = max(1, CLOSE_SIDE // source.shape[0])
             read = "your 28x28 digit" if before.shape[2] == 1 else f"input map {channel + 1} of {before.shape[2]}"
-            st.image(pictures.enlarged_map(source, side, pixel, box=kernel.shape[0]), width=side * source.shape[1],
+            _image(pictures.enlarged_map(source, side, pixel, box=kernel.shape[0]), width=side * source.shape[1],
                      caption=f"What the layer reads: {read}, the 3x3 patch outlined")
         with middle:
-            st.image(pictures.filter_block(at.weights, 84), width=CLOSE_SIDE // 2,
+            _image(pictures.filter_block(at.weights, 84), width=CLOSE_SIDE // 2,
                      caption=f"Filter {f + 1}" + (f", its 3x3 for input map {channel + 1}" if at.channels > 1 else "")
                      + " (blue +, orange −)")
         formula = _formula(at)
     else:
         with left:
-            st.image(pictures.enlarged_map(before[:, :, f], max(1, CLOSE_SIDE // before.shape[0]),
+            _image(pictures.enlarged_map(before[:, :, f], max(1, CLOSE_SIDE // before.shape[0]),
                                            (pixel[0] * 2, pixel[1] * 2), box=2),
                      width=CLOSE_SIDE, caption="What it reads: the map before, the 2x2 block outlined")
         with middle:
             block = before[pixel[0] * 2:pixel[0] * 2 + 2, pixel[1] * 2:pixel[1] * 2 + 2, f]
-            st.image(pictures.enlarged_map(block, 40, top=float(before[:, :, f].max()) or 1.0), width=80,
+            _image(pictures.enlarged_map(block, 40, top=float(before[:, :, f].max()) or 1.0), width=80,
                      caption="The 2x2 block")
         formula = (f"a = max of the 2x2 block = max({', '.join(f'{v:.2f}' for v in block.ravel())}) "
                    f"= {maps[pixel]:.3f}")
@@ -200,11 +205,11 @@ def _why(model, image: np.ndarray, digit: int | None, saliency: np.ndarray) -> N
     left, right = st.columns(2)
     drops = occlusion_map(model, image)
     with left:
-        st.image(pictures.overlay(image, saliency, signed=True, factor=8), width=CLOSE_SIDE,
+        _image(pictures.overlay(image, saliency, signed=True, factor=8), width=CLOSE_SIDE,
                  caption=f"Saliency: the gradient of its score for {digit} with respect to each pixel. Orange: "
                          f"more ink there would make it more a {digit}; blue: less.")
     with right:
-        st.image(pictures.overlay(image, drops, signed=True, factor=8), width=CLOSE_SIDE,
+        _image(pictures.overlay(image, drops, signed=True, factor=8), width=CLOSE_SIDE,
                  caption=f"Occlusion: cover each part with a {OCCLUSION_SIZE}x{OCCLUSION_SIZE} square of paper: "
                          f"orange where its probability of {digit} drops (most: {float(drops.max()):.0%}), "
                          "blue where it rises")

@@ -20,6 +20,7 @@ from tests.browser import (
     rerun,
     wait_idle,
 )
+from tests.layout import VIEWPORTS, cut_text, screen_page
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +90,32 @@ def test_a_click_on_a_confusion_matrix_cell_shows_exactly_its_digits(page, app_u
     assert page.get_by_text("Misclassified: true digit").count() == 0
     assert page.get_by_test_id("stSlider").filter(has_text="Epoch").count() == 1  # the filters over time
     assert not exceptions_on_page(page)
+
+
+def finger(page, points) -> None:
+    """A stroke with a finger (Chrome's touch events), as a tablet or a phone draws."""
+    from tests.browser import CANVAS
+
+    box = page.locator(CANVAS).bounding_box()
+    cdp = page.context.new_cdp_session(page)
+    for index, (x, y) in enumerate(points):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove" if index else "touchStart",
+                                              "touchPoints": [{"x": box["x"] + x, "y": box["y"] + y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+@pytest.mark.parametrize("screen", ["tablet", "phone"])
+def test_the_inside_view_fits_a_tablet_and_a_phone_with_no_text_cut(browser, app_url, screen):
+    with screen_page(browser, screen) as page:
+        open_page(page, app_url, "Draw")
+        page.locator(ANSWER).wait_for()
+        with rerun(page):
+            finger(page, closed_loop())
+        assert page.locator(WHY).count() == 2
+        width = VIEWPORTS[screen]["viewport"]["width"]
+        for picture in page.locator(f"{MAPS}, {WHY}, {CLOSER} img").all():
+            box = picture.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (screen, box)
+        assert cut_text(page) == []
+        assert not exceptions_on_page(page)

@@ -73,8 +73,9 @@ def _describe(index: int, output: LayerOutput, previous: tuple[int, ...]) -> str
         kernel = output.layer.weights[0].shape
         return (f"**{index}. Convolution** · {shape[2]} filters of {kernel[0]}x{kernel[1]}"
                 f"{f' over {kernel[2]} maps' if kernel[2] > 1 else ''} → {shape[2]} maps of {shape[0]}x{shape[1]} "
-                f"· {output.activation}. Each tile: the filter (blue +, orange −, summed over its input maps), "
-                "then its map (white = strong). Click one to look closer.")
+                f"· {output.activation}." + (" Each tile: the filter (blue +, orange −), then its map (white = strong)."
+                                              if kernel[2] == 1 else " Filters summed over their input maps.")
+                + " Click one to look closer.")
     if output.kind == "pool":
         return (f"**{index}. Max pooling** · keeps the largest of each {previous[0] // shape[0]}x"
                 f"{previous[1] // shape[1]} block → {shape[2]} maps of {shape[0]}x{shape[1]}.")

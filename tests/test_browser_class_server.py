@@ -4,6 +4,7 @@ with a notice and every saved model still theirs, and the worker rejoins once th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -13,7 +14,16 @@ from playwright.sync_api import expect
 
 from nnlab.serve.nginx import COOKIE
 from nnlab.ui.compat.reconnect import MESSAGE
-from tests.browser import EPOCH_AT_LEAST, exceptions_on_page, open_page, rerun, wait_idle
+from tests.browser import (
+    EPOCH_AT_LEAST,
+    STREAM,
+    exceptions_on_page,
+    free_port,
+    open_page,
+    rerun,
+    streamlit_server,
+    wait_idle,
+)
 from tests.class_server import class_server
 from tests.upload_files import digit_and_lambda_models
 
@@ -127,3 +137,28 @@ def test_two_students_on_two_workers_and_one_worker_killed(browser, tmp_path, tm
         finally:
             for context in contexts:
                 context.close()
+
+
+def test_an_idle_page_whose_session_the_server_lost_starts_fresh_with_a_notice(page, tmp_path):
+    """A server that restarted (or dropped an expired session) no longer has the page's session: the client
+    reconnects; an idle page asks for nothing until the student's next click, which then runs in a fresh
+    session: the page says why, shows no error, and works from there."""
+    port = free_port()
+    with streamlit_server(tmp_path, port) as url:
+        open_page(page, url, "Build")
+        with rerun(page):
+            page.get_by_role("button", name="Add layer").click()
+        assert page.get_by_text("3. Dense").is_visible()
+    with contextlib.ExitStack() as restarted:
+        with page.expect_event("websocket", predicate=lambda ws: ws.url.endswith(STREAM), timeout=120_000):
+            restarted.enter_context(streamlit_server(tmp_path, port))  # the same address, a new server
+        assert page.get_by_text("3. Dense").is_visible()  # the old page, still shown: nothing asked yet
+        with rerun(page):
+            page.get_by_role("button", name="Add layer").click()  # runs in a fresh session (its click is lost)
+        page.get_by_text(MESSAGE).wait_for()
+        assert page.get_by_text("3. Dense").count() == 0  # the default network again
+        with rerun(page):
+            page.get_by_role("button", name="Add layer").click()
+        assert page.get_by_text("3. Dense").is_visible()  # and it works from there
+        assert page.get_by_text(MESSAGE).count() == 0  # said once
+        assert exceptions_on_page(page) == []

@@ -85,7 +85,7 @@ def test_two_students_on_two_workers_and_one_worker_killed(browser, tmp_path, tm
             for page in (alice, bob):
                 page.set_default_timeout(60_000)
                 page.nnlab_url = server.url
-            # Alice's websocket holds a connection to her worker: nginx sends Bob (no cookie yet) to the other.
+            # Newcomers (no cookie yet) are dealt to the workers in turn: Bob lands on the other worker.
             open_page(alice, server.url)
             alice_worker, alice_pid = served_by(alice)
             open_page(bob, server.url)

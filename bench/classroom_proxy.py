@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import re
 import subprocess
@@ -134,7 +135,12 @@ class WorkerSampler:
         return {"workers": (last["workers"] - first["workers"]) / span, "nginx": (last["nginx"] - first["nginx"]) / span,
                 "machine": (last["machine"] - first["machine"]) / span, "wait": (last["wait"] - first["wait"]) / span,
                 "idle_rss": before[-1]["rss"] if before else first["rss"], "peak_rss": max(s["rss"] for s in inside),
-                "last_rss": self.samples[-1]["rss"]}
+                "last_rss": self.rss_at("report")}
+
+    def rss_at(self, mark: str) -> float:
+        """The workers' RSS at the last sample before ``mark`` (the last sample if it was not reached)."""
+        t = self.marks.get(mark, math.inf)
+        return [s["rss"] for s in self.samples if s["t"] <= t][-1]
 
 
 def run_load(args: list[str], title: str, on_line=None) -> str:
@@ -215,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                         sampler.mark("load")
                     elif line.startswith(("students gone", "\n", "sessions started")):
                         sampler.mark("end")
+                    if line.startswith(("\n", "sessions started")):
+                        sampler.mark("report")  # after the sessions expired (unless --no-release)
 
                 text = run_load([*common, "--url", server.url], title, on_line)
                 sampler.mark("end")
@@ -231,7 +239,11 @@ def main(argv: list[str] | None = None) -> int:
                 results[title]["machine cores used"] = f"{window['machine']:.2f}"
                 results[title]["server threads waited for a CPU, s/s"] = f"{window['wait']:.2f}"
                 results[title]["server RSS idle → peak, MB"] = (f"{window['idle_rss']:,.0f} → {window['peak_rss']:,.0f} "
-                                                               f"(all workers; at the end {window['last_rss']:,.0f})")
+                                                               f"(all workers; after expiry {window['last_rss']:,.0f})")
+                added = window["peak_rss"] - window["idle_rss"]
+                if added > 0 and "--no-release" not in extra:
+                    released = (window["peak_rss"] - window["last_rss"]) / added
+                    results[title]["memory released after expiry"] = f"{released:.0%}"
             results[title]["worker log error lines"] = str(len(log_errors))
             for line in log_errors[:20]:
                 print(f"  {line[:200]}")

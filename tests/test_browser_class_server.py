@@ -12,7 +12,7 @@ import signal
 import pytest
 from playwright.sync_api import expect
 
-from nnlab.serve.nginx import COOKIE
+from nnlab.serve.nginx import COOKIE, nginx_binary
 from nnlab.ui.compat.reconnect import MESSAGE
 from tests.browser import (
     EPOCH_AT_LEAST,
@@ -76,6 +76,7 @@ def saved_row(page, name: str):
     return page.get_by_test_id("stHorizontalBlock").filter(has_text=name).filter(has_text="saved by")
 
 
+@pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (apt-get install nginx)")
 def test_two_students_on_two_workers_and_one_worker_killed(browser, tmp_path, tmp_path_factory):
     made = digit_and_lambda_models(tmp_path_factory.mktemp("made"))
     with class_server(tmp_path) as server:

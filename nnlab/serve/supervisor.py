@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -38,6 +39,7 @@ from nnlab.serve.workers import ROOT, Worker, healthy
 
 PREFIX = "serve-class:"
 DEFAULT_RUN = ROOT / "run" / "class"
+COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
 
 
 def say(text: str) -> None:
@@ -59,7 +61,10 @@ class ClassServer:
             raise ValueError(f"{workers} workers need {workers} ports, not {len(ports)}")
         self.run, self.port, self.listen_address, self.proxy = run.resolve(), port, listen_address, proxy
         self.models, self.data = models_dir().resolve(), data_dir().resolve()
-        shared = {"NNLAB_MODELS_DIR": str(self.models), "NNLAB_DATA_DIR": str(self.data)}
+        # One cookie secret for every worker (Streamlit makes a random one per process otherwise), so that a
+        # cookie one worker signed (st.login's) is valid on the others. XSRF needs none: its token is the browser's.
+        secret = os.environ.get(COOKIE_SECRET_ENV) or secrets.token_hex(32)
+        shared = {"NNLAB_MODELS_DIR": str(self.models), "NNLAB_DATA_DIR": str(self.data), COOKIE_SECRET_ENV: secret}
         self.workers = [Worker(f"w{i + 1}", p, worker_address, self.run / f"worker-w{i + 1}.log", shared)
                         for i, p in enumerate(ports)]
         self.remote = [nginx.Upstream(f"r{i + 1}", address) for i, address in enumerate(remote or [])]

@@ -1,4 +1,4 @@
-"""What every page does first: page config, the Keras-session fix, the sidebar."""
+"""What every page does first: page config, the Keras-session fix, the sidebar (links and the open lesson)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 from nnlab.environment import tensorflow_imported
 from nnlab.ui.compat.keras_session import keep_keras_session
 from nnlab.ui.compat.runtime import freeze_loaded_objects
+from nnlab.ui.lesson_player import sidebar_player
 from nnlab.ui.navigation import sidebar_navigation
 
 
@@ -17,3 +18,4 @@ def setup_page(title: str, icon: str) -> None:
     if tensorflow_imported():  # the first run after TensorFlow was loaded: keep gc cheap
         freeze_loaded_objects()
     sidebar_navigation()
+    sidebar_player()  # the open lesson's step, if any

@@ -349,7 +349,7 @@ def lesson_list() -> None:
 
 def shipped_problems() -> None:
     """Shipped lesson files that do not validate (a teacher editing lessons/ sees why)."""
-    for problem in catalog.read_folder()[1]:
+    for problem in catalog.shipped_problems():
         st.warning(problem)
 
 

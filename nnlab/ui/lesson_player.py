@@ -173,8 +173,11 @@ def student_values() -> dict:
 def _text_values() -> dict:
     from nnlab.ui.live_driver import runs_of
 
-    runs = runs_of("uth_text")
     values = {}
+    scratch = runs_of("uth_mnist")
+    if scratch:
+        values["scratch_epochs"] = len(scratch[0].history.epochs)  # the first run: the network of tf.Variables
+    runs = runs_of("uth_text")
     if runs:
         history = runs[0].history
         values["text_epochs"] = len(history.epochs)

@@ -1,4 +1,4 @@
-"""What every page does first: page config, the Keras-session fix, the sidebar."""
+"""What every page does first: page config, the Keras-session fix, the sidebar (links and the open lesson)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from nnlab.environment import tensorflow_imported
 from nnlab.ui.compat.keras_session import keep_keras_session
 from nnlab.ui.compat.reconnect import notice_if_carried_over
 from nnlab.ui.compat.runtime import freeze_loaded_objects
+from nnlab.ui.lesson_player import sidebar_player
 from nnlab.ui.navigation import sidebar_navigation
 
 
@@ -19,3 +20,4 @@ def setup_page(title: str, icon: str) -> None:
     if tensorflow_imported():  # the first run after TensorFlow was loaded: keep gc cheap
         freeze_loaded_objects()
     sidebar_navigation()
+    sidebar_player()  # the open lesson's step, if any

@@ -229,16 +229,17 @@ def train_section() -> None:
                "shifted, turned, thinner and thicker copies of each.")
     problems = examples().problems()
     left, right = st.columns([1, 3], vertical_alignment="center")
+    with st.container(key="teach_status"):  # under the button, built first: the button then shows the new run
+        _build_pending()
+        show_notice("teach_train")
     run = current_run()
     left.button("Train" if run is None else "Train again", key="teach_train", type="primary",
                 icon=":material/school:", on_click=_train, disabled=bool(problems), width="stretch")
     if problems:
         right.warning(problems[0])
     else:
-        right.caption("Ready: press Train. Training takes a few seconds.")
-    with st.container(key="teach_status"):
-        _build_pending()
-        show_notice("teach_train")
+        right.caption("Ready: press Train. Training takes a few seconds." if run is None
+                      else "Train again starts a fresh network on the examples you have now.")
     live_fragment("teach", lambda: [current_run()] if current_run() is not None else [], _draw_training,
                   every_s=TICK_S, budget_s=BUDGET_S)
 

@@ -27,9 +27,10 @@ _CORNERS = {"triangle": (3, 1), "square": (4, 1), "star": (5, 2)}  # corners, st
 def shape_stroke(kind: str, rng: np.random.Generator, canvas: int = CANVAS,
                  points_per_side: int = 8) -> list[tuple[float, float]]:
     """One hand-like stroke of ``kind`` (one of :data:`SHAPES`) on a ``canvas``-pixel canvas."""
-    size = canvas * rng.uniform(0.22, 0.36)  # the radius
-    cx = canvas / 2 + rng.uniform(-0.12, 0.12) * canvas
-    cy = canvas / 2 + rng.uniform(-0.12, 0.12) * canvas
+    # the radius and the centre: the shape stays at least 8 % of the canvas from its edges
+    size = canvas * rng.uniform(0.22, 0.32)
+    cx = canvas / 2 + rng.uniform(-0.1, 0.1) * canvas
+    cy = canvas / 2 + rng.uniform(-0.1, 0.1) * canvas
     turn = rng.uniform(-0.25, 0.25)  # radians
     if kind == "circle":
         count = 32

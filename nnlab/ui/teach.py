@@ -147,7 +147,8 @@ def draw_section() -> None:
     st.caption("Draw one example on the black square, then press the button of its class: it is kept and the "
                "square clears. After training, whatever you draw here is read by your network.")
     with st.container(horizontal=True, gap="medium", key="teach_row"):
-        pad = st.container(width=CANVAS, key="teach_pad")
+        # a fixed height: the blank canvas that replaces a kept drawing mounts without the page jumping
+        pad = st.container(width=CANVAS, height=CANVAS + 16, border=False, key="teach_pad")
         side = st.container(width=420, key="teach_side")
     with pad:
         canvas()
@@ -158,7 +159,7 @@ def draw_section() -> None:
         with st.container(horizontal=True, key="teach_add_buttons"):
             for index, (name, count) in enumerate(counts.items()):
                 st.button(f"{name} ({count})", key=f"teach_add_{index}", on_click=_add, args=(name,),
-                          icon=":material/add:", type="primary" if count < MIN_PER_CLASS else "secondary")
+                          icon=":material/add:")
         show_notice(AREA)
     _gallery()
 
@@ -352,7 +353,7 @@ def digits_section() -> None:
                "mixed with 2,000 MNIST digits so that it does not forget the others.")
     model = digit_model()
     with st.container(horizontal=True, gap="medium", key="teach_digit_row"):
-        pad = st.container(width=CANVAS, key="teach_digit_pad")
+        pad = st.container(width=CANVAS, height=CANVAS + 16, border=False, key="teach_digit_pad")
         side = st.container(width=420, key="teach_digit_side")
     with pad:
         canvas("teach_digit")

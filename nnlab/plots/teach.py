@@ -34,7 +34,7 @@ def class_bars(classes, probabilities: np.ndarray | None, sure: bool = True, hei
     return fast_figure([bars], layout)
 
 
-def learning_curves(history, train_name: str, held_name: str, height: int = 340) -> go.Figure:
+def learning_curves(history, train_name: str, held_name: str, height: int = 380) -> go.Figure:
     """Loss (left) and accuracy (right) after each epoch: on what it trains on (solid blue) and on
     ``held_name`` (dotted vermillion). ``history`` is a :class:`~nnlab.training.history.History` (or None)."""
     epochs = history.epochs if history is not None else []
@@ -61,7 +61,7 @@ def learning_curves(history, train_name: str, held_name: str, height: int = 340)
         xaxis2=dict(domain=[0.56, 1.0], title=dict(text="epoch"), rangemode="tozero", anchor="y2", **grid),
         yaxis2=dict(title=dict(text="accuracy"), tickformat=".0%", range=[0, 1.05], anchor="x2", **grid),
         annotations=annotations, showlegend=bool(x),
-        legend=dict(orientation="h", yanchor="top", y=-0.25, x=0, font=dict(size=14)),
-        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", yanchor="top", y=-0.32, x=0, font=dict(size=14)),
+        margin=dict(l=10, r=10, t=40, b=40),
     )
     return fast_figure(data, layout)

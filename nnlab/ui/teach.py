@@ -153,7 +153,6 @@ def draw_section() -> None:
     with pad:
         canvas()
     with side:
-        _answer()
         st.markdown("**Add the drawing as an example of:**")
         counts = examples().counts()
         with st.container(horizontal=True, key="teach_add_buttons"):
@@ -161,6 +160,7 @@ def draw_section() -> None:
                 st.button(f"{name} ({count})", key=f"teach_add_{index}", on_click=_add, args=(name,),
                           icon=":material/add:")
         show_notice(AREA)
+        _answer()
     _gallery()
 
 
@@ -178,9 +178,10 @@ def _answer() -> None:
         reading = run.read(image)
         if reading.sure:
             st.markdown(f"### It is a **{reading.best}**")
+            st.caption(f"{reading.confidence:.0%} sure")
         else:
             st.markdown("### Not sure…")
-        st.caption(reading.sentence())
+            st.caption(reading.sentence())
         st.plotly_chart(class_bars(reading.classes, reading.probabilities, reading.sure), key="teach_bars",
                         config=PLOT_CONFIG, theme=None)
 
@@ -229,13 +230,14 @@ def train_section() -> None:
                "strokes, corners and curves) and trains a new small dense layer on top, on your examples and 15 "
                "shifted, turned, thinner and thicker copies of each.")
     problems = examples().problems()
-    left, right = st.columns([1, 3], vertical_alignment="center")
+    with st.container(horizontal=True, vertical_alignment="center", key="teach_train_row"):
+        left, right = st.container(width="content"), st.container()
     with st.container(key="teach_status"):  # under the button, built first: the button then shows the new run
         _build_pending()
         show_notice("teach_train")
     run = current_run()
     left.button("Train" if run is None else "Train again", key="teach_train", type="primary",
-                icon=":material/school:", on_click=_train, disabled=bool(problems), width="stretch")
+                icon=":material/school:", on_click=_train, disabled=bool(problems))
     if problems:
         right.warning(problems[0])
     else:
@@ -305,11 +307,12 @@ def keep_section() -> None:
         if run is None or run.state != FINISHED:
             st.caption("Train your network to save it to the model library.")
         else:
-            row = st.columns([3, 1, 1], vertical_alignment="bottom")
-            row[0].text_input("Name", value="my " + " ".join(run.classes)[:60], key="teach_save_name", max_chars=100,
-                              help="Letters, digits, spaces, '_', '-' and '.'. It becomes the file name <name>.keras.")
-            row[1].checkbox("Replace", key="teach_save_replace", help="Overwrite a model you saved with this name.")
-            row[2].button("Save", key="teach_save", icon=":material/save:", on_click=_save_model, width="stretch")
+            st.text_input("Name of your network in the model library", value="my " + " ".join(run.classes)[:60],
+                          key="teach_save_name", max_chars=100,
+                          help="Letters, digits, spaces, '_', '-' and '.'. It becomes the file name <name>.keras.")
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.button("Save", key="teach_save", icon=":material/save:", on_click=_save_model)
+                st.checkbox("Replace", key="teach_save_replace", help="Overwrite a model you saved with this name.")
         show_notice(SAVE_AREA)
 
 
@@ -363,11 +366,14 @@ def digits_section() -> None:
         except ExampleError:
             reading = None
         with st.container(key="teach_digit_answer"):
+            st.caption("Read by your copy taught your handwriting" if tuned_run() is not None
+                       and tuned_run().state == FINISHED else "Read by the bundled digit reader")
             if reading is None:
                 st.info("Draw a digit from 0 to 9.")
             else:
                 st.markdown(f"### It reads a **{reading.digit}**" if reading.sure else "### Not sure…")
-                st.caption(reading.sentence())
+                st.caption(f"{reading.confidence:.0%} sure. Wrong? Say what it was, under the bars."
+                           if reading.sure else reading.sentence())
         st.plotly_chart(probability_bars(None if reading is None else reading.probabilities, height=230),
                         key="teach_digit_bars", config=PLOT_CONFIG, theme=None)
         st.segmented_control("It was a", [str(d) for d in range(10)], key="teach_true_digit")
@@ -388,9 +394,10 @@ def _tune_controls() -> None:
         st.image(thumbnails(images[-20:], 10), width="content",
                  caption=" ".join(str(d) for d in labels[-20:]))
     problems = kept.problems()
-    left, right = st.columns([1, 3], vertical_alignment="center")
+    with st.container(horizontal=True, vertical_alignment="center", key="teach_tune_row"):
+        left, right = st.container(width="content"), st.container()
     left.button("Teach it my handwriting", key="teach_tune", type="primary", icon=":material/school:",
-                on_click=_tune, disabled=bool(problems), width="stretch")
+                on_click=_tune, disabled=bool(problems))
     if problems:
         right.caption(problems[0])
     if st.session_state.pop(TUNE_PENDING, False) and not problems:

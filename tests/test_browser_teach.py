@@ -8,6 +8,7 @@ import pytest
 
 from nnlab.teach.shapes import shape_stroke
 from tests.browser import exceptions_on_page, open_page, rerun, wait_idle
+from tests.layout import chart_label_problems, cut_text
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +60,7 @@ def test_three_classes_drawn_by_mouse_are_learned_and_read(page, app_url):
     draw_shape(page, "triangle", np.random.default_rng(11))
     answer = page.locator(ANSWER).inner_text()
     assert "It is a triangle" in answer, answer
+    assert cut_text(page) + chart_label_problems(page) == []  # the trained page: curves, bars, save row
 
     # a file that is not an example set: a message, and the examples stay
     chooser = page.locator(".st-key-teach_upload [data-testid=stFileUploaderDropzoneInput]")

@@ -64,3 +64,34 @@ def test_renamed_classes_and_training_starts():
     run = at.session_state["teach_run"]
     assert run.classes == ("circle", "star")
     assert buttons(at).count("Train again") == 1
+
+
+def test_corrections_teach_the_digit_reader_and_it_is_handed_to_the_other_pages():
+    """20 corrected digits, 'Teach it my handwriting', the live run driven to its end (one fragment tick per
+    AppTest run), then the accuracies before and after and the session's model for the Draw page."""
+    from nnlab.teach.finetune import Corrections
+    from nnlab.ui.handover import SESSION_MODEL
+    from tests.test_teach_training import odd_digits
+
+    x, y, _, _ = odd_digits(20)
+    kept = Corrections()
+    for image, digit in zip(x, y, strict=True):
+        kept.add(image, int(digit))
+    at = run_page(PAGE, timeout=180)
+    at.session_state["teach_corrections"] = kept
+    at.run()
+    assert not at.button(key="teach_tune").disabled
+    at.button(key="teach_tune").click().run()
+    run = at.session_state["teach_tune_run"]
+    for _ in range(400):  # each run trains one chunk; the run has a fixed number of epochs
+        if run.ended:
+            break
+        at.run()
+    assert run.state == "finished"
+    at.run()
+    assert not at.exception
+    labels = [metric.label for metric in at.metric]
+    assert "Your 20 corrected drawings" in labels and "MNIST test set (10,000 digits)" in labels
+    handed = at.session_state[SESSION_MODEL]
+    assert handed.model is run.model and handed.evaluation.accuracy >= 0.99
+    assert any("Read by your copy taught your handwriting" in c.value for c in at.caption)

@@ -51,7 +51,8 @@ def learning_curves(history, train_name: str, held_name: str, height: int = 380)
     grid = dict(gridcolor="#E5E5E5", zeroline=False, showline=True, linecolor="#BBBBBB")
     annotations = [dict(text=text, x=pos, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                         showarrow=False, font=dict(size=17))
-                   for text, pos in (("Loss: lower is better", 0.22), ("Accuracy: higher is better", 0.78))]
+                   # two lines each, so the two titles fit side by side on a phone
+                   for text, pos in (("Loss<br>lower is better", 0.22), ("Accuracy<br>higher is better", 0.78))]
     if not x:
         annotations.append(dict(text="Press Train: the curves appear here", x=0.5, y=0.45, xref="paper",
                                 yref="paper", showarrow=False, font=dict(size=17, color="#777777")))
@@ -62,6 +63,6 @@ def learning_curves(history, train_name: str, held_name: str, height: int = 380)
         yaxis2=dict(title=dict(text="accuracy"), tickformat=".0%", range=[0, 1.05], anchor="x2", **grid),
         annotations=annotations, showlegend=bool(x),
         legend=dict(orientation="h", yanchor="top", y=-0.32, x=0, font=dict(size=14)),
-        margin=dict(l=10, r=10, t=40, b=40),
+        margin=dict(l=10, r=10, t=60, b=40),
     )
     return fast_figure(data, layout)

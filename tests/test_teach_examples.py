@@ -162,3 +162,24 @@ def test_a_refused_merge_adds_nothing(shapes):
     with pytest.raises(ExampleError, match="Nothing was added"):
         kept.merge(("circle", "triangle", "star"), images, labels)
     assert kept.counts() == {"circle": ex.MAX_PER_CLASS - 2, "triangle": 0, "star": 0}
+
+
+def test_corrections_round_trip_and_refuse_other_example_files(shapes):
+    from nnlab.teach.finetune import MAX_CORRECTIONS, Corrections
+
+    images, labels = shapes
+    kept = Corrections()
+    for image, digit in zip(images[:4], (7, 1, 4, 9), strict=True):
+        kept.add(image, digit)
+    again = Corrections()
+    assert again.merge_npz(kept.to_npz()) == 4 and again.labels == [7, 1, 4, 9]
+    np.testing.assert_array_equal(again.arrays()[0], kept.arrays()[0])
+    with pytest.raises(ExampleError, match="not a file of digit corrections"):
+        again.merge_npz(to_npz(("circle", "triangle", "star"), images, labels))
+    with pytest.raises(ExampleError, match="A digit is 0 to 9"):
+        again.add(images[0], 10)
+    big = Corrections()
+    big.images, big.labels = [images[0]] * MAX_CORRECTIONS, [1] * MAX_CORRECTIONS
+    with pytest.raises(ExampleError, match="Nothing was added"):
+        big.merge_npz(kept.to_npz())
+    assert len(big) == MAX_CORRECTIONS and len(again) == 4

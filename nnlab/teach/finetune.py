@@ -28,6 +28,7 @@ from nnlab.digits.preprocess import SIZE
 from nnlab.digits.reader import pretrained_model
 from nnlab.training.live import RUNNING, TrainerRun
 
+DIGITS = tuple(str(d) for d in range(10))  # the class names of a corrections file
 MIN_CORRECTIONS = 5
 MAX_CORRECTIONS = 200
 COPIES = 10
@@ -67,6 +68,27 @@ class Corrections:
         if not self.images:
             return np.zeros((0, SIZE, SIZE), np.float32), np.zeros(0, np.int64)
         return np.stack(self.images).astype(np.float32), np.asarray(self.labels, np.int64)
+
+    def to_npz(self) -> bytes:
+        """The corrections as an example file (:func:`nnlab.teach.examples.to_npz`) whose classes are 0 to 9."""
+        from nnlab.teach.examples import to_npz
+
+        return to_npz(DIGITS, *self.arrays())
+
+    def merge_npz(self, data: bytes) -> int:
+        """Add the corrections of an uploaded file (checked as every example file); all or nothing."""
+        from nnlab.teach.examples import ExampleError, from_npz
+
+        classes, images, labels = from_npz(data, max_classes=len(DIGITS))
+        if classes != DIGITS:
+            raise ExampleError("This is not a file of digit corrections (its classes are not 0 to 9): upload it "
+                               "under 'Keep your examples' instead.")
+        if len(self) + len(images) > MAX_CORRECTIONS:
+            raise ExampleError(f"With this file there would be {len(self) + len(images)} corrections; at most "
+                               f"{MAX_CORRECTIONS} are kept. Nothing was added.")
+        self.images.extend(np.array(image, np.float32) for image in images)
+        self.labels.extend(int(label) for label in labels)
+        return len(images)
 
     def problems(self) -> list[str]:
         if len(self) < MIN_CORRECTIONS:

@@ -382,6 +382,19 @@ def digits_section() -> None:
     _tune_controls()
 
 
+def _upload_corrections() -> None:
+    uploaded = st.session_state.get("teach_digits_upload")
+    if uploaded is None:
+        return
+    try:
+        added = corrections().merge_npz(uploaded.getvalue())
+    except ExampleError as error:
+        notify("teach_digits_file", "error", f"{store.shown_name(uploaded.name)} was not used: {error} Your "
+                                             "corrections are as they were.")
+        return
+    notify("teach_digits_file", "success", f"Added {added} corrections from {store.shown_name(uploaded.name)}.")
+
+
 def _tune() -> None:
     st.session_state[TUNE_PENDING] = True
 
@@ -393,6 +406,14 @@ def _tune_controls() -> None:
         st.markdown(f"**Your corrections: {len(kept)}**")
         st.image(thumbnails(images[-20:], 10), width="content",
                  caption=" ".join(str(d) for d in labels[-20:]))
+    left, right = st.columns(2, gap="large")
+    left.download_button("Download your corrections (.npz)", data=kept.to_npz(), file_name="my_digits.npz",
+                         mime="application/octet-stream", key="teach_digits_download", icon=":material/download:",
+                         disabled=len(kept) == 0)
+    uploader(right, "Upload corrections (.npz) downloaded from this page", MAX_FILE_BYTES // 2**20,
+             key="teach_digits_upload", on_change=_upload_corrections)
+    with right:
+        show_notice("teach_digits_file")
     problems = kept.problems()
     with st.container(horizontal=True, vertical_alignment="center", key="teach_tune_row"):
         left, right = st.container(width="content"), st.container()

@@ -406,14 +406,6 @@ def _tune_controls() -> None:
         st.markdown(f"**Your corrections: {len(kept)}**")
         st.image(thumbnails(images[-20:], 10), width="content",
                  caption=" ".join(str(d) for d in labels[-20:]))
-    left, right = st.columns(2, gap="large")
-    left.download_button("Download your corrections (.npz)", data=kept.to_npz(), file_name="my_digits.npz",
-                         mime="application/octet-stream", key="teach_digits_download", icon=":material/download:",
-                         disabled=len(kept) == 0)
-    uploader(right, "Upload corrections (.npz) downloaded from this page", MAX_FILE_BYTES // 2**20,
-             key="teach_digits_upload", on_change=_upload_corrections)
-    with right:
-        show_notice("teach_digits_file")
     problems = kept.problems()
     with st.container(horizontal=True, vertical_alignment="center", key="teach_tune_row"):
         left, right = st.container(width="content"), st.container()
@@ -430,6 +422,14 @@ def _tune_controls() -> None:
     live_fragment("teach_tune", lambda: [tuned_run()] if tuned_run() is not None else [], _draw_tuning,
                   every_s=TICK_S, budget_s=0.3, on_end=_tuned)
     _tune_report()
+    left, right = st.columns(2, gap="large")
+    left.download_button("Download your corrections (.npz)", data=kept.to_npz(), file_name="my_digits.npz",
+                         mime="application/octet-stream", key="teach_digits_download", icon=":material/download:",
+                         disabled=len(kept) == 0)
+    uploader(right, "Upload corrections (.npz) downloaded from this page", MAX_FILE_BYTES // 2**20,
+             key="teach_digits_upload", on_change=_upload_corrections)
+    with right:
+        show_notice("teach_digits_file")
 
 
 def _draw_tuning(runs) -> None:

@@ -70,3 +70,27 @@ def test_three_classes_drawn_by_mouse_are_learned_and_read(page, app_url):
     assert "was not used" in page.locator("[data-testid=stAlertContentError]").inner_text()
     assert add_button(page, 1).inner_text().endswith("triangle (5)")
     assert not exceptions_on_page(page)
+
+
+def test_a_misread_digit_is_corrected_and_kept(page, app_url):
+    """Draw a 1 on the digit canvas, say it was a 7, keep it: counted, shown, and the canvas is blank again."""
+    open_page(page, app_url, "Teach")
+    pad = page.locator(".st-key-teach_digit_pad canvas.upper-canvas")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    with rerun(page):
+        page.mouse.move(box["x"] + 140, box["y"] + 60)
+        page.mouse.down()
+        for step in range(1, 17):
+            page.mouse.move(box["x"] + 140, box["y"] + 60 + 10 * step, steps=2)
+        page.mouse.up()
+    assert "It reads a 1" in page.locator(".st-key-teach_digit_answer").inner_text()
+    with rerun(page):
+        # the "It was a" choice comes after the bars' axis labels in the page
+        page.locator(".st-key-teach_digit_side").get_by_text("7", exact=True).last.click()
+    with rerun(page):
+        page.locator(".st-key-teach_keep button").click()
+    assert "Kept: correction 1, a 7." in page.locator("[data-testid=stAlertContentSuccess]").inner_text()
+    assert page.get_by_text("Your corrections: 1").is_visible()
+    assert "Draw a digit from 0 to 9" in page.locator(".st-key-teach_digit_answer").inner_text()
+    assert not exceptions_on_page(page)

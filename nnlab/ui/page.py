@@ -1,4 +1,4 @@
-"""What every page does first: page config, the Keras-session fix, the sidebar."""
+"""What every page does first: page config, the Keras-session fix, the sidebar (links and the open lesson)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ import streamlit as st
 
 from nnlab.environment import tensorflow_imported
 from nnlab.ui.compat.keras_session import keep_keras_session
+from nnlab.ui.compat.reconnect import notice_if_carried_over
 from nnlab.ui.compat.runtime import freeze_loaded_objects
+from nnlab.ui.lesson_player import sidebar_player
 from nnlab.ui.navigation import sidebar_navigation
 
 
 def setup_page(title: str, icon: str) -> None:
     """Call once at the top of every page, before anything else is drawn."""
     st.set_page_config(page_title=f"nnlab · {title}", page_icon=icon, layout="wide")
+    notice_if_carried_over()  # before any widget: the server restarted, or the session expired
     keep_keras_session()  # Streamlit would clear the Keras session (and TF's kernel cache) after every run
     if tensorflow_imported():  # the first run after TensorFlow was loaded: keep gc cheap
         freeze_loaded_objects()
     sidebar_navigation()
+    sidebar_player()  # the open lesson's step, if any

@@ -77,6 +77,7 @@ QUANTITIES: dict[str, Quantity] = {
     # the Draw page
     "draw_reader": Quantity("network reading your digit", "draw", WORD, choices=("bundled", "session", "saved")),
     "draw_recipe_shown": Quantity("recipe shown step by step (1 yes)", "draw", low=0, high=1),
+    "draw_inside_shown": Quantity("inside view shown (1 yes)", "draw", low=0, high=1),
     # Under the hood
     "hood_example_row": Quantity("worked example's row of the XOR table (0-3)", "under_the_hood", low=0, high=3),
     "hood_example_trained": Quantity("worked example uses trained weights (1 yes)", "under_the_hood", low=0, high=1),

@@ -155,6 +155,7 @@ def student_values() -> dict:
 
         values["draw_reader"] = {BUNDLED: "bundled", SESSION: "session", SAVED: "saved"}.get(state["draw_model_choice"])
     values["draw_recipe_shown"] = int(bool(state.get("draw_show_steps", False)))
+    values["draw_inside_shown"] = int(bool(state.get("draw_show_inside", True)))  # on by default
     if "uth_example_row" in state:
         values["hood_example_row"] = int(state["uth_example_row"])
     if "uth_example_weights" in state:

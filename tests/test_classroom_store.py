@@ -60,24 +60,27 @@ def test_read_code_ignores_case_spaces_and_dashes():
     assert read_code(" k7p-2qx ") == "K7P2QX"
 
 
-def test_progress_passed_steps_and_stuck(store):
+def test_progress_checks_and_stuck(store):
     code = store.create_class().code
     ada = store.join(code, "Ada", "a", now=0.0)
-    assert store.record_progress(ada, "xor-hidden-layer", 1, False, now=10.0)
-    assert store.record_progress(ada, "xor-hidden-layer", 1, False, now=50.0)  # no change: progress_at stays
+    assert store.record_progress(ada, "xor", 1, False, now=10.0)
+    assert store.record_progress(ada, "xor", 1, False, now=50.0)  # no change: progress_at stays
     [row] = store.students(code)
-    assert (row.lesson_id, row.step, row.step_passed, row.progress_at, row.seen_at) == ("xor-hidden-layer", 1, False,
-                                                                                       10.0, 50.0)
+    assert (row.lesson_id, row.step, row.step_passed, row.progress_at, row.seen_at) == ("xor", 1, False, 10.0, 50.0)
     assert row.status(now=60.0) == "working"
     assert row.status(now=10.0 + STUCK_AFTER_S + 1) == "away"  # not seen for that long either
     store.seen(ada, now=10.0 + STUCK_AFTER_S)
     assert store.students(code)[0].status(now=10.0 + STUCK_AFTER_S + 1) == "stuck"
-    store.record_progress(ada, "xor-hidden-layer", 1, True, now=300.0)
-    store.record_progress(ada, "xor-hidden-layer", 2, False, now=310.0)
-    store.record_progress(ada, "xor-hidden-layer", 1, True, now=320.0)  # back to a passed step: counted once
+    store.record_progress(ada, "xor", 1, False, checks=["1.1"], now=200.0)  # one check of two met: progress
+    assert store.students(code)[0].progress_at == 200.0
+    store.record_progress(ada, "xor", 1, True, checks=["1.1", "1.2"], now=300.0)
+    store.record_progress(ada, "xor", 2, False, checks=["1.1", "1.2"], now=310.0)
+    store.record_progress(ada, "xor", 1, True, checks=["1.1", "1.2"], now=320.0)  # back: each check counted once
     [row] = store.students(code)
-    assert (row.step, row.step_passed, row.checks_passed, row.status(now=321.0)) == (1, True, 1, "done")
+    assert (row.step, row.step_passed, row.checks_passed, row.status(now=321.0)) == (1, True, 2, "done")
     assert row.status(now=320.0 + AWAY_AFTER_S + 1) == "away"
+    store.record_progress(ada, "one-neuron", 1, False, now=330.0)  # another lesson: its own checks
+    assert store.students(code)[0].checks_passed == 0
 
 
 def test_scores_keep_each_students_best(store):
@@ -98,14 +101,14 @@ def test_clear_removes_students_and_their_work_but_keeps_the_code(store):
     other = store.create_class().code
     ada = store.join(code, "Ada", "a")
     stays = store.join(other, "Ada", "a")  # the same nickname in another class is another student
-    store.record_progress(ada, "one-neuron", 0, True)
+    store.record_progress(ada, "one-neuron", 1, True, checks=["1.1"])
     store.record_score(ada, "mnist_best", 0.97)
     assert store.clear_class(code) == 1
     assert store.students(code) == [] and store.scores(code, "mnist_best") == []
     assert not store.record_progress(ada, "one-neuron", 1, False)  # the cleared student's page learns it
     assert not store.is_member(ada) and store.is_member(stays)
     assert store.join(code, "Ada", "someone-else").nickname == "Ada"  # the nickname is free again
-    assert store.db.query("SELECT COUNT(*) FROM passed_steps")[0][0] == 0
+    assert store.db.query("SELECT COUNT(*) FROM passed_checks")[0][0] == 0
 
 
 def test_send_the_class_to_a_step(store):
@@ -134,7 +137,7 @@ def test_everything_survives_a_new_database_object(tmp_path):
     first = ClassStore(Database(path))
     code = first.create_class("kept").code
     ada = first.join(code, "Ada", "a")
-    first.record_progress(ada, "one-neuron", 3, True)
+    first.record_progress(ada, "one-neuron", 3, True, checks=["3.1"])
     first.record_score(ada, "spiral_params", 25)
     first.send_to(code, "one-neuron", 4)
     first.db.close()

@@ -102,7 +102,7 @@ class StudentRow:
     lesson_id: str | None
     step: int | None
     step_passed: bool
-    checks_passed: int
+    checks_passed: int  # checks met in the current lesson
     progress_at: float
     seen_at: float
     scores: dict[str, float] = field(default_factory=dict)

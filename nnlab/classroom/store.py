@@ -10,7 +10,8 @@ Tables (registered with :meth:`~nnlab.store.database.Database.ensure`; a class's
   back under it, another may not take it); where the student is (lesson, step, whether the step's
   check passed) and when that last changed (``progress_at``); when the student's page last
   reported (``seen_at``); ``active`` (0 once they pressed Leave);
-* ``passed_steps``: every (lesson, step) whose check a student has passed;
+* ``passed_checks``: every check a student has met (``check_id`` as the lesson names it, e.g. ``"2.1"``:
+  step 2, check 1), per lesson;
 * ``scores``: each student's best value per challenge (:data:`~nnlab.classroom.board.CHALLENGES`).
 
 Each write is one transaction (all or nothing). Problems a student or teacher can fix raise
@@ -21,6 +22,7 @@ Each write is one transaction (all or nothing). Problems a student or teacher ca
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nnlab.classroom.board import CHALLENGES, Score, StudentRow
@@ -58,13 +60,13 @@ CREATE TABLE IF NOT EXISTS students (
     PRIMARY KEY (class_code, nick_key)
 );
 CREATE INDEX IF NOT EXISTS students_by_token ON students(token, seen_at);
-CREATE TABLE IF NOT EXISTS passed_steps (
+CREATE TABLE IF NOT EXISTS passed_checks (
     class_code TEXT NOT NULL,
     nick_key TEXT NOT NULL,
     lesson_id TEXT NOT NULL,
-    step INTEGER NOT NULL,
+    check_id TEXT NOT NULL,
     passed_at REAL NOT NULL,
-    PRIMARY KEY (class_code, nick_key, lesson_id, step),
+    PRIMARY KEY (class_code, nick_key, lesson_id, check_id),
     FOREIGN KEY (class_code, nick_key) REFERENCES students(class_code, nick_key) ON DELETE CASCADE
 );
 CREATE TABLE IF NOT EXISTS scores (
@@ -237,27 +239,27 @@ class ClassStore:
                                 (_now(now), member.code, member.key, member.token)).rowcount > 0
 
     def record_progress(self, member: Member, lesson_id: str, step: int, passed: bool,
-                        now: float | None = None) -> bool:
-        """The student is on ``step`` of ``lesson_id`` and its check has (not) passed.
+                        checks: Iterable[str] = (), now: float | None = None) -> bool:
+        """The student is on ``step`` of ``lesson_id``, whose checks have all ``passed`` (or not), and has met
+        ``checks`` of that lesson so far (check ids; kept, never removed).
 
-        ``progress_at`` moves only when the step or the check changed (what "stuck" measures). Returns
-        False when the student is no longer in the class.
+        ``progress_at`` moves only when the step, whether it passed, or the checks met changed (what
+        "stuck" measures). Returns False when the student is no longer in the class.
         """
-        now, step, passed = _now(now), int(step), bool(passed)
+        now, step, passed, checks = _now(now), int(step), bool(passed), [str(c) for c in checks]
         where = (member.code, member.key, member.token)
         with self.db.transaction() as conn:
             row = conn.execute("SELECT lesson_id, step, step_passed FROM students WHERE class_code = ? AND "
                                "nick_key = ? AND token = ?", where).fetchone()
             if row is None:
                 return False
-            changed = (row["lesson_id"], row["step"], bool(row["step_passed"])) != (lesson_id, step, passed)
+            added = sum(conn.execute("INSERT OR IGNORE INTO passed_checks VALUES (?, ?, ?, ?, ?)",
+                                     (member.code, member.key, lesson_id, check, now)).rowcount for check in checks)
+            changed = added or (row["lesson_id"], row["step"], bool(row["step_passed"])) != (lesson_id, step, passed)
             conn.execute("UPDATE students SET lesson_id = ?, step = ?, step_passed = ?, seen_at = ?, "
                          "progress_at = CASE WHEN ? THEN ? ELSE progress_at END "
                          "WHERE class_code = ? AND nick_key = ? AND token = ?",
-                         (lesson_id, step, int(passed), now, int(changed), now, *where))
-            if passed:
-                conn.execute("INSERT OR IGNORE INTO passed_steps VALUES (?, ?, ?, ?, ?)",
-                             (member.code, member.key, lesson_id, step, now))
+                         (lesson_id, step, int(passed), now, int(bool(changed)), now, *where))
         return True
 
     def record_score(self, member: Member, challenge: str, value: float, detail: str = "",
@@ -281,8 +283,9 @@ class ClassStore:
     def students(self, code: str) -> list[StudentRow]:
         """Every student of the class, in the order they joined, with their progress and scores."""
         rows = self.db.query(
-            "SELECT s.*, (SELECT COUNT(*) FROM passed_steps p WHERE p.class_code = s.class_code AND "
-            "p.nick_key = s.nick_key) AS checks FROM students s WHERE s.class_code = ? ORDER BY s.joined_at",
+            "SELECT s.*, (SELECT COUNT(*) FROM passed_checks p WHERE p.class_code = s.class_code AND "
+            "p.nick_key = s.nick_key AND p.lesson_id = s.lesson_id) AS checks "
+            "FROM students s WHERE s.class_code = ? ORDER BY s.joined_at",
             (code,))
         scores: dict[str, dict[str, float]] = {}
         for r in self.db.query("SELECT nick_key, challenge, value FROM scores WHERE class_code = ?", (code,)):

@@ -120,6 +120,10 @@ def test_send_the_class_to_a_step(store):
     assert store.target(code) == second
     with pytest.raises(ClassroomError):
         store.send_to("ZZZZZZ", "one-neuron", 0)
+    ada = store.join(code, "Ada", "a")
+    assert store.followed(ada) == 0  # a new student follows the last send too
+    store.note_followed(ada, second.rev)
+    assert store.followed(store.resume("a")) == 2  # a reloaded page does not follow it again
 
 
 def test_leave_and_resume_by_browser(store):

@@ -9,7 +9,8 @@ Tables (registered with :meth:`~nnlab.store.database.Database.ensure`; a class's
   the browser token that joined with it (a hash of the browser's cookie: the same browser may come
   back under it, another may not take it); where the student is (lesson, step, whether the step's
   check passed) and when that last changed (``progress_at``); when the student's page last
-  reported (``seen_at``); ``active`` (0 once they pressed Leave);
+  reported (``seen_at``); ``active`` (0 once they pressed Leave); the last of the teacher's sends
+  their page followed (``followed_rev``: a reloaded page does not send them back);
 * ``passed_checks``: every check a student has met (``check_id`` as the lesson names it, e.g. ``"2.1"``:
   step 2, check 1), per lesson;
 * ``scores``: each student's best value per challenge (:data:`~nnlab.classroom.board.CHALLENGES`).
@@ -57,6 +58,7 @@ CREATE TABLE IF NOT EXISTS students (
     step INTEGER,
     step_passed INTEGER NOT NULL DEFAULT 0,
     progress_at REAL NOT NULL,
+    followed_rev INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (class_code, nick_key)
 );
 CREATE INDEX IF NOT EXISTS students_by_token ON students(token, seen_at);
@@ -226,6 +228,17 @@ class ClassStore:
             "WHERE s.token = ? AND s.active = 1 AND s.seen_at >= ? ORDER BY s.seen_at DESC LIMIT 1",
             (token, _now(now) - RESUME_WITHIN_S))
         return Member(rows[0]["class_code"], rows[0]["nickname"], token, rows[0]["name"]) if rows else None
+
+    def followed(self, member: Member) -> int:
+        """The last send of the teacher (its ``rev``) that the student's page followed (0: none)."""
+        rows = self.db.query("SELECT followed_rev FROM students WHERE class_code = ? AND nick_key = ? AND token = ?",
+                             (member.code, member.key, member.token))
+        return rows[0]["followed_rev"] if rows else 0
+
+    def note_followed(self, member: Member, rev: int) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE students SET followed_rev = ? WHERE class_code = ? AND nick_key = ? AND token = ?",
+                         (int(rev), member.code, member.key, member.token))
 
     def is_member(self, member: Member) -> bool:
         """Whether the student is still in the class (False once the teacher cleared it)."""

@@ -41,6 +41,8 @@ PAGES = (
              "Draw with the mouse or a finger and see what the network answers, with the 28x28 image it really sees."),
     PageInfo("pages/5_Under_the_hood.py", "Under the hood", ":material/build:",
              "Backpropagation written out by hand, checked number by number against TensorFlow."),
+    PageInfo("pages/8_Teacher.py", "Teacher", ":material/school:",
+             "For the teacher (with the teacher's key): a class code, every student's progress live, a challenge board."),
 )
 
 

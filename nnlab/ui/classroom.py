@@ -1,0 +1,484 @@
+"""The class in the pages: a student's "Join a class" panel in the sidebar, and the Teacher page's sections.
+
+**Students** (:func:`student_panel`, drawn by :func:`nnlab.ui.page.setup_page` on every page): a class code
+and a nickname join the class (``class_member`` in the session state: a
+:class:`~nnlab.classroom.store.Member`); a reloaded page of the same browser rejoins by itself. While
+joined, a small fragment in the sidebar wakes every :data:`HEARTBEAT_S` seconds and
+
+* reports what the student's own session holds: the lesson step and the checks met
+  (:func:`nnlab.ui.lesson_player.current_progress`), the playground's run (spiral test accuracy and
+  parameter count) and the MNIST page's ended runs (test accuracy, training seconds), writing only
+  what changed or improved;
+* notices a send of the teacher it has not followed, and reruns the page: the page's first lines
+  (:func:`follow_teacher`) take the student there (:func:`nnlab.ui.lesson_player.go_to`).
+
+A student sees only their own class code and nickname; other students appear on the Teacher page only.
+
+**The teacher** (``pages/8_Teacher.py``): :func:`teacher_unlocked` (the key, with the growing wait of
+:mod:`nnlab.classroom.teacher_key`), :func:`choose_class` (make one, or pick one of the server's),
+:func:`live_board` (every student and the challenge boards, redrawn every :data:`BOARD_EVERY_S` seconds
+by a fragment), :func:`send_class` and :func:`clear_class`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from datetime import datetime
+
+import streamlit as st
+
+from nnlab.classroom.board import BOARD_CHALLENGES, CHALLENGES, mnist_scores, playground_scores, rank
+from nnlab.classroom.names import MAX_CLASS_NAME, MAX_NICKNAME, ClassroomError
+from nnlab.classroom.store import ClassInfo, ClassStore, Member
+from nnlab.classroom.teacher_key import ENV_VAR, MIN_KEY_LENGTH, TeacherKey, key_problem
+from nnlab.store.database import DatabaseError, shared_database
+from nnlab.ui.compat.owner import owner_token
+
+MEMBER, FOLLOWED, SENT, SEEN, PANEL_NOTE = ("class_member", "class_followed", "class_sent", "class_seen",
+                                            "class_note")
+TEACHER, TEACHER_CLASS = "teacher_unlocked", "teacher_class"
+HEARTBEAT_S = 3.0  # a joined student's page reports this often
+SEEN_EVERY_S = 20.0  # and says "still here" at least this often
+BOARD_EVERY_S = 3.0  # the teacher's board is redrawn this often
+BOARD_PLACES = 10
+MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def store() -> ClassStore:
+    return ClassStore(shared_database())
+
+
+def plain(text: str) -> str:
+    """``text`` (a nickname, a class name) escaped for st.markdown: shown as typed, never as formatting."""
+    return "".join(f"\\{c}" if c in MARKDOWN_SPECIAL else c for c in text)
+
+
+def _lessons():
+    """The lesson player's API (:mod:`nnlab.ui.lesson_player`), or None in a checkout without lessons."""
+    try:
+        from nnlab.ui import lesson_player
+    except ImportError:
+        return None
+    return lesson_player
+
+
+def _lesson(lesson_id: str):
+    """The lesson called ``lesson_id`` (shipped), or None."""
+    try:
+        from nnlab.lessons.catalog import by_id
+    except ImportError:
+        return None
+    return by_id(lesson_id)
+
+
+def _shipped_lessons() -> tuple:
+    try:
+        from nnlab.lessons.catalog import shipped
+    except ImportError:
+        return ()
+    return shipped()
+
+
+# ---- a student ------------------------------------------------------------------------------------
+
+
+def member() -> Member | None:
+    """This session's place in a class; on a session's first run, the class its browser was in (a reload)."""
+    if MEMBER not in st.session_state:
+        st.session_state[MEMBER] = None
+        try:
+            found = store().resume(owner_token())
+            if found is not None:
+                st.session_state[MEMBER] = found
+                st.session_state[FOLLOWED] = store().followed(found)
+        except DatabaseError:
+            pass  # the panel says so when it draws
+    return st.session_state[MEMBER]
+
+
+def _forget(note: str = "") -> None:
+    for name in (MEMBER, FOLLOWED, SENT, SEEN):
+        st.session_state.pop(name, None)
+    st.session_state[MEMBER] = None
+    if note:
+        st.session_state[PANEL_NOTE] = note
+
+
+def _join() -> None:
+    code, nickname = st.session_state.get("class_code_typed", ""), st.session_state.get("class_nickname_typed", "")
+    try:
+        joined = store().join(code, nickname, owner_token())
+        followed = store().followed(joined)
+    except (ClassroomError, DatabaseError) as error:
+        st.session_state[PANEL_NOTE] = ("error", str(error))
+        return
+    _forget()
+    st.session_state[MEMBER], st.session_state[FOLLOWED] = joined, followed
+    st.session_state[PANEL_NOTE] = ("success", f"Joined class {joined.code}: your teacher sees your progress.")
+
+
+def _leave() -> None:
+    joined = st.session_state.get(MEMBER)
+    if joined is not None:
+        try:
+            store().leave(joined)
+        except DatabaseError as error:
+            st.session_state[PANEL_NOTE] = ("error", str(error))
+            return
+    _forget(("info", "You left the class. Your work on this computer stays; join again any time."))
+
+
+def _panel_note() -> None:
+    note = st.session_state.pop(PANEL_NOTE, None)
+    if note:
+        getattr(st, note[0])(note[1])
+
+
+def student_panel() -> None:
+    """The sidebar's class panel: "Join a class", or "Class X as nickname" with Leave (and the heartbeat)."""
+    with st.sidebar:
+        joined = member()
+        if joined is None:
+            _join_form()
+        else:
+            follow_teacher(joined)
+            _joined_panel()
+
+
+def _join_form() -> None:
+    with st.expander("Join a class", icon=":material/group_add:",
+                     expanded=bool(st.session_state.get(PANEL_NOTE))):
+        _panel_note()
+        with st.form("class_join", border=False):
+            st.text_input("Class code", key="class_code_typed", max_chars=12, placeholder="K7P2QX",
+                          help="The code your teacher shows")
+            st.text_input("Nickname", key="class_nickname_typed", max_chars=MAX_NICKNAME + 10,
+                          help=f"Up to {MAX_NICKNAME} characters. Not your real name: the teacher's board shows it.")
+            st.form_submit_button("Join", on_click=_join, icon=":material/login:")
+        st.caption("No account: your teacher sees your nickname, your lesson step and your scores, nothing else.")
+
+
+@st.fragment(run_every=HEARTBEAT_S)
+def _joined_panel() -> None:
+    joined = st.session_state.get(MEMBER)
+    if joined is None:  # left, or cleared, in another run
+        return
+    try:
+        still_in, target = report(joined)
+    except DatabaseError as error:
+        still_in, target = True, None
+        st.warning(str(error))
+    if not still_in:
+        _forget(("warning", f"Your teacher cleared class {joined.code}: join again to keep reporting."))
+        st.rerun(scope="app")
+    if target is not None and target.rev > st.session_state.get(FOLLOWED, 0):
+        st.rerun(scope="app")  # the page's first lines follow the teacher (follow_teacher)
+    _panel_note()
+    st.markdown(f":material/groups: Class **{joined.code}** as **{plain(joined.nickname)}**")
+    st.button("Leave", key="class_leave", on_click=_leave, icon=":material/logout:",
+              help="Stop reporting to this class (your teacher keeps what you did)")
+
+
+def follow_teacher(joined: Member) -> None:
+    """If the teacher sent the class somewhere this session has not been sent yet, go there now."""
+    try:
+        target = store().target(joined.code)
+    except DatabaseError:
+        return
+    if target is None or target.rev <= st.session_state.get(FOLLOWED, 0):
+        return
+    st.session_state[FOLLOWED] = target.rev
+    try:
+        store().note_followed(joined, target.rev)
+    except DatabaseError:
+        pass  # followed in this session anyway; a reload may follow it once more
+    player = _lessons()
+    if player is not None:
+        st.session_state[PANEL_NOTE] = ("info", f"Your teacher sent the class to step {target.step} of a lesson.")
+        player.go_to(target.lesson_id, target.step)
+
+
+def report(joined: Member) -> tuple[bool, object]:
+    """Write what changed in this session since the last report; returns (still in the class, the class's target)."""
+    db = store()
+    now = time.time()
+    sent = st.session_state.setdefault(SENT, {})
+    progress = _progress()
+    if progress is not None and sent.get("progress") != progress:
+        if not db.record_progress(joined, *progress, now=now):
+            return False, None
+        sent["progress"] = progress
+        st.session_state[SEEN] = now
+    for challenge, (value, detail) in _scores().items():
+        kept = sent.get(challenge)
+        if kept is None or CHALLENGES[challenge].better(value, kept):
+            db.record_score(joined, challenge, value, detail, now=now)
+            sent[challenge] = value
+    if now - st.session_state.get(SEEN, 0.0) > SEEN_EVERY_S:
+        if not db.seen(joined, now=now):
+            return False, None
+        st.session_state[SEEN] = now
+    return True, db.target(joined.code)
+
+
+def _progress() -> tuple | None:
+    """(lesson id, step, whether the step's checks all passed, the checks met) from the lesson player."""
+    player = _lessons()
+    progress = player.current_progress() if player is not None else None
+    if progress is None:
+        return None
+    lesson = _lesson(progress.lesson_id)
+    passed = bool(lesson is not None and progress.step_passed(lesson))
+    return progress.lesson_id, int(progress.step), passed, tuple(progress.passed)
+
+
+def _scores() -> dict[str, tuple[float, str]]:
+    """What the session's playground run and ended MNIST runs score: {challenge: (value, detail)}."""
+    found: dict[str, tuple[float, str]] = {}
+    run, setup = st.session_state.get("pg_run"), st.session_state.get("pg_config")
+    if run is not None and setup is not None and run.matches(setup):
+        last = run.trainer.history.last
+        params = run.spec.param_count()
+        units = [layer.units for layer in setup.layers]
+        detail = f"hidden {units or 'none'} · epoch {run.trainer.epoch:,} · noise {setup.noise} %"
+        for challenge, value in playground_scores(setup.dataset, last.test_accuracy if last else None, params).items():
+            found[challenge] = (value, detail)
+    book = st.session_state.get("mnist_book")
+    for mnist_run in (st.session_state.get("mnist_published"), book.current if book is not None else None):
+        if mnist_run is None or not mnist_run.ended or mnist_run.evaluation is None:
+            continue
+        seconds = mnist_run.train_seconds
+        for challenge, value in mnist_scores(mnist_run.evaluation.accuracy, seconds).items():
+            if challenge not in found or CHALLENGES[challenge].better(value, found[challenge][0]):
+                found[challenge] = (value, f"{mnist_run.label} · {seconds:.0f} s")
+    return found
+
+
+# ---- the teacher ----------------------------------------------------------------------------------
+
+
+def server_key() -> str | None:
+    """The teacher key: ``NNLAB_TEACHER_KEY`` in Streamlit's secrets, else in the environment."""
+    value = None
+    if st.secrets.load_if_toml_exists():
+        value = st.secrets.get(ENV_VAR)
+    return str(value) if value else os.environ.get(ENV_VAR) or None
+
+
+def _caller() -> str:
+    """Whom wrong keys are counted against: the browser's IP address, else this browser."""
+    ip = st.context.ip_address
+    return f"ip:{ip}" if isinstance(ip, str) and ip else f"browser:{owner_token()}"  # AppTest: not a string
+
+
+def _fingerprint(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _try_key(key: str) -> None:
+    typed = st.session_state.get("teacher_key_typed", "")
+    try:
+        check = TeacherKey(shared_database(), key).check(_caller(), typed)
+    except DatabaseError as error:
+        st.session_state["teacher_key_note"] = str(error)
+        return
+    if check.ok:
+        st.session_state[TEACHER] = _fingerprint(key)
+        st.session_state.pop("teacher_key_typed", None)
+    else:
+        st.session_state["teacher_key_note"] = check.message
+
+
+HOW_TO_SET_KEY = f"""The Teacher page opens with the teacher's key, and {{problem}}. Whoever runs the server sets it
+(at least {MIN_KEY_LENGTH} characters), then restarts the server:
+
+- in `.streamlit/secrets.toml` (next to `config.toml`; keep it out of git): `{ENV_VAR} = "a phrase only you know"`
+- or in the environment: `{ENV_VAR}="a phrase only you know" make run`
+"""
+
+
+def teacher_unlocked() -> bool:
+    """True once this session typed the server's key; otherwise draws why not (no key set, the key form)."""
+    key = server_key()
+    problem = key_problem(key)
+    if problem:
+        st.info(HOW_TO_SET_KEY.format(problem=problem), icon=":material/key:")
+        return False
+    if st.session_state.get(TEACHER) == _fingerprint(key):
+        return True
+    with st.form("teacher_key", border=True, width=420):
+        st.text_input("Teacher key", type="password", key="teacher_key_typed")
+        st.form_submit_button("Open", on_click=_try_key, args=(key,), icon=":material/lock_open:")
+    note = st.session_state.pop("teacher_key_note", None)
+    if note:
+        st.error(note)
+    return False
+
+
+def _create_class() -> None:
+    try:
+        made = store().create_class(st.session_state.get("teacher_new_class", ""))
+    except (ClassroomError, DatabaseError) as error:
+        st.session_state["teacher_note"] = ("error", str(error))
+        return
+    st.session_state[TEACHER_CLASS] = made.code
+    st.session_state.pop("teacher_new_class", None)
+    st.session_state["teacher_note"] = ("success", f"Class {made.code} is ready: show its code to the students.")
+
+
+def choose_class() -> ClassInfo | None:
+    """Make a class, or pick one of the server's; returns the chosen one (its code shown large)."""
+    note = st.session_state.pop("teacher_note", None)
+    if note:
+        getattr(st, note[0])(note[1])
+    try:
+        classes = store().classes()
+    except DatabaseError as error:
+        st.error(str(error))
+        return None
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+        chosen = None
+        if classes:
+            codes = [c.code for c in classes]
+            if st.session_state.get(TEACHER_CLASS) not in codes:
+                st.session_state[TEACHER_CLASS] = codes[0]
+            titles = {c.code: f"{c.title} ({c.students} students)" for c in classes}
+            code = st.selectbox("Class", codes, key=TEACHER_CLASS, format_func=titles.get, width=360)
+            chosen = next(c for c in classes if c.code == code)
+        with st.popover("New class", icon=":material/add:"):
+            with st.form("teacher_create", border=False):
+                st.text_input("Name (optional)", key="teacher_new_class", max_chars=MAX_CLASS_NAME + 10,
+                              placeholder="5B, Tuesday")
+                st.form_submit_button("Create the class", on_click=_create_class, type="primary")
+    if chosen is None:
+        st.info("No class yet: press **New class** to make one and get its code.")
+        return None
+    st.markdown(f"### Class code: `{chosen.code}`" + (f" · {plain(chosen.name)}" if chosen.name else ""))
+    st.caption("Students open **Join a class** in the sidebar (on a phone: » at the top left), type this code "
+               "and a nickname.")
+    return chosen
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 60:
+        return "just now"
+    minutes = int(seconds // 60)
+    return f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
+
+
+def _place(row) -> str:
+    """'Lesson title · step 2 of 3' (or the lesson id when this server has no such lesson)."""
+    if row.lesson_id is None:
+        return "–"
+    lesson = _lesson(row.lesson_id)
+    if lesson is None:
+        return f"{row.lesson_id} · step {row.step}"
+    return f"{lesson.title} · step {row.step} of {len(lesson.steps)}"
+
+
+STATUS_TEXT = {"away": "away", "stuck": "STUCK", "done": "step done", "working": "working", "no lesson": "no lesson"}
+
+
+def student_table(code: str, now: float | None = None) -> list[dict]:
+    """The class list as rows for the board: nickname, place, checks, best MNIST, status, last progress."""
+    now = time.time() if now is None else now
+    rows = []
+    for row in store().students(code):
+        best = row.scores.get("mnist_best")
+        rows.append({"Nickname": row.nickname, "Lesson": _place(row), "Checks passed": row.checks_passed,
+                     "Best MNIST test accuracy": CHALLENGES["mnist_best"].show(best) if best is not None else "–",
+                     "Status": STATUS_TEXT[row.status(now)],
+                     "Last progress": _ago(row.stuck_for(now)) if row.lesson_id else "–"})
+    return rows
+
+
+def live_board(code: str) -> None:
+    """The class live: every student, who is stuck, and the challenge boards (a fragment, every BOARD_EVERY_S)."""
+
+    @st.fragment(run_every=BOARD_EVERY_S)
+    def board() -> None:
+        now = time.time()
+        try:
+            rows = student_table(code, now)
+            boards = {key: rank(CHALLENGES[key], store().scores(code, key)) for key in BOARD_CHALLENGES}
+        except DatabaseError as error:
+            st.error(str(error))
+            return
+        st.subheader(f"The class: {len(rows)} students")
+        stuck = [r["Nickname"] for r in rows if r["Status"] == "STUCK"]
+        if stuck:
+            st.warning("No progress for 3 minutes or more: " + ", ".join(stuck), icon=":material/help:")
+        if rows:
+            st.table(rows, hide_index=True)
+        else:
+            st.caption("Nobody has joined yet.")
+        st.subheader("Challenge board")
+        columns = st.columns(len(boards), gap="large")
+        for column, (key, places) in zip(columns, boards.items(), strict=True):
+            with column:
+                st.markdown(f"**{CHALLENGES[key].title}**")
+                if places:
+                    st.table([{"#": p.rank, "Nickname": p.nickname, "Score": p.text, "How": p.detail}
+                              for p in places[:BOARD_PLACES]], hide_index=True)
+                else:
+                    st.caption("No score yet.")
+        st.caption(f"Updated {datetime.fromtimestamp(now):%H:%M:%S}, every {BOARD_EVERY_S:.0f} s.")
+
+    board()
+
+
+def _send(code: str) -> None:
+    lesson_id, step = st.session_state.get("teacher_send_lesson"), st.session_state.get("teacher_send_step")
+    if not lesson_id or not step:
+        return
+    try:
+        store().send_to(code, lesson_id, int(step))
+    except (ClassroomError, DatabaseError) as error:
+        st.session_state["teacher_send_note"] = ("error", str(error))
+        return
+    lesson = _lesson(lesson_id)
+    st.session_state["teacher_send_note"] = ("success", f"Sent the class to step {step} of "
+                                             f"{lesson.title if lesson else lesson_id}: each student's page goes "
+                                             f"there within {HEARTBEAT_S:.0f} s.")
+
+
+def send_class(code: str) -> None:
+    """A lesson, a step, and a button that sends the whole class there."""
+    st.subheader("Send the class to a lesson step")
+    lessons = {lesson.id: lesson for lesson in _shipped_lessons()}
+    if not lessons:
+        st.caption("This server has no lessons.")
+        return
+    lesson_id = st.selectbox("Lesson", list(lessons), key="teacher_send_lesson",
+                             format_func=lambda i: lessons[i].title)
+    steps = lessons[lesson_id].steps
+    st.selectbox("Step", list(range(1, len(steps) + 1)), key="teacher_send_step",
+                 format_func=lambda n: f"{n}. {steps[n - 1].title}")
+    st.button("Send the class there", key="teacher_send", on_click=_send, args=(code,), type="primary",
+              icon=":material/send:")
+    note = st.session_state.pop("teacher_send_note", None)
+    if note:
+        getattr(st, note[0])(note[1])
+
+
+def _clear(code: str) -> None:
+    try:
+        removed = store().clear_class(code)
+    except DatabaseError as error:
+        st.session_state["teacher_note"] = ("error", str(error))
+        return
+    st.session_state["teacher_note"] = ("success", f"Class {code} is empty again ({removed} students removed); "
+                                        "its code still works.")
+
+
+def clear_class(chosen: ClassInfo) -> None:
+    """Remove every student of the class (after a confirmation); the code stays."""
+    st.subheader("Clear the class")
+    st.caption("Removes every student, their progress and their scores from this class. The code stays, "
+               "for the next lesson.")
+    with st.popover("Clear the class", icon=":material/delete:"):
+        st.warning(f"Remove all {chosen.students} students of class {chosen.code} and their scores? "
+                   "This cannot be undone.")
+        st.button("Yes, clear the class", key="teacher_clear", on_click=_clear, args=(chosen.code,))

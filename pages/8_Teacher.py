@@ -5,8 +5,8 @@ import streamlit as st
 from nnlab.ui import classroom
 from nnlab.ui.page import setup_page
 
-setup_page("Teacher", ":material/school:", join_panel=False)
-st.title(":material/school: Teacher")
+setup_page("Teacher", ":material/co_present:", join_panel=False)
+st.title(":material/co_present: Teacher")
 st.caption("Give the students a class code; watch where each of them is, who is stuck, and who leads the "
            "challenges. Students join with a nickname only: no accounts, no personal data.")
 

@@ -33,7 +33,9 @@ from nnlab.classroom.board import BOARD_CHALLENGES, CHALLENGES, mnist_scores, pl
 from nnlab.classroom.names import MAX_CLASS_NAME, MAX_NICKNAME, ClassroomError
 from nnlab.classroom.store import ClassInfo, ClassStore, Member
 from nnlab.classroom.teacher_key import ENV_VAR, MIN_KEY_LENGTH, TeacherKey, key_problem
+from nnlab.lessons import catalog
 from nnlab.store.database import DatabaseError, shared_database
+from nnlab.ui import lesson_player
 from nnlab.ui.compat.owner import owner_token
 
 MEMBER, FOLLOWED, SENT, SEEN, PANEL_NOTE = ("class_member", "class_followed", "class_sent", "class_seen",
@@ -53,32 +55,6 @@ def store() -> ClassStore:
 def plain(text: str) -> str:
     """``text`` (a nickname, a class name) escaped for st.markdown: shown as typed, never as formatting."""
     return "".join(f"\\{c}" if c in MARKDOWN_SPECIAL else c for c in text)
-
-
-def _lessons():
-    """The lesson player's API (:mod:`nnlab.ui.lesson_player`), or None in a checkout without lessons."""
-    try:
-        from nnlab.ui import lesson_player
-    except ImportError:
-        return None
-    return lesson_player
-
-
-def _lesson(lesson_id: str):
-    """The lesson called ``lesson_id`` (shipped), or None."""
-    try:
-        from nnlab.lessons.catalog import by_id
-    except ImportError:
-        return None
-    return by_id(lesson_id)
-
-
-def _shipped_lessons() -> tuple:
-    try:
-        from nnlab.lessons.catalog import shipped
-    except ImportError:
-        return ()
-    return shipped()
 
 
 # ---- a student ------------------------------------------------------------------------------------
@@ -194,10 +170,10 @@ def follow_teacher(joined: Member) -> None:
         store().note_followed(joined, target.rev)
     except DatabaseError:
         pass  # followed in this session anyway; a reload may follow it once more
-    player = _lessons()
-    if player is not None:
-        st.session_state[PANEL_NOTE] = ("info", f"Your teacher sent the class to step {target.step} of a lesson.")
-        player.go_to(target.lesson_id, target.step)
+    lesson = lesson_player.find_lesson(target.lesson_id)
+    if lesson is not None and lesson_player.go_to(target.lesson_id, target.step):
+        st.session_state[PANEL_NOTE] = ("info", f"Your teacher sent the class to step {target.step} of "
+                                        f"“{lesson.title}”.")
 
 
 def report(joined: Member) -> tuple[bool, object]:
@@ -225,11 +201,10 @@ def report(joined: Member) -> tuple[bool, object]:
 
 def _progress() -> tuple | None:
     """(lesson id, step, whether the step's checks all passed, the checks met) from the lesson player."""
-    player = _lessons()
-    progress = player.current_progress() if player is not None else None
+    progress = lesson_player.current_progress()
     if progress is None:
         return None
-    lesson = _lesson(progress.lesson_id)
+    lesson = lesson_player.find_lesson(progress.lesson_id)
     passed = bool(lesson is not None and progress.step_passed(lesson))
     return progress.lesson_id, int(progress.step), passed, tuple(progress.passed)
 
@@ -372,8 +347,8 @@ def _place(row) -> str:
     """'Lesson title · step 2 of 3' (or the lesson id when this server has no such lesson)."""
     if row.lesson_id is None:
         return "–"
-    lesson = _lesson(row.lesson_id)
-    if lesson is None:
+    lesson = catalog.by_id(row.lesson_id)
+    if lesson is None:  # a lesson a student uploaded in their own session
         return f"{row.lesson_id} · step {row.step}"
     return f"{lesson.title} · step {row.step} of {len(lesson.steps)}"
 
@@ -438,7 +413,7 @@ def _send(code: str) -> None:
     except (ClassroomError, DatabaseError) as error:
         st.session_state["teacher_send_note"] = ("error", str(error))
         return
-    lesson = _lesson(lesson_id)
+    lesson = catalog.by_id(lesson_id)
     st.session_state["teacher_send_note"] = ("success", f"Sent the class to step {step} of "
                                              f"{lesson.title if lesson else lesson_id}: each student's page goes "
                                              f"there within {HEARTBEAT_S:.0f} s.")
@@ -447,7 +422,7 @@ def _send(code: str) -> None:
 def send_class(code: str) -> None:
     """A lesson, a step, and a button that sends the whole class there."""
     st.subheader("Send the class to a lesson step")
-    lessons = {lesson.id: lesson for lesson in _shipped_lessons()}
+    lessons = {lesson.id: lesson for lesson in catalog.shipped()}
     if not lessons:
         st.caption("This server has no lessons.")
         return

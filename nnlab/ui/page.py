@@ -1,4 +1,5 @@
-"""What every page does first: page config, the Keras-session fix, the sidebar (with the class panel)."""
+"""What every page does first: page config, the Keras-session fix, the sidebar (links, the class panel, the
+open lesson)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from nnlab.environment import tensorflow_imported
 from nnlab.ui.classroom import student_panel
 from nnlab.ui.compat.keras_session import keep_keras_session
 from nnlab.ui.compat.runtime import freeze_loaded_objects
+from nnlab.ui.lesson_player import sidebar_player
 from nnlab.ui.navigation import sidebar_navigation
 
 
@@ -20,4 +22,5 @@ def setup_page(title: str, icon: str, join_panel: bool = True) -> None:
         freeze_loaded_objects()
     sidebar_navigation()
     if join_panel:
-        student_panel()
+        student_panel()  # before the player: a step the teacher sent the class to opens in this run
+    sidebar_player()  # the open lesson's step, if any

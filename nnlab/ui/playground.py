@@ -42,15 +42,13 @@ from nnlab.playground.config import (
     from_query,
     to_query,
 )
-from nnlab.playground.lessons import LESSONS
 from nnlab.playground.session import BOUNDARY_HEIGHT_PX, RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
 from nnlab.plots.style import CLASS_COLOR_NAMES
 from nnlab.training.live import RUNNING
 from nnlab.training.pace import SpeedWindow
 from nnlab.ui.live_driver import live_fragment
 
-CONFIG, REV, RUN, LESSON, URL_NOTES, FRAMES = (
-    "pg_config", "pg_rev", "pg_run", "pg_lesson", "pg_url_notes", "pg_frames")
+CONFIG, REV, RUN, URL_NOTES, FRAMES = "pg_config", "pg_rev", "pg_run", "pg_url_notes", "pg_frames"
 MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
 LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
 # Widths of Epoch ("123,456"), the losses ("7.6e-04"), "100% / 100%" and Speed ("1,234/s" and its caption):
@@ -191,27 +189,19 @@ def run_controls() -> None:
 # ---- lessons ---------------------------------------------------------------------------
 
 
-def _load_lesson(name: str) -> None:
-    _pause()
-    st.session_state[LESSON] = name
-    set_config(LESSONS[name].apply(config()), rebuild_widgets=True)
-
-
 def lessons() -> None:
-    """One-click setups from the textbooks (in the sidebar)."""
+    """The lessons with steps on this page (in the sidebar), each opening its first step here; the lesson
+    player (nnlab.ui.lesson_player) then shows the step."""
     if "lessons" in config().hide:
         return
+    from nnlab.ui import lesson_player
+
     st.subheader("Lessons")
-    for name, lesson in LESSONS.items():
-        st.button(lesson.title, key=f"pg_lesson_{name}", on_click=_load_lesson, args=(name,), width="stretch")
-
-
-def lesson_explanation() -> None:
-    """The explanation of the lesson whose setup is on the page (until the setup changes)."""
-    name = st.session_state.get(LESSON)
-    if name and LESSONS[name].apply(config()) == config():
-        lesson = LESSONS[name]
-        st.info(f"**{lesson.title}.** {lesson.explanation}\n\n*Press Play. Expect: {lesson.expected}*")
+    for lesson in lesson_player.all_lessons():
+        steps = [number for number, step in enumerate(lesson.steps, start=1) if step.page == "playground"]
+        if steps:
+            st.button(lesson.title, key=f"pg_lesson_{lesson.id}", on_click=lesson_player.go_to,
+                      args=(lesson.id, steps[0]), width="stretch")
 
 
 # ---- network editor ----------------------------------------------------------------------
@@ -532,7 +522,6 @@ def pictures(run) -> None:
     frame = _frame(run)
     left, right = st.columns([1, 1], gap="medium")
     with left:
-        lesson_explanation()
         network_editor()
         st.image(frame.network)
         n_classes = config().n_classes

@@ -1,0 +1,1 @@
+"""Lessons: short sequences of steps read from TOML files, checked on the student's own state (never executed)."""

@@ -1,4 +1,4 @@
-"""Teacher: a class code for the students, the class live, the challenge board, send the class to a step."""
+"""Teacher: a class code for the students, send the class to a step, the class live, the challenge board."""
 
 import streamlit as st
 
@@ -13,9 +13,7 @@ st.caption("Give the students a class code; watch where each of them is, who is 
 if classroom.teacher_unlocked():
     chosen = classroom.choose_class()
     if chosen is not None:
-        classroom.live_board(chosen.code)
-        send, clear = st.columns([2, 1], gap="large")
-        with send:
-            classroom.send_class(chosen.code)
-        with clear:
-            classroom.clear_class(chosen)
+        st.subheader("Send the class to a lesson step")
+        classroom.send_class(chosen.code)
+        classroom.live_board(chosen.code)  # redrawn every few seconds
+        classroom.clear_class(chosen)

@@ -127,3 +127,37 @@ def test_the_teacher_makes_a_class_and_sees_its_students(data, monkeypatch):
     at.button(key="teacher_clear").click().run()
     assert "1 students removed" in at.success[0].value
     assert data.students(made.code) == [] and "Nobody has joined yet." in " ".join(c.value for c in at.caption)
+
+
+def test_the_teacher_sends_the_class_and_the_students_page_goes_there(data):
+    code = data.create_class().code
+    at = join(run_page(), code, "Ada")
+    data.send_to(code, "xor_hidden_layer", 2)
+    at.run()  # the student's next run (the heartbeat asks for one when it sees the send)
+    progress = at.session_state["lesson_progress"]
+    assert (progress.lesson_id, progress.step) == ("xor_hidden_layer", 2)
+    assert "Why XOR needs a hidden layer" in at.sidebar.info[0].value
+    at.run()  # followed once: the student may move on without being sent back
+    assert data.followed(data.resume(at.session_state["nnlab_owner"])) == 1
+
+
+def test_the_students_progress_reaches_the_board(data, monkeypatch):
+    from nnlab.lessons.progress import Progress
+
+    code = data.create_class().code
+    at = join(run_page(), code, "Ada")
+    at.session_state["lesson_progress"] = Progress("xor_hidden_layer", 2, ("1.1", "1.2", "2.1"))
+    at.run()
+    [row] = data.students(code)
+    assert (row.lesson_id, row.step, row.step_passed, row.checks_passed) == ("xor_hidden_layer", 2, False, 3)
+    monkeypatch.setenv(ENV_VAR, KEY)
+    teacher = run_page(TEACHER)
+    teacher.text_input(key="teacher_key_typed").input(KEY)
+    teacher.button[0].click().run()
+    students = teacher.table[0].value
+    assert list(students["Lesson"]) == ["Why XOR needs a hidden layer · step 2 of 3"]
+    teacher.selectbox(key="teacher_send_lesson").set_value("reading_digits").run()
+    teacher.selectbox(key="teacher_send_step_reading_digits").set_value(3).run()
+    teacher.button(key="teacher_send").click().run()
+    assert "Sent the class to step 3 of Reading digits" in teacher.success[0].value
+    assert data.target(code).lesson_id == "reading_digits"

@@ -107,6 +107,8 @@ def _leave() -> None:
 
 
 def _panel_note() -> None:
+    if st.session_state.get(lesson_player.OPEN_PAGE):
+        return  # the player opens another page in this run: the note waits for that page
     note = st.session_state.pop(PANEL_NOTE, None)
     if note:
         getattr(st, note[0])(note[1])
@@ -319,7 +321,7 @@ def choose_class() -> ClassInfo | None:
             codes = [c.code for c in classes]
             if st.session_state.get(TEACHER_CLASS) not in codes:
                 st.session_state[TEACHER_CLASS] = codes[0]
-            titles = {c.code: f"{c.title} ({c.students} students)" for c in classes}
+            titles = {c.code: c.title for c in classes}
             code = st.selectbox("Class", codes, key=TEACHER_CLASS, format_func=titles.get, width=360)
             chosen = next(c for c in classes if c.code == code)
         with st.popover("New class", icon=":material/add:"):
@@ -405,7 +407,8 @@ def live_board(code: str) -> None:
 
 
 def _send(code: str) -> None:
-    lesson_id, step = st.session_state.get("teacher_send_lesson"), st.session_state.get("teacher_send_step")
+    lesson_id = st.session_state.get("teacher_send_lesson")
+    step = st.session_state.get(f"teacher_send_step_{lesson_id}")
     if not lesson_id or not step:
         return
     try:
@@ -420,19 +423,20 @@ def _send(code: str) -> None:
 
 
 def send_class(code: str) -> None:
-    """A lesson, a step, and a button that sends the whole class there."""
-    st.subheader("Send the class to a lesson step")
+    """A lesson, a step, and a button that sends the whole class there (above the board, whose height changes)."""
     lessons = {lesson.id: lesson for lesson in catalog.shipped()}
     if not lessons:
-        st.caption("This server has no lessons.")
+        st.caption("This server has no lessons to send the class to.")
         return
-    lesson_id = st.selectbox("Lesson", list(lessons), key="teacher_send_lesson",
-                             format_func=lambda i: lessons[i].title)
-    steps = lessons[lesson_id].steps
-    st.selectbox("Step", list(range(1, len(steps) + 1)), key="teacher_send_step",
-                 format_func=lambda n: f"{n}. {steps[n - 1].title}")
-    st.button("Send the class there", key="teacher_send", on_click=_send, args=(code,), type="primary",
-              icon=":material/send:")
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small", key="teacher_send_row"):
+        lesson_id = st.selectbox("Lesson", list(lessons), key="teacher_send_lesson",
+                                 format_func=lambda i: lessons[i].title, width=340)
+        steps = lessons[lesson_id].steps
+        st.selectbox("Step", list(range(1, len(steps) + 1)), key=f"teacher_send_step_{lesson_id}",  # one per lesson:
+                     # a box kept across lessons showed the previous lesson's step titles
+                     format_func=lambda n: f"{n}. {steps[n - 1].title}", width=300)
+        st.button("Send the class there", key="teacher_send", on_click=_send, args=(code,), type="primary",
+                  icon=":material/send:", help="Each student's page opens that step, with its setup")
     note = st.session_state.pop("teacher_send_note", None)
     if note:
         getattr(st, note[0])(note[1])
@@ -450,10 +454,8 @@ def _clear(code: str) -> None:
 
 def clear_class(chosen: ClassInfo) -> None:
     """Remove every student of the class (after a confirmation); the code stays."""
-    st.subheader("Clear the class")
-    st.caption("Removes every student, their progress and their scores from this class. The code stays, "
-               "for the next lesson.")
-    with st.popover("Clear the class", icon=":material/delete:"):
-        st.warning(f"Remove all {chosen.students} students of class {chosen.code} and their scores? "
-                   "This cannot be undone.")
+    with st.popover("Clear the class", icon=":material/delete:",
+                    help="Remove every student, their progress and their scores; the code stays for the next lesson"):
+        st.warning(f"Remove every student of class {chosen.code}, their progress and their scores? "
+                   "This cannot be undone; the code stays.")
         st.button("Yes, clear the class", key="teacher_clear", on_click=_clear, args=(chosen.code,))

@@ -161,3 +161,26 @@ def test_the_students_progress_reaches_the_board(data, monkeypatch):
     teacher.button(key="teacher_send").click().run()
     assert "Sent the class to step 3 of Reading digits" in teacher.success[0].value
     assert data.target(code).lesson_id == "reading_digits"
+
+
+def test_a_spiral_network_at_95_percent_reaches_the_challenge_board(data):
+    from nnlab.model.spec import FEATURES
+    from nnlab.playground.config import Hidden, PlaygroundConfig
+    from nnlab.playground.session import PlaygroundRun
+
+    code = data.create_class().code
+    at = join(run_page(), code, "Ada")
+    setup = PlaygroundConfig(dataset="spiral", features=FEATURES, layers=(Hidden(8, "tanh"), Hidden(8, "tanh")),
+                             learning_rate=0.03, optimizer="adam")
+    run = PlaygroundRun(setup)
+    at.session_state["pg_config"], at.session_state["pg_run"] = setup, run
+    at.run()
+    assert data.scores(code, "spiral_params") == []  # not trained yet: no score
+    while run.trainer.epoch < 2_000 and (run.trainer.history.last is None or
+                                         run.trainer.history.last.test_accuracy < 0.95):
+        run.trainer.train_for(0.5)
+    assert run.trainer.history.last.test_accuracy >= 0.95
+    at.run()
+    [score] = data.scores(code, "spiral_params")
+    assert score.value == run.spec.param_count() == 7 * 8 + 8 + 8 * 8 + 8 + 8 + 1
+    assert "hidden [8, 8]" in score.detail

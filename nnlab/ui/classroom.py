@@ -394,7 +394,7 @@ def live_board(code: str) -> None:
         st.subheader("Challenge board")
         columns = st.columns(len(boards), gap="large")
         for column, (key, places) in zip(columns, boards.items(), strict=True):
-            with column:
+            with column, st.container(key=f"teacher_board_{key}"):
                 st.markdown(f"**{CHALLENGES[key].title}**")
                 if places:
                     st.table([{"#": p.rank, "Nickname": p.nickname, "Score": p.text, "How": p.detail}

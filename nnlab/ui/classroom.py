@@ -141,8 +141,8 @@ def _join_form() -> None:
 @st.fragment(run_every=HEARTBEAT_S)
 def _joined_panel() -> None:
     joined = st.session_state.get(MEMBER)
-    if joined is None:  # left, or cleared, in another run
-        return
+    if joined is None:  # Leave (a button of this fragment: only the fragment reran) or left in another tab
+        st.rerun(scope="app")  # the whole sidebar: the join form again
     try:
         still_in, target = report(joined)
     except DatabaseError as error:

@@ -33,7 +33,7 @@ def busy_class(tmp_path_factory):
         store.record_progress(cy, "one_neuron", 1, False, now=now - 500)  # not seen since: away
         store.record_progress(wide, "words_as_vectors", 3, False, ["1.1", "2.1"], now=now)
         for member, params, accuracy in ((ada, 113, 0.9731), (wide, 1_201, 0.9112), (bob, 49, 0.8875)):
-            store.record_score(member, "spiral_params", params, "hidden [8, 8] · epoch 1,234 · noise 10 %")
+            store.record_score(member, "spiral_params", params, "hidden 8-8 · epoch 1,234 · noise 10 %")
             store.record_score(member, "mnist_60s", accuracy, "#3 Dense 300-100-10 · 58 s")
             store.record_score(member, "mnist_best", accuracy)
         yield url, code

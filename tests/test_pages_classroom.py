@@ -183,4 +183,4 @@ def test_a_spiral_network_at_95_percent_reaches_the_challenge_board(data):
     at.run()
     [score] = data.scores(code, "spiral_params")
     assert score.value == run.spec.param_count() == 7 * 8 + 8 + 8 * 8 + 8 + 8 + 1
-    assert "hidden [8, 8]" in score.detail
+    assert score.detail.startswith("hidden 8-8 · epoch ")

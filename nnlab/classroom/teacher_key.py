@@ -89,7 +89,8 @@ class TeacherKey:
             failures += 1
             conn.execute("INSERT OR REPLACE INTO teacher_key_failures VALUES (?, ?, ?)", (caller, failures, now))
         wait = wait_after(failures)
-        message = "That is not the teacher key." + (
-            f" After {failures} wrong keys, the next try waits {wait:.0f} s." if wait else
-            f" {FREE_TRIES - failures + 1} more wrong key(s) and each further try must wait.")
+        left = FREE_TRIES - failures + 1
+        message = "That is not the teacher key. " + (
+            f"After {failures} wrong keys, the next try must wait {wait:.0f} s." if wait else
+            f"{left} more wrong {'key' if left == 1 else 'keys'} and each next try must wait.")
         return KeyCheck(False, message, failures, wait)

@@ -218,8 +218,8 @@ def _scores() -> dict[str, tuple[float, str]]:
     if run is not None and setup is not None and run.matches(setup):
         last = run.trainer.history.last
         params = run.spec.param_count()
-        units = [layer.units for layer in setup.layers]
-        detail = f"hidden {units or 'none'} · epoch {run.trainer.epoch:,} · noise {setup.noise} %"
+        hidden = "-".join(str(layer.units) for layer in setup.layers) or "none"
+        detail = f"hidden {hidden} · epoch {run.trainer.epoch:,} · noise {setup.noise} %"
         for challenge, value in playground_scores(setup.dataset, last.test_accuracy if last else None, params).items():
             found[challenge] = (value, detail)
     book = st.session_state.get("mnist_book")
@@ -332,7 +332,7 @@ def choose_class() -> ClassInfo | None:
     if chosen is None:
         st.info("No class yet: press **New class** to make one and get its code.")
         return None
-    st.markdown(f"### Class code: `{chosen.code}`" + (f" · {plain(chosen.name)}" if chosen.name else ""))
+    st.markdown(f"## Class code: `{chosen.code}`" + (f" · {plain(chosen.name)}" if chosen.name else ""))
     st.caption("Students open **Join a class** in the sidebar (on a phone: » at the top left), type this code "
                "and a nickname.")
     return chosen
@@ -397,7 +397,7 @@ def live_board(code: str) -> None:
             with column, st.container(key=f"teacher_board_{key}"):
                 st.markdown(f"**{CHALLENGES[key].title}**")
                 if places:
-                    st.table([{"#": p.rank, "Nickname": p.nickname, "Score": p.text, "How": p.detail}
+                    st.table([{"Place": p.rank, "Nickname": p.nickname, "Score": p.text, "How": p.detail}
                               for p in places[:BOARD_PLACES]], hide_index=True)
                 else:
                     st.caption("No score yet.")

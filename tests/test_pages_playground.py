@@ -67,10 +67,10 @@ def test_play_and_pause_flip_the_state(playground):
 
 def test_a_lesson_loads_its_setup_explains_it_and_the_url_follows(playground):
     at = playground
-    at.button(key="pg_lesson_xor_no_hidden").click().run()
+    at.button(key="pg_lesson_xor_hidden_layer").click().run()
     config = at.session_state["pg_config"]
     assert config.layers == () and config.dataset == "xor_corners"
-    assert any("straight line" in info.value for info in at.info)
+    assert any("straight line" in text.value for text in at.sidebar.markdown)  # the lesson player's step
     assert metric(at, "Epoch") == "0"
     assert at.query_params["layers"] == "none" and at.query_params["data"] == "xor_corners"
     link = next(code.value for code in at.code if "layers=none" in code.value)
@@ -79,7 +79,10 @@ def test_a_lesson_loads_its_setup_explains_it_and_the_url_follows(playground):
 
 def test_plus_and_minus_edit_the_network(playground):
     at = playground
-    at.button(key="pg_lesson_xor_hidden_2").click().run()
+    at.button(key="pg_lesson_xor_hidden_layer").click().run()  # no hidden layer
+    at.button(key="lesson_next").click().run()  # step 2: add one
+    revision = at.session_state["pg_rev"]
+    at.button(key=f"pg_{revision}_layer_plus").click().run()
     revision = at.session_state["pg_rev"]
     at.button(key=f"pg_{revision}_layer_plus").click().run()
     revision = at.session_state["pg_rev"]

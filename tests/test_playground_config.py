@@ -24,7 +24,7 @@ from nnlab.playground.config import (
     from_query,
     to_query,
 )
-from nnlab.playground.lessons import LESSONS
+from nnlab.playground.lessons import shipped_step_config
 from nnlab.playground.session import PlaygroundRun
 
 configs = st.builds(
@@ -102,8 +102,18 @@ def test_problems_and_notes():
     assert spec.n_classes == 3 and spec.reg_rate == 0.01 and spec.validate()
 
 
+# The one-click setups that were the playground's lessons are steps of lessons/01 and 02 now.
+OLD_LESSONS = {
+    "xor_no_hidden": lambda: shipped_step_config("xor_hidden_layer", 1),
+    "xor_hidden_2": lambda: shipped_step_config("xor_hidden_layer", 2).add_layer(),  # the student's "+ layer"
+    "and_one_unit": lambda: shipped_step_config("one_neuron", 2),
+    "or_one_unit": lambda: shipped_step_config("one_neuron", 3),
+    "circle_features": lambda: shipped_step_config("xor_hidden_layer", 3),
+}
+
+
 def train_lesson(name: str, epochs: int):
-    run = PlaygroundRun(LESSONS[name].apply(DEFAULT))
+    run = PlaygroundRun(OLD_LESSONS[name]())
     while run.trainer.epoch < epochs:
         run.trainer.train_for(1.0, max_epochs=epochs)
     return run.trainer.history
@@ -120,10 +130,10 @@ def test_xor_without_a_hidden_layer_never_passes_three_corners_of_four():
     assert max(history.series("train_accuracy")) <= 0.76
 
 
-def test_a_lesson_keeps_the_display_switches_and_hidden_controls():
+def test_a_lesson_step_keeps_the_display_switches_and_sets_its_hidden_controls():
     mine = replace(DEFAULT, show_test=True, hide=frozenset({"data"}), layers=(Hidden(8, "relu"),))
-    lesson = LESSONS["and_one_unit"].apply(mine)
-    assert lesson.show_test and lesson.hide == {"data"} and lesson.layers == () and lesson.dataset == "and"
+    lesson = shipped_step_config("one_neuron", 2, mine)
+    assert lesson.show_test and lesson.hide == {"network"} and lesson.layers == () and lesson.dataset == "and"
 
 
 @settings(max_examples=5, deadline=None, derandomize=True)

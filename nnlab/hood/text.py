@@ -240,3 +240,87 @@ def sentiment(model, text: str, word_index: dict[str, int], num_words: int = NUM
     encoded = encode_review(text, word_index, num_words)[:MAXLEN]
     probability = model(pad([encoded]), training=False)
     return float(np.asarray(probability).reshape(-1)[0]), encoded
+
+
+# ---- what the model learnt: the word vectors on a plane, and how much each word pushes ----------------
+
+MAP_WORDS = 1000  # the most frequent words drawn on the map
+LABELLED = 8  # words labelled at each end
+
+
+def log_odds(probabilities) -> np.ndarray:
+    """``log(p / (1 - p))``, the sigmoid's input, with ``p`` clipped to [1e-7, 1 - 1e-7]: 0 is undecided,
+    each +1 multiplies the odds of "positive" by e."""
+    p = np.clip(np.asarray(probabilities, dtype=np.float64).reshape(-1), 1e-7, 1 - 1e-7)
+    return np.log(p / (1 - p))
+
+
+def word_vectors(model) -> np.ndarray:
+    """The embedding table, ``(num_words, 16)``: row ``i`` is the learnt vector of word index ``i``."""
+    return np.asarray(model.layers[0].get_weights()[0])
+
+
+def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``vectors`` projected on their two principal directions, and the share of the variance each
+    direction holds.
+
+    With the rows centred, ``X = U S V^T`` (SVD): the directions are the first two rows of ``V^T``, the
+    coordinates ``X V[:, :2] = U[:, :2] S[:2]``, the shares ``S_k^2 / sum S^2``. Each direction's sign is
+    chosen so that its largest coordinate is positive (SVD's sign is arbitrary).
+    """
+    centred = np.asarray(vectors, dtype=np.float64) - np.mean(vectors, axis=0)
+    u, s, _ = np.linalg.svd(centred, full_matrices=False)
+    coords = u[:, :2] * s[:2]
+    flip = np.sign(coords[np.argmax(np.abs(coords), axis=0), [0, 1]])
+    total = float(np.sum(s ** 2))
+    return coords * np.where(flip == 0, 1, flip), (s[:2] ** 2) / total if total else np.zeros(2)
+
+
+@dataclass(frozen=True)
+class WordMap:
+    """The most frequent words on the PCA plane of their vectors, each with its own push (the log-odds the
+    model gives a review made of that word alone); the ``LABELLED`` most positive and most negative words."""
+
+    words: tuple[str, ...]
+    coords: np.ndarray  # (n, 2)
+    scores: np.ndarray  # (n,) log-odds
+    explained: np.ndarray  # (2,) shares of the variance
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+
+
+def word_map(model, word_index: dict[str, int], num_words: int = NUM_WORDS, max_words: int = MAP_WORDS,
+             labelled: int = LABELLED) -> WordMap:
+    """The map of the ``max_words`` most frequent words the model knows (one batched call of the model)."""
+    known = sorted((rank, word) for word, rank in word_index.items() if rank + INDEX_FROM < num_words)[:max_words]
+    words = tuple(word for _, word in known)
+    indices = np.array([rank + INDEX_FROM for rank, _ in known], dtype=np.int32)
+    coords, explained = pca_2d(word_vectors(model)[indices])
+    scores = log_odds(model(indices.reshape(-1, 1), training=False))
+    order = np.argsort(scores)
+    k = min(labelled, len(words) // 2)
+    return WordMap(words, coords, scores, explained, positive=tuple(words[i] for i in order[::-1][:k]),
+                   negative=tuple(words[i] for i in order[:k]))
+
+
+@dataclass(frozen=True)
+class WordPush:
+    word: str  # as typed (lower case)
+    known: bool  # False: the model reads it as [?]
+    push: float  # log-odds of the review minus log-odds without this word
+
+
+def word_pushes(model, text: str, word_index: dict[str, int],
+                num_words: int = NUM_WORDS) -> tuple[float, list[WordPush]]:
+    """``P(positive)`` of a typed review and how much each of its words pushes it: the change in log-odds when
+    that word is left out (positive: towards "positive"). All the reviews-without-one-word go through the model
+    in one batch."""
+    words = tokenize(text)[: MAXLEN - 1]
+    encoded = encode_review(" ".join(words), word_index, num_words)
+    if not words:
+        return 0.5, []
+    variants = [encoded] + [encoded[: i + 1] + encoded[i + 2:] for i in range(len(words))]
+    z = log_odds(model(pad(variants, maxlen=len(encoded)), training=False))
+    probability = float(1 / (1 + np.exp(-z[0])))
+    return probability, [WordPush(word, index != OOV, float(z[0] - z[i + 1]))
+                         for i, (word, index) in enumerate(zip(words, encoded[1:], strict=True))]

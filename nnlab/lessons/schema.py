@@ -264,15 +264,15 @@ def _check(table, path: tuple, problems: _Problems) -> Check | None:
         at_least, at_most, equals = table.get("at_least"), table.get("at_most"), table.get("equals")
         never = None
         if at_least is not None and at_least > high:
-            never = ("at_least", f"{quantity_name} is never above {high:g}, so at_least = {at_least:g} can never be met.")
+            never = ("at_least", f"{quantity_name} is never above {high:g}, so at_least = {at_least:g} can never be met")
         elif at_most is not None and at_most < low:
-            never = ("at_most", f"{quantity_name} is never below {low:g}, so at_most = {at_most:g} can never be met.")
+            never = ("at_most", f"{quantity_name} is never below {low:g}, so at_most = {at_most:g} can never be met")
         elif at_least is not None and at_most is not None and at_least > at_most:
-            never = ("at_most", f"at_least = {at_least:g} is above at_most = {at_most:g}: this can never be met.")
+            never = ("at_most", f"at_least = {at_least:g} is above at_most = {at_most:g}: this can never be met")
         elif equals is not None and not low <= equals <= high:
-            never = ("equals", f"{quantity_name} goes from {low:g} to {high:g}, so equals = {equals:g} can never be met.")
+            never = ("equals", f"{quantity_name} goes from {low:g} to {high:g}, so equals = {equals:g} can never be met")
         if never:
-            problems.add((*path, never[0]), f"{never[1]}{'' if not where else ' (' + where.strip()[3:] + ')'}")
+            problems.add((*path, never[0]), f"{never[1]}{where}.")
             return None
         return Check(name, at_least=at_least, at_most=at_most, equals=equals, label=label)
     for key in ("at_least", "at_most"):
@@ -289,8 +289,8 @@ def _check(table, path: tuple, problems: _Problems) -> Check | None:
     bad = [word for word in words if word not in quantity.choices]
     if bad:
         problems.add((*path, "equals" if "equals" in table else "one_of"),
-                     f"{quantity_name} is never {', '.join(map(repr, bad))}, so this can never be met "
-                     f"(it is one of {', '.join(quantity.choices)}){where}.")
+                     f"{quantity_name} is never {', '.join(map(repr, bad))}{where}, so this can never be met "
+                     f"(it is one of {', '.join(quantity.choices)}).")
         return None
     return Check(name, equals=table.get("equals"),
                  one_of=tuple(table["one_of"]) if "one_of" in table else None, label=label)
@@ -327,7 +327,7 @@ def _step(table, index: int, problems: _Problems) -> Step | None:
         setup = {}
     elif page in PAGES:
         for key, why in read_setup(page, setup)[1].items():
-            problems.add((*path, "setup", key), f"{why} ({_where(path).strip()[3:]}, setup)")
+            problems.add((*path, "setup", key), f"{why.removesuffix('.')} (step {index + 1}, setup).")
     hide = _groups(table, "hide", page, path, problems)
     lock = _groups(table, "lock", page, path, problems)
     checks_table = table.get("checks", [])

@@ -44,3 +44,14 @@ def enforce_locks(config: PlaygroundConfig, setup: PlaygroundConfig, groups) -> 
         return config, []
     kept = {name: getattr(setup, name) for group in changed for name in LOCKED_FIELDS[group]}
     return replace(config, **kept), changed
+
+
+def shipped_step_config(lesson_id: str, step: int, current: PlaygroundConfig = DEFAULT) -> PlaygroundConfig:
+    """The playground setup of step ``step`` (from 1) of a shipped lesson."""
+    from nnlab.lessons.catalog import by_id
+    from nnlab.lessons.pages import read_setup
+
+    lesson_step = by_id(lesson_id).steps[step - 1]
+    if lesson_step.page != "playground":
+        raise ValueError(f"step {step} of {lesson_id} is on the {lesson_step.page} page, not the playground.")
+    return step_config(read_setup("playground", lesson_step.setup_dict)[0], lesson_step.hide, current)

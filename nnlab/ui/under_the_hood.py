@@ -333,7 +333,37 @@ def text_section() -> None:
                    "(great, awful, …) decide the label, with some noise. Same format as IMDB.")
     training_panel("uth_text", _text_runs, lambda runs: figures.training_curves(runs, "validation"),
                   "Press Start to train; the curves follow each epoch.")
+    word_map_section()
     review_box()
+
+
+def _trained_text_model():
+    """The review model and its data once it has trained an epoch, else None."""
+    runs, data = runs_of("uth_text"), st.session_state.get("uth_text_data")
+    if not runs or data is None or not runs[0].history.epochs:
+        return None
+    return runs[0], data
+
+
+def word_map_section() -> None:
+    from nnlab.hood import text
+    from nnlab.plots.text import word_map_figure
+
+    st.subheader("The map of words")
+    trained = _trained_text_model()
+    if trained is None:
+        st.info("After an epoch of training, the word vectors appear here on a plane.")
+        return
+    run, data = trained
+    with run.lock:  # the weights are read between two training chunks
+        word_map = text.word_map(run.model, data.word_index, data.num_words)
+    st.plotly_chart(word_map_figure(word_map), key="uth_text_map")
+    st.caption(f"The {len(word_map.words):,} most frequent words, each a dot at its 16 learnt numbers projected on "
+               "the two directions along which the words spread most (PCA). Labelled: the words that most push a "
+               "review towards positive (blue: " + ", ".join(word_map.positive) + ") and towards negative "
+               "(orange: " + ", ".join(word_map.negative) + "), measured as the model's log-odds for a review "
+               "made of that one word.")
+
 
 
 def _text_runs() -> list[EpochRun]:
@@ -351,22 +381,27 @@ def _text_runs() -> list[EpochRun]:
 
 def review_box() -> None:
     from nnlab.hood import text
+    from nnlab.plots.text import review_html
 
     st.subheader("Try your own review")
-    runs, data = runs_of("uth_text"), st.session_state.get("uth_text_data")
     review = st.text_area("Review (English, up to 5,000 characters)", "A wonderful film, the actors were brilliant "
                           "and I loved the ending.", max_chars=text.MAX_REVIEW_CHARS, key="uth_text_review")
-    if not runs or data is None or not runs[0].history.epochs:
+    trained = _trained_text_model()
+    if trained is None:
         st.info("Train the model for at least one epoch first.")
         return
     if not text.tokenize(review):
         st.warning("Type a few words first.")
         return
-    probability, encoded = text.sentiment(runs[0].model, review, data.word_index)
+    run, data = trained
+    with run.lock:
+        probability, pushes = text.word_pushes(run.model, review, data.word_index, data.num_words)
     score, verdict = st.columns([1, 3])
     score.metric("P(positive)", f"{probability:.1%}")
     positive = probability > 0.5  # Material icons: an emoji face showed as an empty box without an emoji font
     verdict.markdown("### Positive :material/sentiment_satisfied:" if positive else
                      "### Negative :material/sentiment_dissatisfied:")
-    st.caption("What the model reads (words it does not know become [?]): "
-               + text.decode_review(encoded[: text.MAXLEN], data.word_index))
+    st.html(review_html(pushes))
+    st.caption("Each word coloured by how much it pushes the answer: how the log-odds of “positive” change when "
+               "the word is left out. Blue pushes towards positive, orange towards negative, deeper = stronger; "
+               "struck-through words are unknown to the model (it reads them as [?]).")

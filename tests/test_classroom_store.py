@@ -109,6 +109,10 @@ def test_clear_removes_students_and_their_work_but_keeps_the_code(store):
     assert not store.is_member(ada) and store.is_member(stays)
     assert store.join(code, "Ada", "someone-else").nickname == "Ada"  # the nickname is free again
     assert store.db.query("SELECT COUNT(*) FROM passed_checks")[0][0] == 0
+    store.delete_class(other)
+    assert [c.code for c in store.classes()] == [code] and not store.is_member(stays)
+    with pytest.raises(ClassroomError, match="no class with the code"):
+        store.join(other, "Ada", "a")
 
 
 def test_send_the_class_to_a_step(store):

@@ -127,6 +127,9 @@ def test_the_teacher_makes_a_class_and_sees_its_students(data, monkeypatch):
     at.button(key="teacher_clear").click().run()
     assert "1 students removed" in at.success[0].value
     assert data.students(made.code) == [] and "Nobody has joined yet." in " ".join(c.value for c in at.caption)
+    at.button(key="teacher_delete").click().run()
+    assert f"Class {made.code} is deleted" in at.success[0].value and "No class yet" in at.info[0].value
+    assert data.classes() == []
 
 
 def test_the_teacher_sends_the_class_and_the_students_page_goes_there(data):

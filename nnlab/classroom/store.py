@@ -138,7 +138,8 @@ class ClassStore:
         name = read_class_name(name)
         with self.db.transaction() as conn:
             if conn.execute("SELECT COUNT(*) FROM classes").fetchone()[0] >= MAX_CLASSES:
-                raise ClassroomError(f"This server already has {MAX_CLASSES} classes: clear and delete old ones first.")
+                raise ClassroomError(f"This server already has {MAX_CLASSES} classes: delete old ones first "
+                                     "(Clear the class, then Delete the class).")
             while True:
                 code = new_code()
                 if conn.execute("SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone() is None:

@@ -452,10 +452,22 @@ def _clear(code: str) -> None:
                                         "its code still works.")
 
 
+def _delete(code: str) -> None:
+    try:
+        store().delete_class(code)
+    except DatabaseError as error:
+        st.session_state["teacher_note"] = ("error", str(error))
+        return
+    st.session_state.pop(TEACHER_CLASS, None)
+    st.session_state["teacher_note"] = ("success", f"Class {code} is deleted: its code no longer works.")
+
+
 def clear_class(chosen: ClassInfo) -> None:
-    """Remove every student of the class (after a confirmation); the code stays."""
+    """Remove every student of the class, or the class itself (after a confirmation)."""
     with st.popover("Clear the class", icon=":material/delete:",
                     help="Remove every student, their progress and their scores; the code stays for the next lesson"):
         st.warning(f"Remove every student of class {chosen.code}, their progress and their scores? "
                    "This cannot be undone; the code stays.")
         st.button("Yes, clear the class", key="teacher_clear", on_click=_clear, args=(chosen.code,))
+        st.button("Delete the class and its code", key="teacher_delete", on_click=_delete, args=(chosen.code,),
+                  type="tertiary", help="For a class that is over: its code stops working")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from nnlab.ui import classroom
+from nnlab.ui import teacher_board as board
 from nnlab.ui.page import setup_page
 
 setup_page("Teacher", ":material/co_present:", join_panel=False)
@@ -10,10 +10,10 @@ st.title(":material/co_present: Teacher")
 st.caption("Give the students a class code; watch where each of them is, who is stuck, and who leads the "
            "challenges. Students join with a nickname only: no accounts, no personal data.")
 
-if classroom.teacher_unlocked():
-    chosen = classroom.choose_class()
+if board.teacher_unlocked():
+    chosen = board.choose_class()
     if chosen is not None:
         st.subheader("Send the class to a lesson step")
-        classroom.send_class(chosen.code)
-        classroom.live_board(chosen.code)  # redrawn every few seconds
-        classroom.clear_class(chosen)
+        board.send_class(chosen.code)
+        board.live_board(chosen.code)  # redrawn every few seconds
+        board.clear_class(chosen)

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import choose_mnist_run, exceptions_on_page, open_page, streamlit_server
+from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 KEY = "the browser test's teacher key"
@@ -26,8 +27,8 @@ def class_url(tmp_path_factory):
 
 
 @pytest.fixture
-def new_page(browser):
-    """Pages in their own browser contexts (separate cookies: separate people)."""
+def new_page(browser, request):
+    """Pages in their own browser contexts (separate cookies: separate people); screenshots kept on failure."""
     contexts = []
 
     def make(width: int = 1280, height: int = 900):
@@ -38,7 +39,11 @@ def new_page(browser):
         return page
 
     yield make
-    for context in contexts:
+    report = getattr(request.node, "rep_call", None)
+    for number, context in enumerate(contexts):
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            context.pages[0].screenshot(path=str(ARTIFACTS / f"{request.node.name}-{number}.png"), full_page=True)
         context.close()
 
 
@@ -50,8 +55,10 @@ def open_board(page, url: str) -> str:
     page.get_by_role("button", name="New class").click()
     page.get_by_role("textbox", name="Name (optional)").fill("Browser class")
     page.get_by_role("button", name="Create the class").click()
-    heading = page.get_by_role("heading", name=re.compile("Class code:"))
-    return re.search(r"Class code: ([A-Z0-9]{6})", heading.inner_text()).group(1)
+    made = page.get_by_text(re.compile(r"Class [A-Z0-9]{6} is ready"))  # not the heading: until this run
+    code = re.search(r"Class ([A-Z0-9]{6}) is ready", made.inner_text()).group(1)  # ends it shows the last class
+    page.get_by_role("heading", name=f"Class code: {code}").wait_for()
+    return code
 
 
 def join(page, url: str, code: str, nickname: str, path: str = "") -> None:
@@ -65,7 +72,7 @@ def join(page, url: str, code: str, nickname: str, path: str = "") -> None:
 
 
 def selectbox(page, label: str):
-    return page.get_by_test_id("stSelectbox").filter(has_text=label).locator("input")
+    return page.locator(f'input[role=combobox][aria-label="{label}"]')
 
 
 def choose(page, label: str, option: str) -> None:
@@ -94,7 +101,9 @@ def test_a_student_does_lesson_2_and_the_teacher_sees_it(new_page, class_url):
     board_row(teacher, "Ada", "Why XOR needs a hidden layer · step 1 of 3").wait_for(timeout=BOARD_WAIT_MS)
 
     choose(teacher, "Lesson", "Why XOR needs a hidden layer")  # the teacher sends the class on to step 2
-    expect(selectbox(teacher, "Step")).to_have_value("1. One unit on XOR")  # the lesson's steps are offered
+    # The lesson's own step box (a new one per lesson: the previous lesson's stays, faded, until the run ends).
+    teacher.locator('input[aria-label="Step"][value="1. One unit on XOR"]').wait_for()
+    expect(selectbox(teacher, "Step")).to_have_count(1)
     choose(teacher, "Step", "2. Add a hidden layer")
     teacher.get_by_role("button", name="Send the class there").click()
     teacher.get_by_text("Sent the class to step 2 of Why XOR needs a hidden layer").wait_for()

@@ -139,7 +139,8 @@ def test_the_teacher_sends_the_class_and_the_students_page_goes_there(data):
     at.run()  # the student's next run (the heartbeat asks for one when it sees the send)
     progress = at.session_state["lesson_progress"]
     assert (progress.lesson_id, progress.step) == ("xor_hidden_layer", 2)
-    assert "Why XOR needs a hidden layer" in at.sidebar.info[0].value
+    assert "Your teacher sent the class to step 2 of “Why XOR needs a hidden layer”" in " ".join(
+        c.value for c in at.sidebar.caption)
     at.run()  # followed once: the student may move on without being sent back
     assert data.followed(data.resume(at.session_state["nnlab_owner"])) == 1
 

@@ -29,8 +29,8 @@ from nnlab.store.database import DatabaseError, shared_database
 from nnlab.ui import lesson_player
 from nnlab.ui.compat.owner import owner_token
 
-MEMBER, FOLLOWED, SENT, SEEN, PANEL_NOTE = ("class_member", "class_followed", "class_sent", "class_seen",
-                                            "class_note")
+MEMBER, FOLLOWED, SENT, SEEN, PANEL_NOTE, SENT_TO = ("class_member", "class_followed", "class_sent", "class_seen",
+                                                     "class_note", "class_sent_to")
 HEARTBEAT_S = 3.0  # a joined student's page reports this often
 SEEN_EVERY_S = 20.0  # and says "still here" at least this often
 MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
@@ -63,7 +63,7 @@ def member() -> Member | None:
 
 
 def _forget(note: str = "") -> None:
-    for name in (MEMBER, FOLLOWED, SENT, SEEN):
+    for name in (MEMBER, FOLLOWED, SENT, SEEN, SENT_TO):
         st.session_state.pop(name, None)
     st.session_state[MEMBER] = None
     if note:
@@ -143,6 +143,9 @@ def _joined_panel() -> None:
         st.rerun(scope="app")  # the page's first lines follow the teacher (follow_teacher)
     _panel_note()
     st.markdown(f":material/groups: Class **{joined.code}** as **{plain(joined.nickname)}**")
+    sent_to, progress = st.session_state.get(SENT_TO), lesson_player.current_progress()
+    if sent_to and progress is not None and (progress.lesson_id, progress.step) == sent_to[:2]:
+        st.caption(f":material/send: Your teacher sent the class to step {sent_to[1]} of “{sent_to[2]}”.")
     st.button("Leave", key="class_leave", on_click=_leave, icon=":material/logout:",
               help="Stop reporting to this class (your teacher keeps what you did)")
 
@@ -162,8 +165,7 @@ def follow_teacher(joined: Member) -> None:
         pass  # followed in this session anyway; a reload may follow it once more
     lesson = lesson_player.find_lesson(target.lesson_id)
     if lesson is not None and lesson_player.go_to(target.lesson_id, target.step):
-        st.session_state[PANEL_NOTE] = ("info", f"Your teacher sent the class to step {target.step} of "
-                                        f"“{lesson.title}”.")
+        st.session_state[SENT_TO] = (target.lesson_id, target.step, lesson.title)
 
 
 def report(joined: Member) -> tuple[bool, object]:

@@ -1,13 +1,15 @@
 # Two commands do everything (see README):
 #   make run    create .venv, install, start the app
 #   make test   create .venv, install test tools, run ruff and the whole test suite
+#   make serve-class WORKERS=2   a class: WORKERS streamlit workers behind nginx on PORT (needs Debian's nginx)
 # For development: make test-fast (ruff, then every test but the real-browser ones).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+WORKERS ?= 2
 
-.PHONY: run dev test test-fast lint bench browser clean
+.PHONY: run serve-class dev test test-fast lint bench browser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +24,11 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 # The server's settings live in .streamlit/config.toml (no file watcher); tests and benchmarks start it the same way.
 run: $(VENV)/.installed
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# A class: WORKERS `streamlit run` workers (ports PORT+100...) behind nginx on PORT, restarted if they die;
+# saved models and their owners shared (models/, data/nnlab.sqlite3). Logs and nginx.conf in run/class/.
+serve-class: $(VENV)/.installed
+	$(PY) scripts/serve_class.py --workers $(WORKERS) --port $(PORT)
 
 # For developers: rerun the page when a project file is saved (polls the project's own modules only).
 dev: $(VENV)/.installed

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from nnlab.environment import detect, preload_tensorflow
+from nnlab.serve.identity import worker_line
 from nnlab.ui.navigation import available_pages
 from nnlab.ui.page import setup_page
 
@@ -17,6 +18,7 @@ def machine_status() -> None:
         f"- **Streamlit** {env.streamlit} · **Python** {env.python}\n"
         f"- **Compute:** {env.cpu_cores} CPU cores"
         + (f", {len(env.gpus)} NVIDIA GPU(s)" if env.gpus else ", no GPU (training runs on the CPU)")
+        + (f"\n- {worker_line()}" if worker_line() else "")  # make serve-class: which worker serves this page
     )
     if env.mnist_ok:
         st.success("MNIST is embedded: 60,000 training and 10,000 test digits, no download needed.")

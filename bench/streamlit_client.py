@@ -47,6 +47,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
+# Behind `make serve-class`, nginx's cookie keeps a browser on its worker (deploy/nginx.conf.template): kept from the
+# first answers and sent with the websocket and every picture, as a browser would. (Not Streamlit's XSRF cookie: a
+# browser would also put its token in the websocket's subprotocol, which this client does not.)
+STICKY_COOKIES = ("nnlab_worker",)
 WIDGET_KINDS = ("button", "number_input", "selectbox", "radio", "slider", "checkbox", "text_input", "bidi_component",
                 "multiselect", "component_instance", "file_uploader", "download_button", "text_area")
 
@@ -145,6 +149,7 @@ class StreamlitClient:
         self._media_wanted: dict[tuple[int, ...], str] = {}  # the newest picture of each place, not fetched yet
         self._media_ready = asyncio.Event()
         self._media_task: asyncio.Task | None = None
+        self.cookies: dict[str, str] = {}  # the class proxy's sticky cookie, kept and sent back as a browser does
 
     # ---- connection ------------------------------------------------------------------------------------
 
@@ -160,7 +165,8 @@ class StreamlitClient:
 
         await asyncio.get_running_loop().run_in_executor(None, self._health)
         self._ws = await connect(self.ws_url, subprotocols=["streamlit"], origin=self.origin,
-                                 max_size=self.max_message_bytes, open_timeout=timeout, ping_interval=None)
+                                 max_size=self.max_message_bytes, open_timeout=timeout, ping_interval=None,
+                                 additional_headers=self._cookie_header())
         self._reader = asyncio.create_task(self._read())
         self._media_task = asyncio.create_task(self._fetch_media())
         self.query_string = query
@@ -170,8 +176,16 @@ class StreamlitClient:
     def _health(self) -> None:
         """The frontend asks /_stcore/health and /_stcore/host-config before it opens the websocket."""
         for endpoint in ("_stcore/health", "_stcore/host-config"):
-            with urllib.request.urlopen(f"{self.base}/{endpoint}", timeout=30) as response:
+            request = urllib.request.Request(f"{self.base}/{endpoint}", headers=self._cookie_header())
+            with urllib.request.urlopen(request, timeout=30) as response:
                 response.read()
+                for cookie in response.headers.get_all("Set-Cookie") or []:
+                    name, _, value = cookie.split(";")[0].partition("=")
+                    if name.strip() in STICKY_COOKIES:
+                        self.cookies[name.strip()] = value.strip()
+
+    def _cookie_header(self) -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
 
     async def close(self) -> None:
         for _, task in self._auto.values():
@@ -511,7 +525,8 @@ class StreamlitClient:
                         try:
                             if writer is None:
                                 reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
-                            status, size = await _http_get(reader, writer, parts.netloc, target)
+                            status, size = await _http_get(reader, writer, parts.netloc, target,
+                                                           self._cookie_header())
                             break
                         except (OSError, asyncio.IncompleteReadError, ValueError):
                             if writer is not None:
@@ -556,9 +571,12 @@ class StreamlitClient:
                 entry[1].cancel()
 
 
-async def _http_get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, target: str) -> tuple[int, int]:
+async def _http_get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, target: str,
+                    extra_headers: dict[str, str] | None = None) -> tuple[int, int]:
     """One GET on a keep-alive connection; (status, body bytes). Understands Content-Length and chunked bodies."""
-    writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: image/*\r\nConnection: keep-alive\r\n\r\n".encode())
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (extra_headers or {}).items())
+    writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: image/*\r\n{extra}Connection: keep-alive\r\n\r\n"
+                 .encode())
     await writer.drain()
     head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
     status = int(head[0].split()[1])

@@ -61,3 +61,10 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.rep_call = report
     return report
+
+
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path_factory, monkeypatch):
+    """Each test's shared SQLite store (nnlab.store.database) is its own file, not <repo>/data's.
+    A server a test starts keeps its own beside its models folder unless it inherits this variable."""
+    monkeypatch.setenv("NNLAB_DATA_DIR", str(tmp_path_factory.mktemp("data")))

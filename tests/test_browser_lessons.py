@@ -4,6 +4,7 @@ and a tick once the student adds a hidden layer on the playground; a broken uplo
 import pytest
 
 from tests.browser import exceptions_on_page, open_page, rerun, wait_idle
+from tests.layout import cut_text, screen_page
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +47,34 @@ def test_a_broken_lesson_file_is_refused_with_its_line(page, app_url, tmp_path):
         page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(good))
     page.get_by_text("11. My own lesson").wait_for()
     assert exceptions_on_page(page) == []
+
+
+SIDEBAR_SETTLED = """() => {
+  const box = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect();
+  const key = `${box.x},${box.width}`, last = window.__nnlabSidebarBox;
+  window.__nnlabSidebarBox = key;
+  return box.x >= 0 && key === last;
+}"""
+
+
+@pytest.mark.parametrize("screen", ["laptop", "tablet", "phone"])
+def test_the_lessons_page_and_the_open_step_show_their_text_whole(browser, app_url, screen):
+    with screen_page(browser, screen) as page:
+        open_page(page, app_url, "Lessons")
+        assert cut_text(page) == []
+        with rerun(page):
+            page.locator(".st-key-lesson_card_learning_rate").get_by_role("button", name="Start").click()
+        page.get_by_role("heading", name="2D playground").wait_for()
+        wait_idle(page)
+        if screen != "laptop":  # the sidebar is folded away: the line at the top says where the step is
+            page.locator(".st-key-lesson_narrow_line").get_by_text("step 1 of 3").wait_for()
+            page.get_by_test_id("stExpandSidebarButton").click()
+            page.locator("[data-testid=stSidebar][data-collapsed=false]").wait_for()
+            # slid in: its left edge at the screen's edge and its width no longer growing (two frames alike)
+            page.wait_for_function(SIDEBAR_SETTLED, polling="raf")
+        else:
+            assert not page.locator(".st-key-lesson_narrow_line").is_visible()
+        player = page.locator(".st-key-lesson_player")
+        player.get_by_text("Step 1 of 3 · Too small").wait_for()
+        assert cut_text(page) == []
+        assert exceptions_on_page(page) == []

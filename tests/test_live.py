@@ -217,3 +217,13 @@ def test_speed_window_measures_the_last_seconds_and_restarts_after_a_gap():
 def test_durations_in_words():
     assert [format_seconds(s) for s in (None, 0.4, 9.96, 42.3, 59.6, 75.2, 3725)] == [
         "?", "0.4 s", "10 s", "42 s", "1 min 0 s", "1 min 15 s", "1 h 2 min"]
+
+
+def test_a_slow_chunk_is_not_a_pause():
+    # on a loaded machine one batch may take longer than gap_s: its end still gives a speed
+    window = SpeedWindow(window_s=3.0, gap_s=1.5)
+    window.note(0.0, now=10.0)
+    window.note(1.0, now=12.5, worked=True)
+    assert window.per_second() == pytest.approx(0.4)
+    window.note(1.0, now=20.0)  # a real pause before the next chunk: measured again from here
+    assert window.per_second() == 0.0

@@ -83,6 +83,7 @@ QUANTITIES: dict[str, Quantity] = {
     "hood_xor_hidden": Quantity("hidden units of the numpy XOR network", "under_the_hood", low=1, high=8),
     "hood_xor_learning_rate": Quantity("learning rate of the numpy XOR network", "under_the_hood", low=0.03,
                                        high=3.0),
+    "scratch_epochs": Quantity("epochs of the from-scratch MNIST network", "under_the_hood", low=0, high=10),
     "init_networks": Quantity("networks measured in the initialisation study", "under_the_hood", low=0, high=12),
     "init_depth": Quantity("hidden layers of the initialisation study", "under_the_hood", low=3, high=15),
     "text_epochs": Quantity("epochs of the review model", "under_the_hood", low=0, high=40),

@@ -20,14 +20,22 @@ folder), otherwise ``<repo>/models`` (git-ignored). Each model is one ``.keras``
   passed. The model's name comes from the uploaded file's name, made safe
   (:func:`name_from_upload`): ``../../etc/passwd.keras`` becomes ``passwd.keras``.
 * **Each student's models are their own.** A save, upload or delete may pass the browser's
-  owner token (``owner=``); :data:`nnlab.library.ownership.OWNERS` records who saved what, and only that
-  token may delete or replace it (:func:`whose`; everyone may still load and download it). The
-  check, the rename or delete, and the record happen under one lock: two sessions never both
-  pass the check for one name. ``owner=None`` is code outside a browser session (a script, a
-  test): it may change anything but read-only files. Names are compared ignoring case.
+  owner token (``owner=``); :data:`nnlab.library.ownership.OWNERS` records who saved what in the
+  class's SQLite file (so it survives a restart and every worker of ``make serve-class`` sees it),
+  and only that token may delete or replace it (:func:`whose`; everyone may still load and
+  download it). The check, the rename or delete, and the record happen under one lock that also
+  holds SQLite's write lock: two sessions, in one process or in two, never both pass the check
+  for one name. ``owner=None`` is code outside a browser session (a script, a test): it may
+  change anything but read-only files. Names are compared ignoring case.
 * **The folder cannot fill the disk.** At most :data:`MAX_MODELS` models and
-  :data:`MAX_TOTAL_BYTES` in all, and :data:`MAX_MODELS_PER_OWNER` per owner token; a save or
-  an upload beyond a limit is refused with a message that says the limit and what to do.
+  :data:`MAX_TOTAL_BYTES` in all, and :data:`MAX_MODELS_PER_OWNER` per owner token (counted from
+  the ownership table, over the files still in the folder); a save or an upload beyond a limit is
+  refused with a message that says the limit and what to do.
+* **A shared store that is busy or read-only** (another worker holds SQLite's write lock beyond its
+  timeout, or the data folder cannot be written): the save, upload or delete is refused with a
+  :class:`StoreError` that says so, and nothing changed: the record is written, then the file
+  renamed or deleted, then the record committed; a failure before the commit rolls the record back
+  and leaves the previous file whole.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from pathlib import Path
 
 from nnlab.library import ownership
 from nnlab.library.ownership import OWNERS
+from nnlab.store.database import DatabaseError
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"  # the default folder
 ENV_VAR = "NNLAB_MODELS_DIR"
@@ -273,13 +282,13 @@ def model_bytes(name: str, folder: Path | None = None) -> bytes:
 
 def delete_model(name: str, folder: Path | None = None, owner: str | None = None) -> None:
     """Remove the saved model ``name``, if it is ``owner``'s to delete (:func:`whose`)."""
-    with OWNERS.lock:
+    with _sentences(), OWNERS.lock:
         path = _existing(name, folder)
         refusal = _refusal(path.name, whose(path.name, owner, path.parent), "delete")
         if refusal:
             raise StoreError(refusal)
+        OWNERS.forget(path.parent, path.name)  # rolled back if the file cannot be deleted
         path.unlink()
-        OWNERS.forget(path.parent, path.name)
 
 
 # ---- who may change a model, and how much the folder may hold -------------------------------------------
@@ -291,7 +300,19 @@ def whose(name: str, owner: str | None, folder: Path | None = None) -> str:
     (anyone may) or :data:`~nnlab.library.ownership.READ_ONLY` (a file without write permission: nobody may).
     """
     path = _existing(name, folder)
-    return ownership.whose(OWNERS.owner(path.parent, path.name), owner, not path.stat().st_mode & 0o222)
+    with _sentences():
+        recorded = OWNERS.owner(path.parent, path.name)
+    return ownership.whose(recorded, owner, not path.stat().st_mode & 0o222)
+
+
+@contextlib.contextmanager
+def _sentences():
+    """The shared store's errors (:class:`~nnlab.store.database.DatabaseError`: busy, read-only) as a
+    :class:`StoreError`, which the pages show."""
+    try:
+        yield
+    except DatabaseError as error:
+        raise StoreError(str(error)) from error
 
 
 def _refusal(name: str, status: str, action: str) -> str | None:
@@ -342,7 +363,9 @@ def _writable(target: Path, owner: str | None, replace: bool, size: int, other_n
         raise StoreError(f"This model ({_mb(size)}) would bring the models folder to {_mb(total)}, over its "
                          f"limit of {_mb(MAX_TOTAL_BYTES)}. {FREE_SPACE}")
     if owner is not None:
-        mine = sum(OWNERS.owner(target.parent, saved.name) == owner for saved in others)
+        with _sentences():
+            owned = OWNERS.owned(target.parent, owner)
+        mine = sum(saved.name.casefold() in owned for saved in others)
         if mine >= MAX_MODELS_PER_OWNER:
             raise StoreError(f"You have saved {_count(mine)} here, the most one student may keep. Delete one of "
                              "yours, then try again.")
@@ -351,11 +374,12 @@ def _writable(target: Path, owner: str | None, replace: bool, size: int, other_n
 
 def _commit(temp: Path, target: Path, owner: str | None, replace: bool, size: int, other_name: str) -> Path:
     """Check once more (:func:`_writable`), rename ``temp`` into place and record ``owner``, under the
-    registry's lock: between two sessions saving one name, exactly one wins. Returns the file written."""
-    with OWNERS.lock:
+    registry's lock: between two sessions saving one name, exactly one wins. Returns the file written.
+    The record is written first and committed last: a rename that fails rolls it back."""
+    with _sentences(), OWNERS.lock:
         target = _writable(target, owner, replace, size, other_name)
-        os.replace(temp, target)
         OWNERS.record(target.parent, target.name, owner)
+        os.replace(temp, target)
     return target
 
 

@@ -9,6 +9,10 @@ import plotly.graph_objects as go
 
 from nnlab.plots.style import NEGATIVE, POSITIVE, style_layout
 
+# Labels of neighbouring words go round their dots in turn, so that a tight cluster stays readable.
+LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left", "top right", "bottom left",
+                   "top left", "bottom right")
+
 
 def word_map_figure(word_map) -> go.Figure:
     """The words as grey dots on the PCA plane; the most positive (blue) and most negative (orange) labelled."""
@@ -20,7 +24,8 @@ def word_map_figure(word_map) -> go.Figure:
                                         (word_map.negative, NEGATIVE, "most negative", "diamond")):
         rows = [index[word] for word in words]
         traces.append(go.Scatter(x=word_map.coords[rows, 0], y=word_map.coords[rows, 1], mode="markers+text",
-                                 name=name, text=list(words), textposition="top center",
+                                 name=name, text=list(words),
+                                 textposition=[LABEL_POSITIONS[i % len(LABEL_POSITIONS)] for i in range(len(rows))],
                                  textfont=dict(size=15, color=colour), marker=dict(size=11, color=colour,
                                                                                    symbol=symbol),
                                  hovertemplate="%{text}<extra></extra>"))

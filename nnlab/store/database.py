@@ -1,8 +1,10 @@
 """One SQLite file that every nnlab server process shares: what must survive a restart or be seen by all.
 
 The file is ``$NNLAB_DATA_DIR/nnlab.sqlite3`` when that variable is set, otherwise ``nnlab.sqlite3``
-beside the models folder (``<repo>/models/../data/``: git-ignored). Several ``streamlit run`` workers
-behind a proxy open the same file.
+in a ``data`` folder beside the models folder: ``$NNLAB_MODELS_DIR/../data/`` when that is set, else
+``<repo>/data/`` (git-ignored). Several ``streamlit run`` workers behind a proxy (``make serve-class``)
+open the same file. WAL needs every process on one machine (its index is shared memory): workers on
+several machines need a database server instead (see docs/ARCHITECTURE.md).
 
 * **WAL mode** (``PRAGMA journal_mode=WAL``): readers never wait for the writer, and one writer at a
   time appends to the log; a crash in the middle of a write leaves the last committed state.
@@ -27,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ENV_VAR = "NNLAB_DATA_DIR"
+MODELS_ENV_VAR = "NNLAB_MODELS_DIR"  # nnlab.library.store's folder: the data folder goes beside it
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data"
 FILE_NAME = "nnlab.sqlite3"
 BUSY_TIMEOUT_MS = 5_000
@@ -37,9 +40,12 @@ class DatabaseError(RuntimeError):
 
 
 def data_dir() -> Path:
-    """``$NNLAB_DATA_DIR`` when set, else ``<repo>/data`` (read at each call)."""
-    folder = os.environ.get(ENV_VAR)
-    return Path(folder) if folder else DEFAULT_DIR
+    """``$NNLAB_DATA_DIR`` when set, else ``data`` beside ``$NNLAB_MODELS_DIR`` when that is set, else
+    ``<repo>/data`` (read at each call)."""
+    folder, models = os.environ.get(ENV_VAR), os.environ.get(MODELS_ENV_VAR)
+    if folder:
+        return Path(folder)
+    return Path(models).resolve().parent / "data" if models else DEFAULT_DIR
 
 
 def _explain(error: sqlite3.Error) -> DatabaseError:

@@ -302,7 +302,7 @@ class EpochRun(ChunkedRun):
                 break
             if time.perf_counter() - start >= seconds:
                 break
-        self._speed.note(self.position)
+        self._speed.note(self.position, worked=True)  # a slow chunk (a loaded machine) is not a pause
         return self.steps - steps_before
 
     def _train_one_batch(self) -> None:

@@ -27,10 +27,12 @@ class SpeedWindow:
         self.window_s, self.gap_s, self.min_samples = window_s, gap_s, max(2, min_samples)
         self._samples: deque[tuple[float, float]] = deque()
 
-    def note(self, value: float, now: float | None = None) -> None:
+    def note(self, value: float, now: float | None = None, *, worked: bool = False) -> None:
+        """Record ``value`` at ``now``. ``worked=True`` says the time since the last note was spent on the
+        count (the end of a chunk of training), so however long it took it is never a pause."""
         now = time.perf_counter() if now is None else now
         samples = self._samples
-        if samples and now - samples[-1][0] > self.gap_s:
+        if samples and not worked and now - samples[-1][0] > self.gap_s:
             samples.clear()
         samples.append((now, float(value)))
         while len(samples) > 2 and now - samples[0][0] > self.window_s:

@@ -437,7 +437,7 @@ class Trainer:
                 self._epoch_seconds = epoch_seconds if self._epoch_seconds == 0 else (
                     0.7 * self._epoch_seconds + 0.3 * epoch_seconds)
         finished = time.perf_counter()
-        self._speed.note(self.position, finished)
+        self._speed.note(self.position, finished, worked=True)  # a slow chunk is not a pause
         return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, calls=calls)
 
     def _epochs_that_fit(self, seconds_left: float, max_epochs: int | None) -> int:

@@ -173,8 +173,11 @@ def student_values() -> dict:
 def _text_values() -> dict:
     from nnlab.ui.live_driver import runs_of
 
-    runs = runs_of("uth_text")
     values = {}
+    scratch = runs_of("uth_mnist")
+    if scratch:
+        values["scratch_epochs"] = len(scratch[0].history.epochs)  # the first run: the network of tf.Variables
+    runs = runs_of("uth_text")
     if runs:
         history = runs[0].history
         values["text_epochs"] = len(history.epochs)
@@ -231,6 +234,9 @@ def sidebar_player() -> None:
     on_page = here == PAGES[step.page].path
     if on_page and step.page == "playground" and step.lock:
         _keep_locks(step)
+    progress = update_progress()
+    if on_page:
+        _narrow_screen_line(lesson, progress)
     with st.sidebar:
         with st.container(border=True, key="lesson_player"):
             if on_page or here == PAGES["lessons"].path:
@@ -239,6 +245,21 @@ def sidebar_player() -> None:
                 st.markdown(f"**Lesson: {lesson.title}** · step {progress.step} of {len(lesson.steps)}")
                 st.page_link(PAGES[step.page].path, label=f"Go to {PAGES[step.page].title} for this step",
                              icon=":material/arrow_forward:")
+
+
+# Below 769 px Streamlit folds the sidebar away: a line at the top of the page says the step is there.
+NARROW_ONLY_CSS = """<style>
+@media (min-width: 769px) { .st-key-lesson_narrow_line { display: none; } }
+</style>"""
+
+
+def _narrow_screen_line(lesson: Lesson, progress: Progress) -> None:
+    step = lesson.steps[progress.step - 1]
+    met = sum(lesson.check_id(progress.step, k) in progress.passed for k in range(len(step.checks)))
+    st.html(NARROW_ONLY_CSS)
+    with st.container(key="lesson_narrow_line"):
+        st.caption(f":material/school: **{lesson.title}** · step {progress.step} of {len(lesson.steps)} · "
+                   f"{met} of {len(step.checks)} checks done · the step is in the sidebar (» at the top left)")
 
 
 def step_panel(lesson: Lesson, progress: Progress, step: Step) -> None:
@@ -331,7 +352,7 @@ def lesson_list() -> None:
 
 def shipped_problems() -> None:
     """Shipped lesson files that do not validate (a teacher editing lessons/ sees why)."""
-    for problem in catalog.read_folder()[1]:
+    for problem in catalog.shipped_problems():
         st.warning(problem)
 
 

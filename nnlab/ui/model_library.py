@@ -27,8 +27,8 @@ WHOSE_LABEL = {ownership.MINE: " · saved by you", ownership.OTHERS: " · saved 
 DELETE_HELP = {ownership.MINE: "Delete this model from the models folder.",
                ownership.OTHERS: "Saved by another student: only they can delete it. You can still use it and "
                                  "download it.",
-               ownership.NOBODY: "Delete this model from the models folder (it was saved before the app last "
-                                 "started, or put there by hand: anyone may delete it).",
+               ownership.NOBODY: "Delete this model from the models folder (it was put there by hand or by a script, "
+                                 "not from a browser: anyone may delete it).",
                ownership.READ_ONLY: "This file is read-only in the models folder: nobody can delete it from the app."}
 
 

@@ -41,6 +41,8 @@ PAGES = (
              "Draw with the mouse or a finger and see what the network answers, with the 28x28 image it really sees."),
     PageInfo("pages/5_Under_the_hood.py", "Under the hood", ":material/build:",
              "Backpropagation written out by hand, checked number by number against TensorFlow."),
+    PageInfo("pages/6_Teach.py", "Teach it", ":material/model_training:",
+             "Name your own classes, draw a few examples, and train a network on them live; fix its digit mistakes."),
     PageInfo("pages/7_Lessons.py", "Lessons", ":material/school:",
              "Ten guided lessons, from one neuron to words as vectors, each step checked on your own work."),
     PageInfo("pages/8_Teacher.py", "Teacher", ":material/co_present:",

@@ -1,0 +1,107 @@
+"""Run the class server (scripts/serve_class.py: workers behind nginx) for tests and benchmarks.
+
+Waiting is on its events: the supervisor prints one ``serve-class: ...`` line per event
+(``class ready``, ``worker w1 rejoined ...``), read here line by line as they come.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+from tests.browser import ROOT, free_port
+
+
+class SupervisorOutput(threading.Thread):
+    """Copies the supervisor's output to its log and lets a caller wait for a line matching a pattern."""
+
+    def __init__(self, process: subprocess.Popen, log: Path):
+        super().__init__(name="serve-class-output", daemon=True)
+        self.process, self.log = process, log
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+
+    def run(self) -> None:
+        with self.log.open("w") as out:
+            for line in self.process.stdout:
+                out.write(line)
+                out.flush()
+                with self.changed:
+                    self.lines.append(line.rstrip("\n"))
+                    self.changed.notify_all()
+        with self.changed:
+            self.lines.append("<exited>")
+            self.changed.notify_all()
+
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = 240.0) -> re.Match:
+        """The first line from index ``after`` on that matches ``pattern``; fails if the supervisor exits first."""
+        found: list[re.Match] = []
+
+        def seen() -> bool:
+            for line in self.lines[after:]:
+                match = re.search(pattern, line)
+                if match:
+                    found.append(match)
+                    return True
+                if line == "<exited>":
+                    return True
+            return False
+
+        with self.changed:
+            if not self.changed.wait_for(seen, timeout=timeout):
+                raise TimeoutError(f"no line /{pattern}/ from serve-class in {timeout:.0f} s:\n" + "\n".join(self.lines))
+        if not found:
+            raise RuntimeError("serve-class exited:\n" + "\n".join(self.lines))
+        return found[0]
+
+
+class ClassServer:
+    """A running serve-class: its URL, run folder (state.json, logs) and output."""
+
+    def __init__(self, url: str, run: Path, output: SupervisorOutput, process: subprocess.Popen):
+        self.url, self.run, self.output, self.process = url, run, output, process
+
+    def state(self) -> dict:
+        return json.loads((self.run / "state.json").read_text())
+
+    def worker(self, name: str) -> dict:
+        return next(w for w in self.state()["workers"] if w["name"] == name)
+
+    def served_by(self, cookie: str | None = None, path: str = "/_stcore/health") -> str:
+        """The worker nginx sends a request with ``nnlab_worker=cookie`` to (its X-Nnlab-Worker header)."""
+        request = urllib.request.Request(self.url + path, headers={"Cookie": f"nnlab_worker={cookie}"} if cookie else {})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.headers["X-Nnlab-Worker"]
+
+
+@contextlib.contextmanager
+def class_server(work: Path, workers: int = 2, extra: tuple[str, ...] = ()):
+    """``scripts/serve_class.py --workers N`` on free ports, models in ``work/models``, SQLite in ``work/data``,
+    run folder ``work/run``; yields a :class:`ClassServer` once it says ``class ready``; stops it on exit."""
+    port, ports = free_port(), [free_port() for _ in range(workers)]
+    inherited = {k: v for k, v in os.environ.items() if k != "NNLAB_PRELOAD_TENSORFLOW"}  # preload as `make run` does
+    env = dict(inherited, NNLAB_MODELS_DIR=str(work / "models"), NNLAB_DATA_DIR=str(work / "data"), PYTHONUNBUFFERED="1")
+    command = [sys.executable, "scripts/serve_class.py", "--workers", str(workers), "--port", str(port),
+               "--address", "127.0.0.1", "--worker-ports", ",".join(map(str, ports)), "--run", str(work / "run"), *extra]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               bufsize=1)
+    output = SupervisorOutput(process, work / "serve-class.log")
+    output.start()
+    try:
+        output.wait_for(r"class ready")
+        yield ClassServer(f"http://127.0.0.1:{port}", work / "run", output, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        output.join(timeout=15)

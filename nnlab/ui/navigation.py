@@ -45,6 +45,8 @@ PAGES = (
              "Name your own classes, draw a few examples, and train a network on them live; fix its digit mistakes."),
     PageInfo("pages/7_Lessons.py", "Lessons", ":material/school:",
              "Ten guided lessons, from one neuron to words as vectors, each step checked on your own work."),
+    PageInfo("pages/8_Teacher.py", "Teacher", ":material/co_present:",
+             "For the teacher (with the teacher's key): a class code, every student's progress live, a challenge board."),
 )
 
 

@@ -91,7 +91,7 @@ class PlaygroundRun(TrainerRun):
         self._painters: dict[bool, object] = {}
         model = build_model(self.spec, seed=config.seed)
         trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
-                          self.data.test_labels, batch_size=config.batch_size, seed=config.seed)
+                          self.data.test_labels, batch_size=config.batch_size, seed=config.seed, jit_compile=True)
         super().__init__(trainer, label="playground", whole_epochs=True)
 
     def _painter(self, show_test: bool):

@@ -23,8 +23,8 @@ THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks:
 # The live page's rhythm (nnlab.ui.playground, bench/xor_speed.py): while playing it asks for a redraw
 # every RUN_EVERY_S, trains at least TRAIN_BUDGET_S before each one, and redraws the network and the
 # loss chart every SLOW_PARTS_EVERY_S only (the decision boundary every time).
-RUN_EVERY_S = 0.1
-TRAIN_BUDGET_S = 0.06
+RUN_EVERY_S = 0.05
+TRAIN_BUDGET_S = 0.03
 SLOW_PARTS_EVERY_S = 0.5
 BOUNDARY_HEIGHT_PX = 520  # the paused boundary figure's height; the live picture's box is as tall
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
@@ -41,6 +42,7 @@ MAX_TEMPLATES = 32  # architectures kept compiled; the least recently used beyon
 
 _templates: OrderedDict[str, Template] = OrderedDict()
 _templates_lock = threading.Lock()
+_keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> {(optimizer, loss, extra) ids: key}
 
 
 def _without_names(value):
@@ -146,9 +148,18 @@ def check_template(template: Template) -> None:
         raise RuntimeError("nnlab.training.shared: " + "; ".join(problems) + " (checked on Keras 3.12).")
 
 
+def _key_of(model, optimizer, loss, extra: tuple) -> str:
+    """:func:`architecture_key`, remembered per model (a page asks for it at every redraw: 1-2 ms each)."""
+    known = _keys.setdefault(model, {})
+    ids = (id(optimizer), id(loss), extra)
+    if ids not in known:
+        known[ids] = architecture_key(model, optimizer, loss, extra)
+    return known[ids]
+
+
 def template_for(model, optimizer=None, loss=None, extra: tuple = ()) -> Template:
     """The shared :class:`Template` of ``model``'s architecture, made from ``model`` the first time."""
-    key = architecture_key(model, optimizer, loss, extra)
+    key = _key_of(model, optimizer, loss, extra)
     with _templates_lock:
         template = _templates.get(key)
         if template is not None and template.matches(model, optimizer):

@@ -152,3 +152,17 @@ class PlaygroundRun(TrainerRun):
         loss = loss_figure([r.epoch for r in history.epochs], history.series("train_loss"),
                            history.series("test_loss"))
         return Frame(boundary, network, loss)
+
+    def network_picture(self, config: PlaygroundConfig, edges: list[np.ndarray] | None = None) -> bytes:
+        """The network picture of :meth:`frame`, its edges drawn from ``edges`` (one (n_in, n_out) array per
+        Dense layer, e.g. the updates of one step) instead of the weights when given."""
+        from nnlab.plots.live import network_image
+        from nnlab.plots.network import neuron_columns
+        from nnlab.plots.style import CLASS_COLORS
+
+        maps = plane_maps(self.trainer.model, self.grid, self.features)
+        node_maps = [self.input_maps] + [pool(to_unit_range(h)) for h in maps.hidden] + [pool(2.0 * maps.output - 1.0)]
+        columns, titles = neuron_columns(self.spec)
+        colors = CLASS_COLORS[:config.n_classes] if config.n_classes > 2 else None
+        kernels = dense_kernels(self.trainer.model) if edges is None else edges
+        return network_image(columns, titles, list(self.features), kernels, node_maps, output_colors=colors)

@@ -529,12 +529,17 @@ def live_picture(jpeg: bytes, name: str, description: str) -> None:
 
 
 def pictures(run) -> None:
+    from nnlab.ui import playground_diagram, playground_inspect
+
     frame = _frame(run)
+    inspection = playground_inspect.current(run)
     left, right = st.columns([1, 1], gap="medium")
     with left:
         lesson_explanation()
         network_editor()
-        st.image(frame.network)
+        picture = frame.network if inspection is None else run.network_picture(config(), inspection.dW_update)
+        playground_diagram.network_view(run, picture, inspection)
+        playground_inspect.controls(run, inspection)
         n_classes = config().n_classes
         outputs = ("" if n_classes == 2 else
                    f" The output squares: the probability of each class ({class_names(n_classes)}), in its colour.")
@@ -546,3 +551,4 @@ def pictures(run) -> None:
         else:
             st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
         st.plotly_chart(frame.loss, key="pg_loss", config={"displayModeBar": False})
+    playground_inspect.panel(run, inspection)

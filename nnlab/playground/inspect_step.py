@@ -102,11 +102,12 @@ def inspect(run, count: int = 0) -> StepInspection:
     new = {id(v): value for v, value in zip(state, after, strict=True)}
     old = {id(v): value for v, value in zip(state, before, strict=True)}
     dense = dense_layers(trainer.model)
+    rate = float(trainer.learning_rate)
     dW = [new[id(layer.kernel)].astype(np.float64) - old[id(layer.kernel)] for layer in dense]
     db = [new[id(layer.bias)].astype(np.float64) - old[id(layer.bias)] for layer in dense]
     return StepInspection(indices, data.train_points[indices], labels, x, numbers, [layer.W for layer in layers],
                           [layer.b for layer in layers], [layer.activation for layer in layers], dW, db,
-                          update_rule(trainer.optimizer, float(trainer.learning_rate)), float(trainer.learning_rate), loss_name(trainer),
+                          update_rule(trainer.optimizer, rate), rate, loss_name(trainer),
                           before, after)
 
 

@@ -218,3 +218,18 @@ class PlaygroundRun(TrainerRun):
         """The class the network gives each row of the feature matrix ``x``."""
         output = layer_outputs(self.trainer.model, x)[-1]
         return (output[:, 0] > 0.5).astype(np.int64) if output.shape[-1] == 1 else output.argmax(axis=-1)
+
+    def network_picture(self, config: PlaygroundConfig, edges: list[np.ndarray] | None = None) -> bytes:
+        """The network picture of :meth:`frame`, its edges drawn from ``edges`` (one (n_in, n_out) array per
+        Dense layer, e.g. the updates of one step) instead of the weights when given."""
+        from nnlab.plots.live import network_image
+        from nnlab.plots.network import neuron_columns
+        from nnlab.plots.style import CLASS_COLORS
+
+        maps = plane_maps(self.trainer.model, self.grid, self.features)
+        output = np.clip(maps.output, -1.0, 1.0) if self.regression else 2.0 * maps.output - 1.0
+        node_maps = [self.input_maps] + [pool(to_unit_range(h)) for h in maps.hidden] + [pool(output)]
+        columns, titles = neuron_columns(self.drawn_spec)
+        colors = CLASS_COLORS[:config.n_classes] if config.n_classes > 2 else None
+        kernels = dense_kernels(self.trainer.model) if edges is None else edges
+        return network_image(columns, titles, list(self.features), kernels, node_maps, output_colors=colors)

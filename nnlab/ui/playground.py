@@ -562,13 +562,18 @@ def colour_key(setup) -> str:
 
 
 def pictures(run) -> None:
+    from nnlab.ui import playground_diagram, playground_inspect
+
     setup = config()
     frame = _frame(run)
+    inspection = playground_inspect.current(run)
     left, right = st.columns([1, 1], gap="medium")
     with left:
         lesson_explanation()
         network_editor()
-        st.image(frame.network)
+        picture = frame.network if inspection is None else run.network_picture(config(), inspection.dW_update)
+        playground_diagram.network_view(run, picture, inspection)
+        playground_inspect.controls(run, inspection)
         n_classes = setup.n_classes
         outputs = ("" if n_classes <= 2 else
                    f" The output squares: the probability of each class ({class_names(n_classes)}), in its colour.")
@@ -591,3 +596,4 @@ def pictures(run) -> None:
             st.plotly_chart(frame.confusion, key="pg_confusion", config={"displayModeBar": False})
             st.caption("Confusion matrix of the test points: row = the true class, column = the class the network "
                        "gives; the diagonal (green) is right. Shown while paused.")
+    playground_inspect.panel(run, inspection)

@@ -268,3 +268,96 @@ def _block_figure(spec: ModelSpec) -> go.Figure:
     ))
     width = GAP + BAR_AREA + GAP + label_width + GAP
     return _pixel_axes(figure, width, GAP + row_height * len(blocks) + GAP)
+
+
+# ---- the playground's network picture, made touchable ---------------------------------------------
+
+EDGE_TARGET_PX = 11  # marker diameter at each connection: a tap on it picks that weight
+
+
+@dataclass(frozen=True)
+class ImageGeometry:
+    """Where :func:`nnlab.plots.live.network_image` puts each neuron, in the picture's own pixels."""
+
+    width: int
+    height: int
+    node: float  # a neuron's square side
+    centres: list[list[tuple[float, float]]]  # per column, per neuron: (x, y), y downwards
+
+
+def image_geometry(columns: list[np.ndarray]) -> ImageGeometry:
+    """The layout of :func:`~nnlab.plots.live.network_image` for these columns (a test checks the two agree)."""
+    from nnlab.plots.live import NETWORK_PX, SUPER
+
+    s = SUPER
+    step_y, node = 62 * s, 46 * s
+    label_width, title_height, margin = 62 * s, 46 * s, 8 * s
+    free = NETWORK_PX * s - label_width - node - margin
+    step_x = int(min(170 * s, max(104 * s, free / max(len(columns) - 1, 1))))
+    top_unit = max(float(ys.max()) for ys in columns)
+    rows = top_unit - min(float(ys.min()) for ys in columns)
+    width = label_width + (len(columns) - 1) * step_x + node + margin
+    height = title_height + int(rows * step_y) + node + margin
+    centres = [[((label_width + c * step_x + node / 2) / s, (title_height + (top_unit - y) * step_y + node / 2) / s)
+                for y in ys] for c, ys in enumerate(columns)]
+    return ImageGeometry(width // s, height // s, node / s, centres)
+
+
+def edge_target(geometry: ImageGeometry, column: int, source: int, target: int) -> tuple[float, float]:
+    """The point of edge ``source -> target`` (column ``column`` to the next) where its marker sits.
+
+    Not the middle: two edges of a layer can cross there. Each source's edges carry their markers at
+    their own fraction ``t = 0.25 + 0.5 (source + 1/2) / n_sources`` of the way, so that the markers of
+    the default 2-4-2-1 network are at least 13 px apart.
+    """
+    (x0, y0), (x1, y1) = geometry.centres[column][source], geometry.centres[column + 1][target]
+    t = 0.25 + 0.5 * (source + 0.5) / len(geometry.centres[column])
+    return x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A place to tap on the picture: ``key`` comes back in the chart's selection, ``hover`` is its text."""
+
+    key: str
+    x: float
+    y: float
+    hover: str
+    neuron: bool
+
+
+def touchable_network(picture: bytes, geometry: ImageGeometry, targets: list[Target],
+                      selected: str | None = None) -> go.Figure:
+    """The network picture (JPEG bytes) as a plotly figure with a marker on each connection and on each
+    neuron: hovering shows a target's text, a click or tap selects it (``customdata`` is its key)."""
+    import base64
+
+    source = "data:image/jpeg;base64," + base64.b64encode(picture).decode("ascii")
+    width, height = geometry.width, geometry.height
+    figure = go.Figure()
+    figure.add_layout_image(source=source, xref="x", yref="y", x=0, y=0, sizex=width, sizey=height,
+                            sizing="stretch", layer="below", xanchor="left", yanchor="top")
+    for neuron in (False, True):
+        group = [t for t in targets if t.neuron == neuron]
+        if not group:
+            continue
+        size = geometry.node if neuron else EDGE_TARGET_PX
+        marker = (dict(size=size, symbol="square", color="rgba(255,255,255,0.02)", line=dict(width=0)) if neuron
+                  else dict(size=size, color="white", line=dict(color="#333333", width=1.5)))
+        figure.add_trace(go.Scatter(
+            x=[t.x for t in group], y=[t.y for t in group], mode="markers", marker=marker,
+            customdata=[t.key for t in group], hovertext=[t.hover for t in group], hoverinfo="text",
+            name="neurons" if neuron else "connections", showlegend=False))
+    chosen = next((t for t in targets if t.key == selected), None)
+    if chosen is not None:
+        size = geometry.node + 8 if chosen.neuron else EDGE_TARGET_PX + 10
+        figure.add_trace(go.Scatter(
+            x=[chosen.x], y=[chosen.y], mode="markers", hoverinfo="skip", showlegend=False, name="selected",
+            marker=dict(size=size, symbol="square" if chosen.neuron else "circle", color="rgba(0,0,0,0)",
+                        line=dict(color="#CC79A7", width=4))))
+    apply_style(figure, height=height)
+    figure.update_layout(margin=dict(l=0, r=0, t=0, b=0, pad=0), dragmode=False, clickmode="event+select",
+                         hoverlabel=dict(font=dict(size=LABEL_SIZE)), uirevision="network")
+    figure.update_xaxes(visible=False, range=[0, width], fixedrange=True)
+    figure.update_yaxes(visible=False, range=[height, 0], fixedrange=True, scaleanchor="x", scaleratio=1)
+    return figure

@@ -204,17 +204,18 @@ def own_plane(run, plane_values) -> None:
     data = run.data if run is not None and run.matches(setup) else None
     if data is not None:
         regression = run.regression
+        # every own point is shown (a new one may have gone to the test set): training dots, test diamonds
         points = [[float(x), float(y), _colour(v, regression), False]
                   for (x, y), v in zip(data.train_points, data.train_labels, strict=True)]
-        if setup.show_test:
-            points += [[float(x), float(y), _colour(v, regression), True]
-                       for (x, y), v in zip(data.test_points, data.test_labels, strict=True)]
+        points += [[float(x), float(y), _colour(v, regression), True]
+                   for (x, y), v in zip(data.test_points, data.test_labels, strict=True)]
     else:  # the network for these points is being built: show the points alone
         pts, labels = setup.own.arrays()
         points = [[float(x), float(y), _colour(v, setup.own.regression), False]
                   for (x, y), v in zip(pts, labels, strict=True)]
     n = len(setup.own)
-    caption = f"{n} points · click or tap to {'erase' if st.session_state.get(CLICK_MODE) == ERASE else 'add'}"
+    caption = (f"{n} points (dots train, diamonds test) · click or tap to "
+               f"{'erase' if st.session_state.get(CLICK_MODE) == ERASE else 'add'}")
     plane(plane_data(plane_values if data is not None else None, _palette(setup.n_classes), points, extent=6.0,
                      version=st.session_state.get(VERSION, 0), discrete=setup.discretize,
                      adds=st.session_state.get(CLICK_MODE) != ERASE, caption=caption,

@@ -9,12 +9,13 @@ sentence (:func:`nnlab.datasets.points_csv.points_from_csv`) until the next uplo
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 import streamlit as st
 
 import nnlab.ui.playground as pg
-from nnlab.datasets.points_csv import MAX_BYTES, MAX_CLASS, MAX_ROWS
+from nnlab.datasets.points_csv import MAX_BYTES, MAX_CLASS, MAX_ROWS, points_to_csv
 from nnlab.datasets.toy2d import make_2d
 from nnlab.playground.config import (
     DATASET_ORDER,
@@ -112,8 +113,6 @@ def data_controls() -> None:
         st.error(error, icon=":material/error:")
     points, labels = current_points(setup)
     if len(points):
-        from nnlab.datasets.points_csv import points_to_csv
-
         st.download_button("Download points (CSV)", points_to_csv(points, labels), file_name="points.csv",
                            mime="text/csv", key="pg_download", on_click="ignore", icon=":material/download:",
                            help="The points on the plane (training and test) as x1,x2,label: open it in a "
@@ -142,7 +141,7 @@ def _on_click() -> None:
     if not click or setup.own is None:
         return
     x1, x2 = float(click["x1"]), float(click["x2"])
-    mode = st.session_state.get(CLICK_MODE, 0)
+    mode = st.session_state.get(CLICK_MODE) or 0  # None: the student unselected the choice; adds class 0
     if mode == ERASE:
         _set_own(setup.own.erase(x1, x2))
     elif setup.own.regression:
@@ -175,7 +174,9 @@ def click_controls(setup) -> None:
                   help="Remove every point (Download keeps a copy first)")
 
 
+@lru_cache(maxsize=8)
 def _palette(n_classes: int) -> list[str]:
+    """PALETTE_SIZE colours for the plane's values, as the plotly figure and the live picture paint them."""
     from nnlab.plots.boundary import class_colorscale, pale_diverging
     from nnlab.plots.raster import lookup_table
 

@@ -39,7 +39,7 @@ def test_own_points_start_as_a_copy_and_keep_out_of_the_link():
     config = at.session_state["pg_config"]
     assert config.dataset == "own" and len(config.own) == 50
     assert config.schedule == "step" and config.layers[0].dropout == 0.2
-    assert at.query_params["data"] == ["own"]  # the address bar says so; reading it back names why it is ignored
+    assert at.query_params["data"] == "own"  # the address bar says so; reading it back names why it is ignored
     assert [b.label for b in at.button if b.label == "Clear"]
     at.button(key="pg_clear").click().run()
     assert any("Add at least two points" in error.value for error in at.error)

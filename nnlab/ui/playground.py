@@ -320,8 +320,8 @@ def training_controls() -> None:
         ("loss", "Loss", LOSSES, "What training makes small: how wrong the output is on each point"),
         ("regularization", "Regularization", REGULARIZATIONS, "A penalty on large weights (L1, L2): smoother boundaries"),
     ):
-        widget = key(field)
         fixed = field == "loss" and setup.regression
+        widget = key(f"{field}_fixed" if fixed else field)  # its own widget: it shows the loss in use
         value = setup.loss_in_use if fixed else getattr(setup, field)
         st.selectbox(label, list(options), index=list(options).index(value), key=widget, format_func=options.get,
                      on_change=_change, args=(field, widget), disabled=fixed,

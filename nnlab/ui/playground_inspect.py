@@ -115,7 +115,8 @@ def panel(run, inspection) -> None:
                    + ", ".join(f"{name}′ = {text}" for name, text in DERIVATIVE_TEXT.items() if name != "softmax")
                    + ". The update Δ is the optimizer's: " + inspection.rule + ".")
     for index, activation in enumerate(inspection.activations):
-        title = f"Layer {index + 1}: {names[index][0]}… → {', '.join(names[index + 1])} ({activation})"
+        source = "the inputs" if index == 0 else f"hidden layer {index}"
+        title = f"Layer {index + 1}: {source} → {', '.join(names[index + 1])} ({activation})"
         with st.expander(title, expanded=index == len(inspection.activations) - 1):
             table = pd.DataFrame({f"z({name})": p.z[index][:, j] for j, name in enumerate(names[index + 1])})
             for j, name in enumerate(names[index + 1]):

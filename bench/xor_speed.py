@@ -14,6 +14,9 @@ training points (500 points, 50 % for training), batch 10 (25 steps an epoch):
    (the fastest ``fit`` can be), and ``fit(epochs=1)`` + ``predict`` on the grid per
    frame (what an animation built on ``fit`` would do).
 
+Then the same loop (trainer + redraws) on the regression set "plane" (one linear output, squared
+error) and on "Four classes" (softmax over 4), same network and sizes, one line each.
+
 TensorFlow Playground: one epoch per frame, about 60 epochs/s. Target here: at least
 120 epochs/s with at least 10 redraws/s. The last line is ``epochs_per_s: <n>``.
 Usage: python bench/xor_speed.py [seconds per measurement, default 6]
@@ -28,6 +31,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dataclasses import replace  # noqa: E402
 
 import plotly.io as pio  # noqa: E402
 
@@ -45,14 +50,14 @@ def serialize(picture) -> int:
     return len(pio.to_json(picture.to_dict(), validate=False))
 
 
-def trainer_loop(seconds: float, redraw: bool) -> tuple[float, float, float, float]:
-    """(epochs/s, redraws/s, KB sent per redraw, epochs per CPU-second) of the page's loop."""
-    run = PlaygroundRun(DEFAULT)
+def trainer_loop(seconds: float, redraw: bool, config=DEFAULT) -> tuple[float, float, float, float]:
+    """(epochs/s, redraws/s, KB sent per redraw, epochs per CPU-second) of the page's loop on ``config``."""
+    run = PlaygroundRun(config)
     run.trainer.warm_up()
     run.resume()  # Play
     run.advance(0.2)
     if redraw:
-        run.frame(DEFAULT, live=True)  # the grid function is traced on the first frame
+        run.frame(config, live=True)  # the grid function is traced on the first frame
     start, cpu, epochs, frames, sent = time.perf_counter(), time.process_time(), run.trainer.epoch, 0, 0
     slow_parts_drawn = -SLOW_PARTS_EVERY_S
     while time.perf_counter() - start < seconds:
@@ -60,7 +65,7 @@ def trainer_loop(seconds: float, redraw: bool) -> tuple[float, float, float, flo
         if redraw:
             now = time.perf_counter()
             everything = now - slow_parts_drawn > SLOW_PARTS_EVERY_S
-            frame = run.frame(DEFAULT, everything=everything, live=True)
+            frame = run.frame(config, everything=everything, live=True)
             sent += serialize(frame.boundary)
             if everything:
                 sent += serialize(frame.network) + serialize(frame.loss)
@@ -108,6 +113,9 @@ def main() -> None:
           "(wall-clock figures fall when other programs share the cores)")
     print(f"vs model.fit in one call: {epochs_per_s / fit_one_call:.1f}x; "
           f"vs fit+predict per frame: {epochs_per_s / fit_per_frame:.1f}x")
+    for dataset, title in (("plane", "regression 'plane'"), ("four_blobs", "4 classes, softmax")):
+        other, other_redraws, _, _ = trainer_loop(seconds, redraw=True, config=replace(DEFAULT, dataset=dataset))
+        print(f"trainer + redraws, {title + ':':<24}{other:8.1f} epochs/s, {other_redraws:.1f} redraws/s")
     met = epochs_per_s >= TARGET_EPOCHS_PER_S and redraws_per_s >= TARGET_REDRAWS_PER_S
     print(f"target {TARGET_EPOCHS_PER_S} epochs/s with {TARGET_REDRAWS_PER_S} redraws/s: {'met' if met else 'NOT met'}")
     print(f"epochs_per_s: {epochs_per_s:.1f}")

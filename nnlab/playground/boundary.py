@@ -103,7 +103,8 @@ def layer_outputs(model, x: np.ndarray) -> list[np.ndarray]:
 def plane_maps(model, grid: Grid, features) -> PlaneMaps:
     """Run ``model`` (Dense layers on 2D features) over ``grid``: hidden neuron maps and the output."""
     outputs = layer_outputs(model, feature_matrix(grid.points, features))
-    images = [grid.image(out) for out in outputs]
+    # the Dense layers' outputs (a Dropout layer passes its input through at test time: no map of its own)
+    images = [grid.image(out) for out, layer in zip(outputs, model.layers, strict=True) if hasattr(layer, "kernel")]
     return PlaneMaps(hidden=images[:-1], output=images[-1])
 
 

@@ -23,12 +23,12 @@ ACTIVATION_TITLES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "line
 
 def _units(config: PlaygroundConfig, units: int) -> PlaygroundConfig:
     layers = config.layers or (Hidden(units, "tanh"),)
-    return replace(config, layers=tuple(Hidden(units, layer.activation) for layer in layers))
+    return replace(config, layers=tuple(replace(layer, units=units) for layer in layers))
 
 
 def _activation(config: PlaygroundConfig, activation: str) -> PlaygroundConfig:
     layers = config.layers or (Hidden(4, activation),)
-    return replace(config, layers=tuple(Hidden(layer.units, activation) for layer in layers))
+    return replace(config, layers=tuple(replace(layer, activation=activation) for layer in layers))
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,7 @@ def network_view(run, picture: bytes, inspection=None) -> None:
         st.image(picture)
         return
     names = weights.names_for(run.trainer.model, run.features)
-    columns, _ = neuron_columns(run.spec)
+    columns, _ = neuron_columns(run.drawn_spec)  # the Dense layers (dropout has no column)
     geometry = image_geometry(columns)
     targets = tap_targets(geometry, _labels(run, names, inspection))
     picked = st.session_state.get(PICKED)

@@ -99,6 +99,9 @@ def panel(run, inspection) -> None:
                 "gradient comes back (backpropagation, as on the Under-the-hood page). The network picture's "
                 "connections now show each weight's **update** Δw (blue: the step raises it, orange: lowers it, "
                 "thicker: larger); tap one for its numbers.")
+    if any(layer.kind == "dropout" for layer in run.spec.layers):
+        st.info("This network has dropout. The inspected step follows every neuron (none switched off), "
+                "so its gradients are those of the network without dropout.", icon=":material/info:")
     loss_text = f"{p.data_loss:.4f}" + (f" + penalty {p.penalty:.4f} = {p.loss:.4f}" if p.penalty else "")
     st.markdown(f"**Loss on this batch** ({inspection.loss.replace('_', ' ')}): {loss_text} · "
                 f"**Update rule**: {inspection.rule}")

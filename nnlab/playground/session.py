@@ -25,8 +25,8 @@ THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks:
 # The live page's rhythm (nnlab.ui.playground, bench/xor_speed.py): while playing it asks for a redraw
 # every RUN_EVERY_S, trains at least TRAIN_BUDGET_S before each one, and redraws the network and the
 # loss chart every SLOW_PARTS_EVERY_S only (the decision boundary every time).
-RUN_EVERY_S = 0.1
-TRAIN_BUDGET_S = 0.06
+RUN_EVERY_S = 0.05
+TRAIN_BUDGET_S = 0.03
 SLOW_PARTS_EVERY_S = 0.5
 BOUNDARY_HEIGHT_PX = 520  # the paused boundary figure's height; the live picture's box is as tall
 
@@ -106,7 +106,7 @@ class PlaygroundRun(TrainerRun):
         self._painters: dict[bool, object] = {}
         model = build_model(self.spec, seed=config.seed)
         trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
-                          self.data.test_labels, batch_size=config.batch_size, seed=config.seed)
+                          self.data.test_labels, batch_size=config.batch_size, seed=config.seed, jit_compile=True)
         super().__init__(trainer, label="playground", whole_epochs=True)
 
     def _painter(self, show_test: bool):

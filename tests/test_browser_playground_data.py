@@ -13,30 +13,38 @@ CANVAS = ".nnlab-plane canvas"  # inside the component's shadow root: Playwright
 
 
 def shown(page, count: int):
-    """The canvas once it draws ``count`` points (the training points, and the test points when shown)."""
+    """The canvas once it draws ``count`` points (own points: all of them, training and test)."""
     canvas = page.locator(f'{CANVAS}[data-points="{count}"]')
     canvas.wait_for()
     return canvas
 
 
 def choose_dataset(page, title: str) -> None:
+    """Pick the data set ``title`` in the sidebar, as a student does (opening the sidebar first on a small screen)."""
+    collapsed = page.locator("[data-testid=stSidebar][data-collapsed=true]").count() == 1
+    if collapsed:
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.locator("[data-testid=stSidebar][data-collapsed=false]").wait_for()
     with rerun(page):
         page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Dataset").locator("input").click()
-        page.get_by_role("option", name=title).click()
+        page.get_by_role("option", name=title, exact=True).click()
+    if collapsed:
+        page.get_by_test_id("stSidebarCollapseButton").click(force=True)
+        page.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for()
 
 
 def own_points(page, app_url) -> int:
     """Open the playground on XOR, switch to "Your own points" (a copy of XOR's 500): their count on the canvas."""
     open_page(page, app_url, "Playground?points=50")
     choose_dataset(page, "Your own points")
-    page.get_by_text("50 points · click or tap to add").wait_for()
+    page.get_by_text("50 points (dots train, diamonds test)").wait_for()
     wait_idle(page)
     return int(page.locator(CANVAS).get_attribute("data-points"))
 
 
 def test_clicking_the_plane_adds_points_of_the_chosen_class_and_erases_them(page, app_url):
     before = own_points(page, app_url)
-    assert before == 25  # the training half of the 50 XOR points (test points hidden)
+    assert before == 50  # a copy of the 50 XOR points: every own point is drawn
     page.get_by_test_id("stButtonGroup").get_by_text("green").click()
     wait_idle(page)
     canvas = page.locator(CANVAS)
@@ -44,16 +52,16 @@ def test_clicking_the_plane_adds_points_of_the_chosen_class_and_erases_them(page
     for fraction in (0.3, 0.5, 0.7):
         with rerun(page):
             canvas.click(position={"x": box["width"] * fraction, "y": box["height"] * 0.4})
-    # 53 points now: about half train; a new point of class 2 (green) makes it a 3-class problem
-    page.get_by_text("53 points").wait_for()
+    # a new point of class 2 (green) makes it a 3-class problem
+    shown(page, 53)
     assert page.get_by_text("sort points into 3 classes").count() == 1
     page.get_by_test_id("stButtonGroup").get_by_text("Erase").click()
     wait_idle(page)
     with rerun(page):
         canvas.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.4})
-    page.get_by_text("52 points").wait_for()
+    shown(page, 52)
     with rerun(page):
-        page.get_by_role("button", name="Clear").click()
+        page.get_by_role("button", name="Clear", exact=True).click()
     page.get_by_text("Add at least two points").wait_for()
     assert exceptions_on_page(page) == []
 
@@ -65,17 +73,17 @@ def test_an_uploaded_csv_is_trained_on_and_a_broken_one_keeps_the_points(page, a
     with rerun(page):
         chooser.set_input_files(files=[{"name": "blobs.csv", "mimeType": "text/csv",
                                         "buffer": points_to_csv(points, labels)}])
-    shown(page, 60)  # half of the 120 train
+    shown(page, 120)
     assert page.get_by_text("sort points into 4 classes").count() == 1
     with rerun(page):
         chooser.set_input_files(files=[{"name": "broken.csv", "mimeType": "text/csv",
                                         "buffer": b"x1,x2,label\n1,abc,0\n"}])
     page.get_by_text("broken.csv: Row 2: 'abc' in column x2 is not a number. Your points are unchanged.").wait_for()
-    shown(page, 60)
-    page.get_by_role("button", name="Play").click()
+    shown(page, 120)
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(EPOCH_AT_LEAST, arg=5, timeout=60_000)
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").and_(page.locator(":enabled")).wait_for()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).and_(page.locator(":enabled")).wait_for()
     wait_idle(page)
     page.get_by_text("Confusion matrix of the test points").wait_for()
     assert exceptions_on_page(page) == []
@@ -88,7 +96,7 @@ def test_the_plane_set_is_a_continuous_output_with_squared_error(page, app_url):
     chart = page.get_by_test_id("stPlotlyChart").filter(has_text="output")
     chart.locator(".hm image").first.wait_for()  # a heatmap with a colour bar titled "output"
     assert page.get_by_test_id("stMetric").filter(has_text="Typical test error").count() == 1
-    page.get_by_role("button", name="Step").click()
+    page.get_by_role("button", name="Step", exact=True).click()
     page.wait_for_function(EPOCH_AT_LEAST, arg=1, timeout=60_000)
     wait_idle(page)
     assert "±" in page.get_by_test_id("stMetric").filter(has_text="Typical test error").inner_text()
@@ -103,11 +111,11 @@ def test_a_touch_tablet_adds_points_by_tapping_and_plays(browser, app_url):
         box = canvas.bounding_box()
         with rerun(page):
             canvas.tap(position={"x": box["width"] * 0.25, "y": box["height"] * 0.25})
-        page.get_by_text("51 points").wait_for()
-        page.get_by_role("button", name="Play").tap()
+        shown(page, 51)
+        page.get_by_role("button", name="Play", exact=True).tap()
         page.wait_for_function(EPOCH_AT_LEAST, arg=3, timeout=60_000)
-        page.get_by_role("button", name="Pause").tap()
-        page.get_by_role("button", name="Play").and_(page.locator(":enabled")).wait_for()
+        page.get_by_role("button", name="Pause", exact=True).tap()
+        page.get_by_role("button", name="Play", exact=True).and_(page.locator(":enabled")).wait_for()
         wait_idle(page)
         assert cut_text(page) == []
         assert exceptions_on_page(page) == []

@@ -40,6 +40,8 @@ def test_a_hand_written_file_reads():
     (b"x1,x2,label\n1,2,7\n2,2,1\n", "neither a class"),
     (b"x1,x2,label\n1,200,0\n2,2,1\n", "from -20 to 20"),
     (b"", "empty"),
+    (b"x1,x2,label\n\"" + b"1" * 150_000 + b"\",2,0\n", "not a readable CSV|not a number"),
+    (b"x1,x2,label\n1,2\x00,0\n2,2,1\n", "not a readable CSV|not a number"),
     (b"x1,x2,label\n", "no points"),
     (b"x1,x2,label\n" + b"1,2,0\n" * 2001, "2,001 points; at most 2,000"),
     (b"x1,x2,label\n" + b"1.000000000,2.00000000,0\n" * 9000, "at most 200 kB"),

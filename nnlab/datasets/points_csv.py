@@ -48,7 +48,10 @@ def points_from_csv(data: bytes) -> tuple[np.ndarray, np.ndarray]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError("The file is not text (UTF-8): save it as CSV with columns x1,x2,label.") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    except csv.Error as error:  # a field over the csv module's limit, a stray quote at the end...
+        raise ValueError(f"The file is not a readable CSV ({error}): save it with columns x1,x2,label.") from None
     if not rows:
         raise ValueError("The file is empty: it needs a header x1,x2,label and one point a row.")
     header = tuple(cell.strip().lower() for cell in rows[0])

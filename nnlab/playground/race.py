@@ -91,6 +91,7 @@ class RaceLeg(PlaygroundRun):
     def _train_chunk(self, seconds: float) -> int:
         if self.leader is None or self.leader.state != RUNNING:
             return super()._train_chunk(seconds)
+        self.trainer.learning_rate = self.current_rate  # (a schedule's rate for this epoch)
         result = self.trainer.train_locked(math.inf, whole_epochs=True, max_epochs=self.leader.trainer.epoch)
         self._settle(result)
         return result.steps

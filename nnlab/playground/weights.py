@@ -86,9 +86,10 @@ def check_value(value, what: str = "a weight") -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a number: type a number such as 0.5 or -1.2.") from None
+        raise ValueError(f"{value!r} is not a number: type one such as 0.5 or -1.2. "
+                         "Nothing was changed.") from None
     if math.isnan(number):
-        raise ValueError(f"NaN is not a number {what} can hold; nothing was changed.")
+        raise ValueError(f"NaN is not a number {what} can hold. Nothing was changed.")
     if not math.isfinite(number) or abs(number) > MAX_ABS:
         raise ValueError(f"{number:g} is too large for {what}: keep it between −{MAX_ABS:g} and {MAX_ABS:g} "
                          "(beyond that every neuron after it is saturated). Nothing was changed.")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -317,47 +318,29 @@ def edge_target(geometry: ImageGeometry, column: int, source: int, target: int) 
 
 @dataclass(frozen=True)
 class Target:
-    """A place to tap on the picture: ``key`` comes back in the chart's selection, ``hover`` is its text."""
+    """A place to tap on the picture: ``key`` identifies it, ``label`` names it (tooltip and screen readers);
+    ``x``, ``y`` its centre and ``size`` its side, in the picture's pixels."""
 
     key: str
     x: float
     y: float
-    hover: str
+    size: float
+    label: str
     neuron: bool
 
 
-def touchable_network(picture: bytes, geometry: ImageGeometry, targets: list[Target],
-                      selected: str | None = None) -> go.Figure:
-    """The network picture (JPEG bytes) as a plotly figure with a marker on each connection and on each
-    neuron: hovering shows a target's text, a click or tap selects it (``customdata`` is its key)."""
-    import base64
-
-    source = "data:image/jpeg;base64," + base64.b64encode(picture).decode("ascii")
-    width, height = geometry.width, geometry.height
-    figure = go.Figure()
-    figure.add_layout_image(source=source, xref="x", yref="y", x=0, y=0, sizex=width, sizey=height,
-                            sizing="stretch", layer="below", xanchor="left", yanchor="top")
-    for neuron in (False, True):
-        group = [t for t in targets if t.neuron == neuron]
-        if not group:
-            continue
-        size = geometry.node if neuron else EDGE_TARGET_PX
-        marker = (dict(size=size, symbol="square", color="rgba(255,255,255,0.02)", line=dict(width=0)) if neuron
-                  else dict(size=size, color="white", line=dict(color="#333333", width=1.5)))
-        figure.add_trace(go.Scatter(
-            x=[t.x for t in group], y=[t.y for t in group], mode="markers", marker=marker,
-            customdata=[t.key for t in group], hovertext=[t.hover for t in group], hoverinfo="text",
-            name="neurons" if neuron else "connections", showlegend=False))
-    chosen = next((t for t in targets if t.key == selected), None)
-    if chosen is not None:
-        size = geometry.node + 8 if chosen.neuron else EDGE_TARGET_PX + 10
-        figure.add_trace(go.Scatter(
-            x=[chosen.x], y=[chosen.y], mode="markers", hoverinfo="skip", showlegend=False, name="selected",
-            marker=dict(size=size, symbol="square" if chosen.neuron else "circle", color="rgba(0,0,0,0)",
-                        line=dict(color="#CC79A7", width=4))))
-    apply_style(figure, height=height)
-    figure.update_layout(margin=dict(l=0, r=0, t=0, b=0, pad=0), dragmode=False, clickmode="event+select",
-                         hoverlabel=dict(font=dict(size=LABEL_SIZE)), uirevision="network")
-    figure.update_xaxes(visible=False, range=[0, width], fixedrange=True)
-    figure.update_yaxes(visible=False, range=[height, 0], fixedrange=True, scaleanchor="x", scaleratio=1)
-    return figure
+def tap_targets(geometry: ImageGeometry, label: Callable[[str], str]) -> list[Target]:
+    """A target on each connection (keys ``e:column:source:target``) and on each neuron (``n:column:neuron``)."""
+    targets = []
+    centres = geometry.centres
+    for c in range(len(centres) - 1):
+        for i in range(len(centres[c])):
+            for j in range(len(centres[c + 1])):
+                x, y = edge_target(geometry, c, i, j)
+                key = f"e:{c}:{i}:{j}"
+                targets.append(Target(key, x, y, EDGE_TARGET_PX, label(key), neuron=False))
+    for c, column in enumerate(centres):
+        for j, (x, y) in enumerate(column):
+            key = f"n:{c}:{j}"
+            targets.append(Target(key, x, y, geometry.node, label(key), neuron=True))
+    return targets

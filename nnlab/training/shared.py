@@ -88,9 +88,13 @@ class Template:
     def __init__(self, model, optimizer=None):
         import keras
 
+        from nnlab.model.losses import CUSTOM_LOSSES
         from nnlab.training.train import single_replica
 
-        self.model = keras.models.clone_model(model)
+        # clone_model compiles the clone from the model's compile config: our own losses must be known
+        custom = {name: function for name, (function, _) in CUSTOM_LOSSES.items()}
+        with keras.saving.custom_object_scope(custom):
+            self.model = keras.models.clone_model(model)
         self.optimizer = None
         if optimizer is not None:
             self.optimizer = single_replica(type(optimizer).from_config(optimizer.get_config()))

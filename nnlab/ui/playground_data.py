@@ -9,12 +9,13 @@ sentence (:func:`nnlab.datasets.points_csv.points_from_csv`) until the next uplo
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 import streamlit as st
 
 import nnlab.ui.playground as pg
-from nnlab.datasets.points_csv import MAX_BYTES, MAX_CLASS, MAX_ROWS
+from nnlab.datasets.points_csv import MAX_BYTES, MAX_CLASS, MAX_ROWS, points_to_csv
 from nnlab.datasets.toy2d import make_2d
 from nnlab.playground.config import (
     DATASET_ORDER,
@@ -112,8 +113,6 @@ def data_controls() -> None:
         st.error(error, icon=":material/error:")
     points, labels = current_points(setup)
     if len(points):
-        from nnlab.datasets.points_csv import points_to_csv
-
         st.download_button("Download points (CSV)", points_to_csv(points, labels), file_name="points.csv",
                            mime="text/csv", key="pg_download", on_click="ignore", icon=":material/download:",
                            help="The points on the plane (training and test) as x1,x2,label: open it in a "
@@ -142,7 +141,7 @@ def _on_click() -> None:
     if not click or setup.own is None:
         return
     x1, x2 = float(click["x1"]), float(click["x2"])
-    mode = st.session_state.get(CLICK_MODE, 0)
+    mode = st.session_state.get(CLICK_MODE) or 0  # None: the student unselected the choice; adds class 0
     if mode == ERASE:
         _set_own(setup.own.erase(x1, x2))
     elif setup.own.regression:
@@ -159,7 +158,7 @@ def click_controls(setup) -> None:
             choices = ["add", ERASE]
             current = ERASE if st.session_state.get(CLICK_MODE) == ERASE else "add"
             st.session_state[CLICK_MODE] = current
-            st.segmented_control("A click", choices, key=CLICK_MODE,
+            st.pills("A click", choices, key=CLICK_MODE,
                                  format_func=lambda c: "Add" if c == "add" else "Erase",
                                  help="What clicking or tapping the plane does: add a point, or erase the points there")
             st.slider("Value of new points", -1.0, 1.0, 1.0, 0.1, key=CLICK_VALUE, width=200,
@@ -168,14 +167,16 @@ def click_controls(setup) -> None:
             choices = [*range(MAX_CLASS + 1), ERASE]
             if st.session_state.get(CLICK_MODE) not in choices:
                 st.session_state[CLICK_MODE] = 0
-            st.segmented_control("A click adds", choices, key=CLICK_MODE,
+            st.pills("A click adds", choices, key=CLICK_MODE,
                                  format_func=lambda c: "Erase" if c == ERASE else CLASS_COLOR_NAMES[c],
                                  help="The class of the points a click or tap adds (by its colour), or Erase")
         st.button("Clear", key="pg_clear", on_click=_clear, icon=":material/delete:", disabled=not len(own),
                   help="Remove every point (Download keeps a copy first)")
 
 
+@lru_cache(maxsize=8)
 def _palette(n_classes: int) -> list[str]:
+    """PALETTE_SIZE colours for the plane's values, as the plotly figure and the live picture paint them."""
     from nnlab.plots.boundary import class_colorscale, pale_diverging
     from nnlab.plots.raster import lookup_table
 
@@ -204,19 +205,21 @@ def own_plane(run, plane_values) -> None:
     data = run.data if run is not None and run.matches(setup) else None
     if data is not None:
         regression = run.regression
+        # every own point is shown (a new one may have gone to the test set): training dots, test diamonds
         points = [[float(x), float(y), _colour(v, regression), False]
                   for (x, y), v in zip(data.train_points, data.train_labels, strict=True)]
-        if setup.show_test:
-            points += [[float(x), float(y), _colour(v, regression), True]
-                       for (x, y), v in zip(data.test_points, data.test_labels, strict=True)]
+        points += [[float(x), float(y), _colour(v, regression), True]
+                   for (x, y), v in zip(data.test_points, data.test_labels, strict=True)]
     else:  # the network for these points is being built: show the points alone
         pts, labels = setup.own.arrays()
         points = [[float(x), float(y), _colour(v, setup.own.regression), False]
                   for (x, y), v in zip(pts, labels, strict=True)]
     n = len(setup.own)
-    caption = f"{n} points · click or tap to {'erase' if st.session_state.get(CLICK_MODE) == ERASE else 'add'}"
+    caption = (f"{n} points (dots train, diamonds test) · click or tap to "
+               f"{'erase' if st.session_state.get(CLICK_MODE) == ERASE else 'add'}")
     plane(plane_data(plane_values if data is not None else None, _palette(setup.n_classes), points, extent=6.0,
                      version=st.session_state.get(VERSION, 0), discrete=setup.discretize,
                      adds=st.session_state.get(CLICK_MODE) != ERASE, caption=caption,
-                     label="Your points on the plane, over the network's answer; click to add or erase"),
+                     label="Your points on the plane, over the network's answer; click to add or erase",
+                     edge="#555555" if setup.own.regression else "white"),
           key=PLANE_KEY, on_click=_on_click)

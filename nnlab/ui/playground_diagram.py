@@ -1,14 +1,19 @@
 """The playground's network you can touch: tap a connection or a neuron, read and edit its number.
 
 While the run plays, the network is a picture updated in place (:mod:`nnlab.plots.live`). Paused,
-the same picture sits inside a plotly chart with a marker on each connection and on each neuron
-(:func:`nnlab.plots.network.touchable_network`); a click or a tap selects one
-(``on_select`` with ``selection_mode="points"``), and below the chart
+the same picture is drawn by a small component (``st.components.v2``) that lays a button over each
+connection (a dot) and each neuron (its square), placed by :func:`nnlab.plots.network.tap_targets`;
+a click or a tap on one selects it, and below the picture
 
 * a connection shows its weight, a neuron its formula ``a = f(w·x + b)`` with its numbers and its bias;
 * the value can be typed (checked: 1e9 or NaN is refused with a sentence) or nudged by ±0.1, and the
   boundary redraws at once (the callback runs before the page draws it);
-* the same choice is offered by a list, for screens where a marker is too small to hit.
+* the same choice is offered by a list, for screens where a dot is too small to hit.
+
+Why a component and not plotly's own selection (``st.plotly_chart(on_select=...)``): in Chromium with
+touch events a tap on a plotly point fires ``plotly_click`` but never ``plotly_selected``, the only
+event Streamlit listens to, so a tablet could not pick anything. Buttons work alike for mouse, touch
+and keyboard, and their names (``aria-label``) are what a screen reader and the browser tests read.
 
 While "Inspect one step" is open (:mod:`nnlab.ui.playground_inspect`), the picture's connections show
 that step's updates and a tap explains that weight's gradient.
@@ -18,52 +23,83 @@ State: ``pg_picked`` (the selected target's key), ``pg_edit_note`` (the last edi
 
 from __future__ import annotations
 
+import base64
+
 import streamlit as st
 
 from nnlab.playground import weights
-from nnlab.plots.network import Target, edge_target, image_geometry, neuron_columns, touchable_network
+from nnlab.plots.network import image_geometry, neuron_columns, tap_targets
 from nnlab.training.live import RUNNING
 
-PICKED, NOTE, CHART = "pg_picked", "pg_edit_note", "pg_network_touch"
+PICKED, NOTE, COMPONENT_KEY = "pg_picked", "pg_edit_note", "pg_network_touch"
 NUDGE = 0.1
+COMPONENT = "nnlab_touch_network"
+CSS = """
+.nn-root { position: relative; width: 100%; margin: 0 auto; }
+.nn-root img { width: 100%; display: block; }
+.nn-root button { position: absolute; transform: translate(-50%, -50%); padding: 0; margin: 0; cursor: pointer;
+                  touch-action: manipulation; }
+.nn-edge { width: 12px; height: 12px; border-radius: 50%; background: #ffffff; border: 1.5px solid #333333; }
+.nn-neuron { background: transparent; border: 2px solid transparent; border-radius: 3px; }
+.nn-root button:hover, .nn-root button:focus-visible { border-color: #CC79A7; outline: none; }
+.nn-root button.nn-selected { border: 3px solid #CC79A7; box-shadow: 0 0 0 2px #ffffff; }
+"""
+JS = """
+export default function (component) {
+  const { data, setTriggerValue, parentElement } = component;
+  let root = parentElement.querySelector('.nn-root');
+  if (!root) {
+    root = document.createElement('div');
+    root.className = 'nn-root';
+    parentElement.appendChild(root);
+  }
+  root.replaceChildren();
+  root.style.maxWidth = data.width + 'px';
+  const picture = document.createElement('img');
+  picture.src = data.image;
+  picture.alt = data.alt;
+  root.appendChild(picture);
+  for (const target of data.targets) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = (target.neuron ? 'nn-neuron' : 'nn-edge') + (target.key === data.selected ? ' nn-selected' : '');
+    button.style.left = (100 * target.x / data.width) + '%';
+    button.style.top = (100 * target.y / data.height) + '%';
+    if (target.neuron) {
+      button.style.width = (100 * target.size / data.width) + '%';
+      button.style.height = (100 * target.size / data.height) + '%';
+    }
+    button.title = target.label;
+    button.setAttribute('aria-label', target.label);
+    button.dataset.key = target.key;
+    button.onclick = () => setTriggerValue('picked', target.key);
+    root.appendChild(button);
+  }
+}
+"""
+_mount = None
 
 
-def edge_key(layer: int, source: int, neuron: int) -> str:
-    return f"e:{layer}:{source}:{neuron}"
-
-
-def neuron_key(column: int, neuron: int) -> str:
-    return f"n:{column}:{neuron}"
+def _component():
+    """The component's mount command, registered once per process (see docs/ARCHITECTURE.md, "Drawing canvas")."""
+    global _mount
+    if _mount is None:
+        _mount = st.components.v2.component(COMPONENT, html="", css=CSS, js=JS, isolate_styles=True)
+    return _mount
 
 
 def parse_key(key: str) -> tuple[str, tuple[int, ...]]:
+    """``e:column:source:target`` (a connection) or ``n:column:neuron`` (a neuron) as (kind, numbers)."""
     kind, *numbers = key.split(":")
     return kind, tuple(int(n) for n in numbers)
 
 
-def _targets(run, hover_edge, hover_neuron) -> tuple[object, list[Target]]:
-    columns, _ = neuron_columns(run.drawn_spec)  # the Dense layers (dropout has no column)
-    geometry = image_geometry(columns)
-    targets = []
-    for c in range(len(columns) - 1):
-        for i in range(len(columns[c])):
-            for j in range(len(columns[c + 1])):
-                x, y = edge_target(geometry, c, i, j)
-                targets.append(Target(edge_key(c, i, j), x, y, hover_edge(c, i, j), neuron=False))
-    for c, centres in enumerate(geometry.centres):
-        for j, (x, y) in enumerate(centres):
-            targets.append(Target(neuron_key(c, j), x, y, hover_neuron(c, j), neuron=True))
-    return geometry, targets
-
-
 def _picked() -> None:
-    """The chart's selection callback: keep the tapped target (an emptied selection keeps the last one)."""
-    event = st.session_state.get(CHART)
-    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
-        getattr(getattr(event, "selection", None), "points", [])
-    keys = [point.get("customdata") for point in points if isinstance(point.get("customdata"), str)]
-    if keys:
-        st.session_state[PICKED] = keys[-1]
+    """The component's callback: keep the tapped target."""
+    result = st.session_state.get(COMPONENT_KEY)
+    key = getattr(result, "picked", None) if not isinstance(result, dict) else result.get("picked")
+    if isinstance(key, str) and key:
+        st.session_state[PICKED] = key
         st.session_state.pop(NOTE, None)
 
 
@@ -90,45 +126,56 @@ def _nudge(run, param: weights.Param, delta: float, what: str) -> None:
     _set(run, param, weights.get_value(run.trainer.model, param) + delta, what)
 
 
+def _labels(run, names, inspection):
+    """The text of each target (its tooltip and its name for screen readers and tests)."""
+    model = run.trainer.model
+    if inspection is None:
+        layers = [(layer.kernel.numpy(), layer.bias.numpy()) for layer in weights.dense_layers(model)]
+    numbers = inspection.numbers if inspection is not None else None
+    point = run.data.x_train[0]
+
+    def label(key: str) -> str:
+        kind, index = parse_key(key)
+        if kind == "e":
+            c, i, j = index
+            head = f"weight {names[c][i]} → {names[c + 1][j]}"
+            if inspection is None:
+                return f"{head} = {layers[c][0][i, j]:.3f}"
+            return (f"{head} = {inspection.W[c][i, j]:.3f}, ∂L/∂w = {numbers.dW[c][i, j]:.4f}, "
+                    f"Δw = {inspection.dW_update[c][i, j]:+.4f}")
+        c, j = index
+        if inspection is None:
+            return "neuron " + weights.neuron_formula(model, run.features, c, j, point).formula if c else \
+                f"input {names[0][j]}"
+        mean_a = numbers.a[c][:, j].mean()
+        if c == 0:
+            return f"input {names[0][j]}: mean over the batch {mean_a:.3f}"
+        return (f"neuron {names[c][j]}: mean a = {mean_a:.3f}, mean δ = {numbers.delta[c - 1][:, j].mean():.4f}, "
+                f"Δb = {inspection.db_update[c - 1][j]:+.4f}")
+
+    return label
+
+
 def network_view(run, picture: bytes, inspection=None) -> None:
-    """The network: a picture while playing; paused, the touchable chart and the selected number's editor."""
+    """The network: a picture while playing; paused, the touchable picture and the selected number's editor."""
     if run.state == RUNNING:
         st.image(picture)
         return
-    model = run.trainer.model
-    names = weights.names_for(model, run.features)
-    if inspection is None:
-        layers = [(layer.kernel.numpy(), layer.bias.numpy()) for layer in weights.dense_layers(model)]
-
-        def hover_edge(c, i, j):
-            return f"{names[c][i]} → {names[c + 1][j]}: w = {layers[c][0][i, j]:.3f} (tap to edit)"
-
-        def hover_neuron(c, j):
-            if c == 0:
-                return f"{names[0][j]}: an input feature"
-            return f"{names[c][j]}: bias b = {layers[c - 1][1][j]:.3f} (tap for its formula)"
-    else:
-        numbers = inspection.numbers
-
-        def hover_edge(c, i, j):
-            return (f"{names[c][i]} → {names[c + 1][j]}: w = {inspection.W[c][i, j]:.3f}, "
-                    f"∂L/∂w = {numbers.dW[c][i, j]:.4f}, Δw = {inspection.dW_update[c][i, j]:+.4f}")
-
-        def hover_neuron(c, j):
-            mean_a = numbers.a[c][:, j].mean()
-            if c == 0:
-                return f"{names[0][j]}: mean over the batch {mean_a:.3f}"
-            return (f"{names[c][j]}: mean a = {mean_a:.3f}, mean δ = {numbers.delta[c - 1][:, j].mean():.4f}, "
-                    f"Δb = {inspection.db_update[c - 1][j]:+.4f}")
-
-    geometry, targets = _targets(run, hover_edge, hover_neuron)
-    valid = {t.key for t in targets}
+    names = weights.names_for(run.trainer.model, run.features)
+    columns, _ = neuron_columns(run.drawn_spec)  # the Dense layers (dropout has no column)
+    geometry = image_geometry(columns)
+    targets = tap_targets(geometry, _labels(run, names, inspection))
     picked = st.session_state.get(PICKED)
-    if picked not in valid:
+    if picked not in {t.key for t in targets}:
         picked = None
-    figure = touchable_network(picture, geometry, targets, selected=picked)
-    st.plotly_chart(figure, key=CHART, on_select=_picked, selection_mode="points",
-                    config={"displayModeBar": False, "scrollZoom": False})
+    data = {
+        "image": "data:image/jpeg;base64," + base64.b64encode(picture).decode("ascii"),
+        "alt": "The network: tap a connection or a neuron", "width": geometry.width, "height": geometry.height,
+        "selected": picked,
+        "targets": [dict(key=t.key, x=round(t.x, 1), y=round(t.y, 1), size=round(t.size, 1), label=t.label,
+                         neuron=t.neuron) for t in targets],
+    }
+    _component()(key=COMPONENT_KEY, data=data, on_picked_change=_picked)
     _picker(targets, names, picked)
     if picked is not None:
         if inspection is None:
@@ -147,7 +194,7 @@ def _label(key: str, names) -> str:
 
 
 def _picker(targets, names, picked) -> None:
-    """The same choice as a list (neurons, then connections), for fingers bigger than a marker."""
+    """The same choice as a list (neurons, then connections), for fingers bigger than a dot."""
     options = [t.key for t in targets if t.neuron] + [t.key for t in targets if not t.neuron]
     widget = f"pg_pick_list_{picked}"
     st.selectbox("Tap a connection or a neuron above, or pick it here", [None] + options,

@@ -99,6 +99,9 @@ def panel(run, inspection) -> None:
                 "gradient comes back (backpropagation, as on the Under-the-hood page). The network picture's "
                 "connections now show each weight's **update** Δw (blue: the step raises it, orange: lowers it, "
                 "thicker: larger); tap one for its numbers.")
+    if any(layer.kind == "dropout" for layer in run.spec.layers):
+        st.info("This network has dropout. The inspected step follows every neuron (none switched off), "
+                "so its gradients are those of the network without dropout.", icon=":material/info:")
     loss_text = f"{p.data_loss:.4f}" + (f" + penalty {p.penalty:.4f} = {p.loss:.4f}" if p.penalty else "")
     st.markdown(f"**Loss on this batch** ({inspection.loss.replace('_', ' ')}): {loss_text} · "
                 f"**Update rule**: {inspection.rule}")
@@ -115,7 +118,8 @@ def panel(run, inspection) -> None:
                    + ", ".join(f"{name}′ = {text}" for name, text in DERIVATIVE_TEXT.items() if name != "softmax")
                    + ". The update Δ is the optimizer's: " + inspection.rule + ".")
     for index, activation in enumerate(inspection.activations):
-        title = f"Layer {index + 1}: {names[index][0]}… → {', '.join(names[index + 1])} ({activation})"
+        source = "the inputs" if index == 0 else f"hidden layer {index}"
+        title = f"Layer {index + 1}: {source} → {', '.join(names[index + 1])} ({activation})"
         with st.expander(title, expanded=index == len(inspection.activations) - 1):
             table = pd.DataFrame({f"z({name})": p.z[index][:, j] for j, name in enumerate(names[index + 1])})
             for j, name in enumerate(names[index + 1]):

@@ -27,6 +27,7 @@ COSINE_STRETCH = 5
 @dataclass(frozen=True)
 class Schedule(Choice):
     kind: str  # "constant", "step" or "cosine": which formula of the module docstring
+    detail: str = ""  # one line for tooltips and the rate shown while playing
 
     def rate(self, base: float, epoch: int) -> float:
         """The learning rate for epoch ``epoch`` (0 is the first) with base rate ``base``."""
@@ -48,7 +49,7 @@ class Schedule(Choice):
 
 
 SCHEDULES: dict[str, Schedule] = table(
-    Schedule("constant", "Constant", kind="constant"),
-    Schedule("step", f"Step decay (halved every {STEP_EPOCHS} epochs)", kind="step"),
-    Schedule("cosine", f"Cosine (down to 1 % over {COSINE_EPOCHS} epochs)", kind="cosine"),
+    Schedule("constant", "Constant", kind="constant", detail="the same rate every epoch"),
+    Schedule("step", "Step decay", kind="step", detail=f"halved every {STEP_EPOCHS} epochs"),
+    Schedule("cosine", "Cosine", kind="cosine", detail=f"down to 1 % along a cosine over {COSINE_EPOCHS} epochs"),
 )

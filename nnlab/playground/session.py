@@ -106,7 +106,7 @@ class PlaygroundRun(TrainerRun):
         self._painters: dict[bool, object] = {}
         model = build_model(self.spec, seed=config.seed)
         trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
-                          self.data.test_labels, batch_size=config.batch_size, seed=config.seed, jit_compile=True)
+                          self.data.test_labels, batch_size=self.batch_for(config), seed=config.seed, jit_compile=True)
         super().__init__(trainer, label="playground", whole_epochs=True)
 
     def _painter(self, show_test: bool):
@@ -147,6 +147,11 @@ class PlaygroundRun(TrainerRun):
         self.trainer.learning_rate = self.current_rate
         return super().step()
 
+    def batch_for(self, config: PlaygroundConfig) -> int:
+        """The batch size trained with: a batch larger than the training set is the whole set (the same
+        step; the compiled epochs take at most one whole set per step: a larger one failed under XLA)."""
+        return min(config.batch_size, len(self.data.train_labels))
+
     def matches(self, config: PlaygroundConfig) -> bool:
         """True when ``config`` needs the same model and data (only live settings differ)."""
         return self.model_key == config.model_key() and self.data_key == config.data_key()
@@ -154,8 +159,8 @@ class PlaygroundRun(TrainerRun):
     def apply_live(self, config: PlaygroundConfig) -> None:
         """The settings that change without starting over: learning rate and batch size."""
         trainer = self.trainer
-        if trainer.batch_size != config.batch_size:
-            trainer.batch_size = config.batch_size
+        if trainer.batch_size != self.batch_for(config):
+            trainer.batch_size = self.batch_for(config)
         self.schedule, self.base_rate = config.schedule, config.learning_rate
         if not np.isclose(trainer.learning_rate, self.current_rate, rtol=1e-6):
             trainer.learning_rate = self.current_rate

@@ -128,7 +128,8 @@ def _regression_figure(xs, ys, view, train, test, discretize: bool, height: int)
                  zsmooth=False if discretize else "fast", colorscale=pale_diverging(),
                  colorbar=dict(title=dict(text="output", side="right"), thickness=14, len=0.8),
                  hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>output = %{z:.3f}<extra></extra>")]
-    parts = [("train", train, "circle", "white")] + ([("test", test, "diamond", "black")] if test is not None else [])
+    # a grey edge: a target near 0 is white, and would vanish on the white middle of the scale
+    parts = [("train", train, "circle", "#555555")] + ([("test", test, "diamond", "black")] if test is not None else [])
     for part, (points, values), symbol, edge in parts:
         points = np.asarray(points, dtype=np.float32)
         data.append(dict(

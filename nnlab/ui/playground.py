@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from nnlab.model.schedules import SCHEDULES as SCHEDULE_TABLE
 from nnlab.model.spec import ACTIVATIONS, FEATURES
 from nnlab.playground.config import (
     BATCH_RANGE,
@@ -308,7 +309,9 @@ def training_controls() -> None:
     widget = key("schedule")
     st.selectbox("Learning-rate schedule", list(SCHEDULES), index=list(SCHEDULES).index(setup.schedule), key=widget,
                  format_func=SCHEDULES.get, on_change=_change, args=("schedule", widget),
-                 help="How the learning rate changes as the epochs go by; the rate in use is shown under the metrics")
+                 help="How the learning rate changes as the epochs go by: "
+                      + "; ".join(f"{row.title.lower()}: {row.detail}" for row in SCHEDULE_TABLE.values())
+                      + ". The rate in use is shown under the metrics")
     if setup.learning_rate >= 1:
         st.caption(":material/warning: Steps this large usually overshoot: the boundary jumps about, "
                    "and the loss may become NaN.")
@@ -514,8 +517,9 @@ def metrics_row(run) -> None:
             st.metric("Speed", speed, help="Epochs per second of wall-clock time while playing, redraws included")
             st.caption(redraws)  # one line in every state: the row keeps its height
     if run.schedule != "constant":
-        st.caption(f"Learning rate now: **{run.current_rate:.3g}** (epoch {trainer.epoch:,}, "
-                   f"{SCHEDULES[run.schedule].lower()}, from {run.base_rate:g})")
+        schedule = SCHEDULE_TABLE[run.schedule]
+        st.caption(f"Learning rate now: **{run.current_rate:.3g}** at epoch {trainer.epoch:,} "
+                   f"({schedule.title.lower()} from {run.base_rate:g}: {schedule.detail})")
 
 
 def _frame(run):

@@ -158,7 +158,7 @@ def click_controls(setup) -> None:
             choices = ["add", ERASE]
             current = ERASE if st.session_state.get(CLICK_MODE) == ERASE else "add"
             st.session_state[CLICK_MODE] = current
-            st.segmented_control("A click", choices, key=CLICK_MODE,
+            st.pills("A click", choices, key=CLICK_MODE,
                                  format_func=lambda c: "Add" if c == "add" else "Erase",
                                  help="What clicking or tapping the plane does: add a point, or erase the points there")
             st.slider("Value of new points", -1.0, 1.0, 1.0, 0.1, key=CLICK_VALUE, width=200,
@@ -167,7 +167,7 @@ def click_controls(setup) -> None:
             choices = [*range(MAX_CLASS + 1), ERASE]
             if st.session_state.get(CLICK_MODE) not in choices:
                 st.session_state[CLICK_MODE] = 0
-            st.segmented_control("A click adds", choices, key=CLICK_MODE,
+            st.pills("A click adds", choices, key=CLICK_MODE,
                                  format_func=lambda c: "Erase" if c == ERASE else CLASS_COLOR_NAMES[c],
                                  help="The class of the points a click or tap adds (by its colour), or Erase")
         st.button("Clear", key="pg_clear", on_click=_clear, icon=":material/delete:", disabled=not len(own),
@@ -220,5 +220,6 @@ def own_plane(run, plane_values) -> None:
     plane(plane_data(plane_values if data is not None else None, _palette(setup.n_classes), points, extent=6.0,
                      version=st.session_state.get(VERSION, 0), discrete=setup.discretize,
                      adds=st.session_state.get(CLICK_MODE) != ERASE, caption=caption,
-                     label="Your points on the plane, over the network's answer; click to add or erase"),
+                     label="Your points on the plane, over the network's answer; click to add or erase",
+                     edge="#555555" if setup.own.regression else "white"),
           key=PLANE_KEY, on_click=_on_click)

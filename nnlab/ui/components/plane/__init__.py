@@ -24,12 +24,15 @@ _PLANE = st.components.v2.component(NAME, html="", css=(_HERE / "plane.css").rea
 
 
 def plane_data(values: np.ndarray | None, palette: list[str], points: list[list], *, extent: float, version: int,
-               discrete: bool = False, adds: bool = True, caption: str = "", label: str = "") -> dict:
+               discrete: bool = False, adds: bool = True, caption: str = "", label: str = "",
+               edge: str = "white") -> dict:
     """What the component takes. ``values``: (size, size) in [0, 1], row 0 at ``x2 = -extent`` (None: no
     picture yet); ``palette``: PALETTE_SIZE colours '#RRGGBB' for values 0..1; ``points``: ``[x1, x2, colour,
-    is_test]``; ``version``: changes when the points change (a pending click ring is dropped then)."""
+    is_test]``; ``version``: changes when the points change (a pending click ring is dropped then); ``edge``: the
+    training points' outline (the test points' is black)."""
     data = {"extent": float(extent), "palette": palette, "points": points, "version": int(version),
-            "discrete": bool(discrete), "adds": bool(adds), "caption": caption, "label": label, "size": 0, "z": ""}
+            "discrete": bool(discrete), "adds": bool(adds), "caption": caption, "label": label, "size": 0, "z": "",
+            "edge": edge}
     if values is not None:
         index = np.rint(np.clip(values, 0.0, 1.0) * (PALETTE_SIZE - 1)).astype(np.uint8)
         data.update(size=int(index.shape[0]), z=base64.b64encode(np.ascontiguousarray(index).tobytes()).decode("ascii"))

@@ -64,7 +64,7 @@ function paint(state) {
       ctx.arc(px(x), py(y), radius, 0, 2 * Math.PI);
     }
     ctx.fillStyle = color; ctx.fill();
-    ctx.lineWidth = 1.2; ctx.strokeStyle = test ? "black" : "white"; ctx.stroke();
+    ctx.lineWidth = 1.2; ctx.strokeStyle = test ? "black" : data.edge || "white"; ctx.stroke();
   }
   for (const [x, y] of state.pending) {
     ctx.beginPath(); ctx.arc(px(x), py(y), radius * 1.6, 0, 2 * Math.PI);

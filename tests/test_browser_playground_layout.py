@@ -90,15 +90,15 @@ def test_play_and_pause_keep_the_boundary_in_place_and_no_metric_is_cut(sized_pa
     paused = page.evaluate(BOUNDARY_TOP)
     assert not [m for m in page.evaluate(METRIC_VALUES) if m["cut"]]
 
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"() => ({BOUNDARY_SOURCE})() !== ''", timeout=60_000)
     page.wait_for_function(EPOCH_AT_LEAST, arg=20, timeout=60_000)
     page.wait_for_function("() => /\\d+\\/s/.test(document.body.innerText)", timeout=60_000)  # a measured speed
     playing = page.evaluate(BOUNDARY_TOP)
     assert not [m for m in page.evaluate(METRIC_VALUES) if m["cut"]]
 
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").and_(page.locator(":enabled")).wait_for()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).and_(page.locator(":enabled")).wait_for()
     wait_idle(page)
     page.get_by_test_id("stPlotlyChart").filter(has_text="p(blue)").locator(".hm image").first.wait_for()
     paused_again = page.evaluate(BOUNDARY_TOP)

@@ -118,7 +118,7 @@ def test_playground_buttons_clicked_in_quick_succession_while_training(page, app
     page.get_by_test_id("stMetric").filter(has_text="Speed").filter(has_text=re.compile(r"\d/s")).wait_for(timeout=60_000)
     for name in ["Step", "Play", "Pause", "Step", "Step", "Play", "Reset", "Play", "Step", "Play", "Step", "Reset",
                  "Play", "Step", "Play", "Pause"]:
-        page.get_by_role("button", name=name).click()  # as soon as it is enabled: no waiting for the page
+        page.get_by_role("button", name=name, exact=True).click()  # as soon as it is enabled: no waiting for the page
     wait_idle(page)
     page.get_by_test_id("stMetric").filter(has_text="Speed").filter(has_text="paused").wait_for()
     reached = epoch(page)

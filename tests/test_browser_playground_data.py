@@ -32,7 +32,7 @@ def choose_dataset(page, title: str) -> None:
         page.get_by_role("option", name=title, exact=True).click()
     if collapsed:
         page.get_by_test_id("stSidebarCollapseButton").click(force=True)
-        page.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for()
+        page.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for(state="attached")
 
 
 def own_points(page, app_url) -> int:

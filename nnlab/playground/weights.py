@@ -138,10 +138,13 @@ class NeuronFormula:
     value: float
 
 
-def neuron_formula(model, features, column: int, neuron: int, point: np.ndarray) -> NeuronFormula:
-    """The formula of neuron ``neuron`` of diagram column ``column`` (0: an input), at ``point`` (its features)."""
-    layers = read_layers(model)
-    names = names_for(model, features)
+def neuron_formula(model, features, column: int, neuron: int, point: np.ndarray, layers=None) -> NeuronFormula:
+    """The formula of neuron ``neuron`` of diagram column ``column`` (0: an input), at ``point`` (its features).
+
+    ``layers``: the model's numbers (:func:`~nnlab.playground.backprop.read_layers`), when already read.
+    """
+    layers = read_layers(model) if layers is None else layers
+    names = neuron_names(tuple(features), [layer.W.shape[1] for layer in layers])
     point = np.asarray(point, dtype=np.float64).reshape(1, -1)
     z, a = forward(layers, point)
     where = "at (" + ", ".join(names[0]) + ") = (" + ", ".join(f"{v:.2f}" for v in point[0]) + ")"

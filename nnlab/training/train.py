@@ -4,6 +4,14 @@ A page asks the :class:`Trainer` for "about 0.1 s of training", redraws, asks ag
 Each chunk runs several mini-batch steps inside ONE compiled ``tf.function`` call,
 so the cost of a call (about 0.3 ms) is paid once per chunk, not once per step;
 ``fit()`` pays 23-42 ms per call before any maths (docs/ARCHITECTURE.md, "Live training").
+The compiled functions are shared by every trainer of one architecture and take the
+variables and data as arguments (:mod:`nnlab.training.shared`, :func:`_programs`): a new
+trainer traces nothing once its architecture has been trained. A trainer of short epochs
+trains whole epochs per call, optionally compiled with XLA (``jit_compile``).
+
+Epoch ``e`` visits the training set in the order ``argsort(stateless_uniform(n, seed=(seed, e)))``
+(Philox): the same batches whether trained in chunks, in whole epochs, with XLA or without,
+and again after :meth:`Trainer.reset`.
 
 One step of mini-batch gradient descent on the batch ``B`` (indices into the
 shuffled training set)::
@@ -409,6 +417,7 @@ class Trainer:
         self._epoch_sums = [0.0, 0.0, 0]
         record = EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test, self._train_seconds)
         self.history.epochs.append(record)
+        self.history.bound()
         if self.on_epoch_end is not None:
             self.on_epoch_end(record)  # e.g. keep the best epoch's weights, like a checkpoint
 
@@ -509,13 +518,14 @@ def _programs(template, loss_fn, binary: bool, full: bool, jit: bool) -> dict:
         then the smaller last one; the same batches in the same order as :func:`steps`."""
         n = int(perm.shape[0])
         full, rest = divmod(n, batch_size)
-        batches = tf.reshape(perm[:full * batch_size], [full, batch_size])
         loss_sum, hits, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0)
-        for i in tf.range(full):
-            step_loss, step_hits, count = one_step(x_train, y_train, batches[i])
-            loss_sum += step_loss
-            hits += step_hits
-            seen += count
+        if full:  # (no loop at all for fewer examples than a batch: XLA compiles a loop's body even if it never runs)
+            batches = tf.reshape(perm[:full * batch_size], [full, batch_size])
+            for i in tf.range(full):
+                step_loss, step_hits, count = one_step(x_train, y_train, batches[i])
+                loss_sum += step_loss
+                hits += step_hits
+                seen += count
         if rest:
             step_loss, step_hits, count = one_step(x_train, y_train, perm[full * batch_size:])
             loss_sum += step_loss

@@ -24,7 +24,8 @@ SIX_LAYERS = "Playground?layers=4:tanh,4:relu,3:sigmoid,2:linear,8:tanh,1:sigmoi
 
 # Each activation box of the layer editor: its shown text, whether that text fits (the input's content
 # is no wider than its box, measured both by the DOM and by the text's width in its own font).
-ACTIVATION_BOXES = """() => [...document.querySelectorAll('[class*=st-key-pg_layer_row_] input[role=combobox]')]
+ACTIVATION_BOXES = """() => [...document.querySelectorAll(
+        '[class*=st-key-pg_layer_row_] input[role=combobox][aria-label^=Activation]')]
     .map(input => {
         const style = getComputedStyle(input), canvas = document.createElement('canvas').getContext('2d');
         canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;

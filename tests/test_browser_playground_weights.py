@@ -54,7 +54,7 @@ def test_click_a_connection_change_its_weight_and_the_boundary_changes(page, app
     press(page, target(page, "weight x1 → h1.2 ="), touch=False)
     page.get_by_text("Weight x1 → h1.2").wait_for()
     type_value(page, "w (x1 → h1.2)", "-3")
-    page.get_by_text("→ -3.000. The boundary is redrawn with it.").wait_for()
+    page.get_by_text("→ -3.000. The boundary is redrawn with it;").wait_for()
     assert weight_in_label(page, "weight x1 → h1.2 =") == -3.0
     page.wait_for_function(f"before => ({HEATMAP})() !== before", arg=before)
     redrawn = page.evaluate(HEATMAP)
@@ -110,7 +110,7 @@ def test_race_shows_two_boundaries_and_overlaid_loss_curves(page, app_url):
     page.wait_for_function(f"() => ({RACE_PICTURES})() === 2", timeout=90_000)
     legend = page.get_by_test_id("stPlotlyChart").filter(has_text="A: 4 neurons per layer: training")
     legend.filter(has_text="B: 2 neurons per layer: training").wait_for(timeout=90_000)
-    page.get_by_role("button", name="Pause race").click()
+    page.get_by_role("button", name="Hold race").click()
     page.get_by_role("button", name="Resume race").and_(page.locator(":enabled")).wait_for()
     wait_idle(page)
     epochs = page.get_by_text(re.compile(r"^Epoch [\d,]+ · ")).all_inner_texts()
@@ -138,7 +138,7 @@ def test_everything_works_by_tapping_and_fits_the_screen(browser, app_url, scree
         page.get_by_text("Step applied").wait_for()
         page.get_by_role("button", name="Start race").tap()
         page.wait_for_function(f"() => ({RACE_PICTURES})() === 2", timeout=90_000)
-        page.get_by_role("button", name="Pause race").tap()
+        page.get_by_role("button", name="Hold race").tap()
         page.get_by_role("button", name="Resume race").and_(page.locator(":enabled")).wait_for()
         wait_idle(page)
         assert cut_text(page, MINE) == []

@@ -113,7 +113,7 @@ def test_playground_buttons_clicked_in_quick_succession_while_training(page, app
     app_url, log, _ = app_server
     log_start = len(log.read_text())
     open_page(page, app_url, "Playground")
-    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Play").click()
     # playing: the Speed metric shows a rate ("144/s"), not "paused" or "…"
     page.get_by_test_id("stMetric").filter(has_text="Speed").filter(has_text=re.compile(r"\d/s")).wait_for(timeout=60_000)
     for name in ["Step", "Play", "Pause", "Step", "Step", "Play", "Reset", "Play", "Step", "Play", "Step", "Reset",
@@ -126,7 +126,7 @@ def test_playground_buttons_clicked_in_quick_succession_while_training(page, app
     x = traces(page)["train loss"]  # one point per epoch (thinned beyond a few hundred), in order, no repeats
     assert x[0] == 1 and x[-1] == reached and increasing(x) and (reached > 300 or len(x) == reached)
     with rerun(page):
-        page.get_by_role("button", name="Step", exact=True).click()
+        page.get_by_role("button", name="Step", exact=True).click()  # not "Inspect one step"
     metric = page.get_by_test_id("stMetric").filter(has_text="Epoch").first.get_by_test_id("stMetricValue")
     expect(metric).to_have_text(f"{reached + 1:,}", timeout=60_000)
     page.wait_for_function(TRACE_ENDS_AT, arg=["train loss", reached + 1])
@@ -143,7 +143,7 @@ def test_mnist_pause_resume_stop_clicked_in_quick_succession_keep_a_tested_model
     # 100 epochs, about a minute: the clicks land while it trains (1,000 x 50 ended before Stop in CI)
     choose_mnist_run(page, "5,000 (a quick demo)", epochs=100)
     page.get_by_role("button", name="Start").click()
-    page.get_by_role("button", name="Pause", exact=True).and_(page.locator(":enabled")).wait_for(timeout=120_000)
+    page.get_by_role("button", name="Pause").and_(page.locator(":enabled")).wait_for(timeout=120_000)
     for name in ["Pause", "Resume", "Pause", "Resume", "Pause", "Resume", "Stop"]:
         page.get_by_role("button", name=name).click()  # as soon as it is there: no waiting for the page
     page.get_by_test_id("stProgress").filter(has_text="stopped").wait_for()

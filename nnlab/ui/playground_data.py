@@ -151,25 +151,25 @@ def _on_click() -> None:
 
 
 def click_controls(setup) -> None:
-    """What a click does (add a class or a value, or erase), and Clear; above the plane."""
+    """What a click does (add a class or a value, or erase), then Clear; above the plane. The choices
+    stand alone at the column's width, so they wrap (in a row with Clear, Erase was cut at 768 px)."""
     own = setup.own
-    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="pg_click_controls"):
+    if own.regression:
+        if st.session_state.get(CLICK_MODE) not in ("add", ERASE):
+            st.session_state[CLICK_MODE] = "add"
+        st.pills("A click", ["add", ERASE], key=CLICK_MODE, format_func=lambda c: "Add" if c == "add" else "Erase",
+                 help="What clicking or tapping the plane does: add a point, or erase the points there")
+    else:
+        choices = [*range(MAX_CLASS + 1), ERASE]
+        if st.session_state.get(CLICK_MODE) not in choices:
+            st.session_state[CLICK_MODE] = 0
+        st.pills("A click adds", choices, key=CLICK_MODE,
+                 format_func=lambda c: "Erase" if c == ERASE else CLASS_COLOR_NAMES[c],
+                 help="The class of the points a click or tap adds (by its colour), or Erase")
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small", key="pg_click_controls"):
         if own.regression:
-            choices = ["add", ERASE]
-            current = ERASE if st.session_state.get(CLICK_MODE) == ERASE else "add"
-            st.session_state[CLICK_MODE] = current
-            st.pills("A click", choices, key=CLICK_MODE,
-                                 format_func=lambda c: "Add" if c == "add" else "Erase",
-                                 help="What clicking or tapping the plane does: add a point, or erase the points there")
             st.slider("Value of new points", -1.0, 1.0, 1.0, 0.1, key=CLICK_VALUE, width=200,
                       help="The target of the points you add: -1 (orange) to +1 (blue)")
-        else:
-            choices = [*range(MAX_CLASS + 1), ERASE]
-            if st.session_state.get(CLICK_MODE) not in choices:
-                st.session_state[CLICK_MODE] = 0
-            st.pills("A click adds", choices, key=CLICK_MODE,
-                                 format_func=lambda c: "Erase" if c == ERASE else CLASS_COLOR_NAMES[c],
-                                 help="The class of the points a click or tap adds (by its colour), or Erase")
         st.button("Clear", key="pg_clear", on_click=_clear, icon=":material/delete:", disabled=not len(own),
                   help="Remove every point (Download keeps a copy first)")
 

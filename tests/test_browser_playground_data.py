@@ -26,11 +26,13 @@ def choose_dataset(page, title: str) -> None:
         page.get_by_test_id("stExpandSidebarButton").click()
         page.locator("[data-testid=stSidebar][data-collapsed=false]").wait_for()
     with rerun(page):
-        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Dataset").locator("input").click()
+        box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Dataset").locator("input")
+        box.click()
+        box.press_sequentially(title)  # the list shows only the options that match (a phone's list is short)
         page.get_by_role("option", name=title, exact=True).click()
     if collapsed:
         page.get_by_test_id("stSidebarCollapseButton").click(force=True)
-        page.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for()
+        page.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for(state="attached")
 
 
 def own_points(page, app_url) -> int:

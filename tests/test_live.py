@@ -217,3 +217,17 @@ def test_speed_window_measures_the_last_seconds_and_restarts_after_a_gap():
 def test_durations_in_words():
     assert [format_seconds(s) for s in (None, 0.4, 9.96, 42.3, 59.6, 75.2, 3725)] == [
         "?", "0.4 s", "10 s", "42 s", "1 min 0 s", "1 min 15 s", "1 h 2 min"]
+
+
+def test_a_long_history_is_thinned_in_its_older_half_and_keeps_its_last_records():
+    from nnlab.training.history import ChunkRecord, EpochRecord, History
+
+    history = History()
+    for n in range(1, 2001):
+        history.epochs.append(EpochRecord(n, 1.0 / n, 0.5, None, None, float(n)))
+        history.chunks.append(ChunkRecord(float(n), 1.0 / n, 0.5))
+        history.bound(limit=1000)
+    assert len(history.epochs) <= 1000 and len(history.chunks) <= 1000
+    epochs = [r.epoch for r in history.epochs]
+    assert epochs == sorted(set(epochs)) and epochs[-500:] == list(range(1501, 2001))  # the recent ones dense
+    assert epochs[0] < 10  # the start of the curve is still there

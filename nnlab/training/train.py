@@ -417,6 +417,7 @@ class Trainer:
         self._epoch_sums = [0.0, 0.0, 0]
         record = EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test, self._train_seconds)
         self.history.epochs.append(record)
+        self.history.bound()
         if self.on_epoch_end is not None:
             self.on_epoch_end(record)  # e.g. keep the best epoch's weights, like a checkpoint
 

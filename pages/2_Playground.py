@@ -4,6 +4,7 @@ import streamlit as st
 
 from nnlab.ui.page import setup_page
 from nnlab.ui.playground import config, intro, live_view, messages, run_controls, sidebar, sync_url
+from nnlab.ui.playground_race import race
 
 setup_page("Playground", "🎯")
 config()
@@ -14,4 +15,5 @@ sidebar()
 messages()
 run_controls()
 live_view()
+race()
 sync_url()

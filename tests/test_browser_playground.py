@@ -17,7 +17,7 @@ def test_play_animates_the_boundary_and_pause_stops_it(page, app_url):
     paused_chart.locator(".hm image").first.wait_for()  # paused: the boundary is a plotly heatmap
     assert epoch(page) == 0
 
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(EPOCH_AT_LEAST, arg=5, timeout=60_000)
     page.wait_for_function(f"() => ({BOUNDARY_SOURCE})() !== ''")
     first_picture, first_epoch = page.evaluate(BOUNDARY_SOURCE), epoch(page)
@@ -25,8 +25,8 @@ def test_play_animates_the_boundary_and_pause_stops_it(page, app_url):
     # The boundary picture has been redrawn while the epochs went by (a new picture is a new address).
     page.wait_for_function(f"first => ({BOUNDARY_SOURCE})() !== first", arg=first_picture, timeout=30_000)
 
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").and_(page.locator(":enabled")).wait_for()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).and_(page.locator(":enabled")).wait_for()
     wait_idle(page)
     paused_at = epoch(page)
     # Two whole reruns of the page (the test points shown, then hidden): each runs the live view once,

@@ -24,7 +24,8 @@ SIX_LAYERS = "Playground?layers=4:tanh,4:relu,3:sigmoid,2:linear,8:tanh,1:sigmoi
 
 # Each activation box of the layer editor: its shown text, whether that text fits (the input's content
 # is no wider than its box, measured both by the DOM and by the text's width in its own font).
-ACTIVATION_BOXES = """() => [...document.querySelectorAll('[class*=st-key-pg_layer_row_] input[role=combobox]')]
+ACTIVATION_BOXES = """() => [...document.querySelectorAll(
+        '[class*=st-key-pg_layer_row_] input[role=combobox][aria-label^=Activation]')]
     .map(input => {
         const style = getComputedStyle(input), canvas = document.createElement('canvas').getContext('2d');
         canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
@@ -90,15 +91,15 @@ def test_play_and_pause_keep_the_boundary_in_place_and_no_metric_is_cut(sized_pa
     paused = page.evaluate(BOUNDARY_TOP)
     assert not [m for m in page.evaluate(METRIC_VALUES) if m["cut"]]
 
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"() => ({BOUNDARY_SOURCE})() !== ''", timeout=60_000)
     page.wait_for_function(EPOCH_AT_LEAST, arg=20, timeout=60_000)
     page.wait_for_function("() => /\\d+\\/s/.test(document.body.innerText)", timeout=60_000)  # a measured speed
     playing = page.evaluate(BOUNDARY_TOP)
     assert not [m for m in page.evaluate(METRIC_VALUES) if m["cut"]]
 
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").and_(page.locator(":enabled")).wait_for()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).and_(page.locator(":enabled")).wait_for()
     wait_idle(page)
     page.get_by_test_id("stPlotlyChart").filter(has_text="p(blue)").locator(".hm image").first.wait_for()
     paused_again = page.evaluate(BOUNDARY_TOP)

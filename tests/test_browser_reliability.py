@@ -118,7 +118,7 @@ def test_playground_buttons_clicked_in_quick_succession_while_training(page, app
     page.get_by_test_id("stMetric").filter(has_text="Speed").filter(has_text=re.compile(r"\d/s")).wait_for(timeout=60_000)
     for name in ["Step", "Play", "Pause", "Step", "Step", "Play", "Reset", "Play", "Step", "Play", "Step", "Reset",
                  "Play", "Step", "Play", "Pause"]:
-        page.get_by_role("button", name=name).click()  # as soon as it is enabled: no waiting for the page
+        page.get_by_role("button", name=name, exact=True).click()  # as soon as it is enabled: no waiting for the page
     wait_idle(page)
     page.get_by_test_id("stMetric").filter(has_text="Speed").filter(has_text="paused").wait_for()
     reached = epoch(page)
@@ -126,7 +126,7 @@ def test_playground_buttons_clicked_in_quick_succession_while_training(page, app
     x = traces(page)["train loss"]  # one point per epoch (thinned beyond a few hundred), in order, no repeats
     assert x[0] == 1 and x[-1] == reached and increasing(x) and (reached > 300 or len(x) == reached)
     with rerun(page):
-        page.get_by_role("button", name="Step").click()
+        page.get_by_role("button", name="Step", exact=True).click()  # not "Inspect one step"
     metric = page.get_by_test_id("stMetric").filter(has_text="Epoch").first.get_by_test_id("stMetricValue")
     expect(metric).to_have_text(f"{reached + 1:,}", timeout=60_000)
     page.wait_for_function(TRACE_ENDS_AT, arg=["train loss", reached + 1])

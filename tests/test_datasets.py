@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from nnlab.datasets import DATASETS_2D, MnistMissingError, load_mnist, make_2d
+from nnlab.datasets import DATASETS_2D, MnistMissingError, is_regression, load_mnist, make_2d
 from nnlab.datasets.mnist import DATA_DIR, FILES, SHA256, parse_idx
 
 
@@ -61,7 +61,7 @@ def test_parse_idx_reads_the_header():
             parse_idx(bad)
 
 
-@pytest.mark.parametrize("name", list(DATASETS_2D))
+@pytest.mark.parametrize("name", [name for name in DATASETS_2D if not is_regression(name)])
 def test_2d_datasets_are_deterministic_typed_and_in_range(name):
     X, y = make_2d(name, n=300, noise=0.2, seed=7)
     again_X, again_y = make_2d(name, n=300, noise=0.2, seed=7)
@@ -106,3 +106,35 @@ def test_noise_moves_points():
 def test_bad_2d_arguments_are_explained(args, message):
     with pytest.raises(ValueError, match=message):
         make_2d(*args)
+
+
+@pytest.mark.parametrize("name", ["plane", "multi-gaussian"])
+def test_regression_sets_have_real_targets_in_minus_one_to_one(name):
+    points, target = make_2d(name, n=400, noise=0.3, seed=5)
+    assert points.shape == (400, 2) and points.dtype == np.float32
+    assert target.shape == (400,) and target.dtype == np.float32
+    assert target.min() >= -1.0 and target.max() <= 1.0
+    assert np.abs(points).max() <= 6.0
+    assert len(np.unique(target)) > 100  # a continuous value, not a few classes
+    again = make_2d(name, n=400, noise=0.3, seed=5)
+    np.testing.assert_array_equal(points, again[0])
+    np.testing.assert_array_equal(target, again[1])
+    assert not np.array_equal(target, make_2d(name, n=400, noise=0.3, seed=6)[1])
+
+
+def test_regression_targets_follow_their_formulas_without_noise():
+    points, target = make_2d("plane", n=200, seed=1)
+    np.testing.assert_allclose(target, (points[:, 0] + points[:, 1]) / 12, atol=1e-6)
+    centres = np.array([[-4, 2.5], [0, 2.5], [0, -2.5]], dtype=np.float32)
+    from nnlab.datasets.toy2d import gaussians_target
+
+    np.testing.assert_allclose(gaussians_target(centres), [1.0, -1.0, 1.0])
+    _, noisy = make_2d("plane", n=200, noise=0.5, seed=1)
+    assert not np.allclose(noisy, target)  # noise moves where the target is read
+
+
+@pytest.mark.parametrize("name, k", [("four_blobs", 4), ("five_blobs", 5), ("spiral3", 3), ("spiral5", 5)])
+def test_multiclass_sets_draw_every_class_equally(name, k):
+    _, labels = make_2d(name, n=500, seed=2)
+    assert DATASETS_2D[name].n_classes == k
+    assert np.bincount(labels).tolist() == [500 // k + (1 if i < 500 % k else 0) for i in range(k)]

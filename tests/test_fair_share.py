@@ -102,3 +102,31 @@ def test_only_a_tick_that_trains_takes_a_turn(monkeypatch):
     with fair_share.turn_if(True):
         assert gate.busy == 1
     assert gate.turns == 1 and gate.busy == 0
+
+
+def test_a_ticks_budget_shrinks_with_the_queue_at_the_gate():
+    gate = TurnGate(1)
+    assert fair_share.share_of(0.3, gate) == pytest.approx(0.3)  # nobody waits: the whole budget
+    holding, queued, release = threading.Event(), [], threading.Event()
+
+    def holder() -> None:
+        with gate.turn():
+            holding.set()
+            release.wait(30)
+
+    def waiter() -> None:
+        with gate.turn():
+            queued.append(1)
+
+    threads = [threading.Thread(target=holder)] + [threading.Thread(target=waiter) for _ in range(3)]
+    threads[0].start()
+    holding.wait(30)
+    for thread in threads[1:]:
+        thread.start()
+    with gate._condition:
+        gate._condition.wait_for(lambda: len(gate._queue) == 3, timeout=30)
+    assert fair_share.share_of(0.3, gate) == pytest.approx(0.3 / 4)  # three wait: a quarter each
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert len(queued) == 3 and fair_share.share_of(0.3, gate) == pytest.approx(0.3)

@@ -227,3 +227,17 @@ def test_a_slow_chunk_is_not_a_pause():
     assert window.per_second() == pytest.approx(0.4)
     window.note(1.0, now=20.0)  # a real pause before the next chunk: measured again from here
     assert window.per_second() == 0.0
+
+
+def test_a_long_history_is_thinned_in_its_older_half_and_keeps_its_last_records():
+    from nnlab.training.history import ChunkRecord, EpochRecord, History
+
+    history = History()
+    for n in range(1, 2001):
+        history.epochs.append(EpochRecord(n, 1.0 / n, 0.5, None, None, float(n)))
+        history.chunks.append(ChunkRecord(float(n), 1.0 / n, 0.5))
+        history.bound(limit=1000)
+    assert len(history.epochs) <= 1000 and len(history.chunks) <= 1000
+    epochs = [r.epoch for r in history.epochs]
+    assert epochs == sorted(set(epochs)) and epochs[-500:] == list(range(1501, 2001))  # the recent ones dense
+    assert epochs[0] < 10  # the start of the curve is still there

@@ -8,6 +8,7 @@ import pytest
 from nnlab.playground.config import (
     DEFAULT,
     QUERY_KEYS,
+    SESSION_FIELDS,
     URL_FIELDS,
     Hidden,
     PlaygroundConfig,
@@ -24,12 +25,15 @@ OLD_SETUP = PlaygroundConfig(
     loss="squared_error", regularization="l2", reg_rate=0.01, seed=4, show_test=True, discretize=True,
     hide=frozenset({"data", "network"}),
 )
+# The fields added since (schedule, dropout), with values that a link writes out.
+NEW_SETUP = replace(OLD_SETUP, schedule="cosine", layers=(Hidden(3, "relu", 0.2), Hidden(2, "tanh")))
 DEFAULT_LINK = ("data=xor&noise=0&train=50&points=500&dseed=0&features=x1%2Cx2&layers=4%3Atanh%2C2%3Atanh&lr=0.1"
                 "&batch=10&opt=momentum&loss=cross_entropy&reg=none&rate=0.001&seed=0&test=0&discrete=0")
 
 
 def test_one_row_per_setup_field_and_one_key_per_row():
-    assert sorted(row.field for row in URL_FIELDS) == sorted(f.name for f in fields(PlaygroundConfig))
+    assert sorted(row.field for row in URL_FIELDS) == sorted(
+        f.name for f in fields(PlaygroundConfig) if f.name not in SESSION_FIELDS)
     assert QUERY_KEYS == tuple(row.key for row in URL_FIELDS) and len(set(QUERY_KEYS)) == len(QUERY_KEYS)
 
 
@@ -41,7 +45,7 @@ def test_an_old_link_opens_the_same_setup_and_is_written_the_same():
 
 @pytest.mark.parametrize("row", URL_FIELDS, ids=[row.key for row in URL_FIELDS])
 def test_each_row_reads_back_what_it_writes_and_only_its_field(row):
-    value = getattr(OLD_SETUP, row.field)
+    value = getattr(NEW_SETUP, row.field)
     text = row.codec.write(value)
     assert row.codec.read(text) == value
     assert from_query({row.key: text}) == (replace(DEFAULT, **{row.field: value}), [])
@@ -56,6 +60,7 @@ BAD = {  # key -> (a value the page cannot use, what the message says)
     "features": ("x1,x1", "use each of x1, x2, x1sq"),
     "layers": ("1:tanh," * 6 + "1:tanh", "write up to 6 layers"),
     "lr": ("0.5", "choose one of 1e-05, 0.0001"),
+    "sched": ("linear", "choose from constant, step, cosine."),
     "batch": ("65", "a whole number from 1 to 64"),
     "opt": ("rmsprop", "choose from sgd, momentum, adam."),
     "loss": ("hinge", "choose from cross_entropy, squared_error."),
@@ -83,3 +88,18 @@ def test_hide_keeps_the_groups_it_knows_and_quotes_only_the_unknown_ones():
     assert config.hide == {"data", "share"}
     assert ignored == ["Ignored hide='everything' from the link: "
                        "the groups are data, features, network, training, lessons, share."]
+
+
+def test_dropout_and_schedule_travel_in_the_link():
+    query = to_query(NEW_SETUP)
+    assert query["layers"] == "3:relu:0.2,2:tanh" and query["sched"] == "cosine"
+    assert from_query(query) == (NEW_SETUP, [])
+    config, ignored = from_query({"layers": "3:relu:0.7"})
+    assert config.layers == DEFAULT.layers and "a dropout of 0, 0.1, 0.2, 0.3, 0.5" in ignored[0]
+
+
+def test_own_points_are_not_in_a_link():
+    config, ignored = from_query({"data": "own"})
+    assert config.dataset == DEFAULT.dataset
+    assert ignored == ["Ignored data='own' from the link: own points are not part of a link; "
+                       "download them as a CSV file and upload it there."]

@@ -37,6 +37,8 @@ def layer_calls(spec: ModelSpec) -> list[KerasCall]:
 
 def make_accuracy(spec: ModelSpec):
     keras = _keras()
+    if spec.regression:
+        return keras.metrics.MeanAbsoluteError(name="mean_absolute_error")
     if spec.n_classes == 2:
         return keras.metrics.BinaryAccuracy(name="accuracy")
     return keras.metrics.SparseCategoricalAccuracy(name="accuracy")

@@ -9,6 +9,9 @@ row names one Keras loss per output. With label ``y``:
   cross-entropy ``−log p_y``; squared error ``Σ_k (onehot(y)_k − p_k)² / K``
   (:func:`sparse_squared_error`: Keras has no squared error for integer labels).
 
+* A real value (regression), one linear unit ``ŷ``: squared error ``(y − ŷ)²``; cross-entropy
+  does not apply (``regression`` is empty).
+
 Each is averaged over the batch. TensorFlow Playground trains with the squared error.
 """
 
@@ -42,8 +45,11 @@ CUSTOM_LOSSES = {"sparse_squared_error": (sparse_squared_error, SPARSE_SQUARED_E
 class Loss(Choice):
     binary: str  # the Keras loss for one sigmoid unit
     multiclass: str  # the Keras loss for softmax units and integer labels
+    regression: str = ""  # the Keras loss for one linear unit and a real target ("": not for regression)
 
     def keras_name(self, n_classes: int) -> str:
+        if n_classes == 1:
+            return self.regression
         return self.binary if n_classes == 2 else self.multiclass
 
     def make(self, n_classes: int):
@@ -66,5 +72,6 @@ LOSSES: dict[str, Loss] = table(
     Loss("cross_entropy", "Cross-entropy", binary="binary_crossentropy",
          multiclass="sparse_categorical_crossentropy"),
     Loss("squared_error", "Squared error", binary="mean_squared_error", multiclass="sparse_squared_error",
+         regression="mean_squared_error",
          playground_label="Squared error (as in TensorFlow Playground)"),
 )

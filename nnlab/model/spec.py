@@ -47,8 +47,8 @@ SPEC_VERSION = 1
 
 # How the network is trained: each setting is checked here, once, and the editors read their ranges from it.
 SETTINGS: dict[str, Field] = {setting.name: setting for setting in (
-    Field("n_classes", "Classes", int, low=2, high=MAX_CLASSES,
-          rule="The number of classes must be a whole number from {low} to {high}."),
+    Field("n_classes", "Classes", int, low=1, high=MAX_CLASSES,
+          rule="The number of classes must be a whole number from {low} (a real value) to {high}."),
     Field("loss", "Loss", str, choices=tuple(LOSSES), rule="Unknown loss '{value}'; choose from {choices}."),
     Field("optimizer", "Optimizer", str, choices=tuple(OPTIMIZERS),
           rule="Unknown optimizer '{value}'; choose from {choices}."),
@@ -144,7 +144,8 @@ class ModelSpec:
     """A whole network and how it is trained.
 
     The output layer is fixed by the task: one sigmoid unit when ``n_classes`` is 2,
-    otherwise ``n_classes`` softmax units.
+    otherwise ``n_classes`` softmax units; ``n_classes = 1`` means a real-valued target
+    (regression): one linear unit ``y = w·h + b``, trained with the squared error.
     """
 
     input: InputSpec = field(default_factory=InputSpec)
@@ -160,12 +161,16 @@ class ModelSpec:
 
     # ---- the output layer -------------------------------------------------
     @property
+    def regression(self) -> bool:
+        return self.n_classes == 1
+
+    @property
     def output_units(self) -> int:
-        return 1 if self.n_classes == 2 else self.n_classes
+        return 1 if self.n_classes <= 2 else self.n_classes
 
     @property
     def output_activation(self) -> str:
-        return "sigmoid" if self.n_classes == 2 else "softmax"
+        return {1: "linear", 2: "sigmoid"}.get(self.n_classes, "softmax")
 
     @property
     def output_layer(self) -> LayerSpec:
@@ -298,6 +303,9 @@ def _setting_problems(spec: ModelSpec) -> list[str]:
     if len(spec.layers) > MAX_HIDDEN_LAYERS:
         found.append(f"The network has {len(spec.layers)} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed.")
     found += [problem for name, setting in SETTINGS.items() if (problem := setting.problem(getattr(spec, name)))]
+    if spec.n_classes == 1 and spec.loss in LOSS_TABLE and not LOSS_TABLE[spec.loss].regression:
+        found.append(f"{LOSS_TABLE[spec.loss].title} compares class probabilities; a real-valued target "
+                     "(regression) is trained with the squared error.")
     if not isinstance(spec.name, str) or not spec.name.strip() or len(spec.name) > 80:
         found.append("The model needs a name of 1 to 80 characters.")
     return found

@@ -13,7 +13,6 @@ The network runs on the grid as a direct call of its layers (about 1.5 ms for
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,38 +71,43 @@ class PlaneMaps:
         return self.probabilities()[..., 1]
 
 
-_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its compiled layer-by-layer call
-
-
 def layer_outputs(model, x: np.ndarray) -> list[np.ndarray]:
     """The output of every layer of a ``keras.Sequential`` for the inputs ``x``, first to last.
 
-    Each layer is called in turn (``training=False``) inside one ``tf.function`` made once
-    per model: about 3 ms for a 100x100 grid, where eager calls take 10-30 ms and
+    Each layer is called in turn (``training=False``) inside one ``tf.function`` shared by every model
+    of the same architecture, the weights passed in (:mod:`nnlab.training.shared`): no trace for a
+    student's new network. About 3 ms for a 100x100 grid, where eager calls take 10-30 ms and
     ``predict()`` 40-65 ms.
     """
     import tensorflow as tf
 
-    run = _COMPILED.get(model)
-    if run is None:
-        model_ref = weakref.ref(model)  # the cache must not keep the model alive
+    from nnlab.training.shared import handles, template_for
+
+    template = template_for(model)
+
+    def make():
+        n_keras = len(template.variables)
 
         @tf.function(reduce_retracing=True)
-        def run(inputs):
-            outputs, h = [], inputs
-            for layer in model_ref().layers:
-                h = layer(h, training=False)
-                outputs.append(h)
-            return outputs
+        def run(variables, inputs):
+            with template.bound(variables[:n_keras]):
+                outputs, h = [], inputs
+                for layer in template.model.layers:
+                    h = layer(h, training=False)
+                    outputs.append(h)
+                return outputs
 
-        _COMPILED[model] = run
-    return [out.numpy() for out in run(tf.constant(np.asarray(x, dtype=np.float32)))]
+        return run
+
+    run = template.function("layer_outputs", make)
+    return [out.numpy() for out in run(handles(model), tf.constant(np.asarray(x, dtype=np.float32)))]
 
 
 def plane_maps(model, grid: Grid, features) -> PlaneMaps:
     """Run ``model`` (Dense layers on 2D features) over ``grid``: hidden neuron maps and the output."""
     outputs = layer_outputs(model, feature_matrix(grid.points, features))
-    images = [grid.image(out) for out in outputs]
+    # the Dense layers' outputs (a Dropout layer passes its input through at test time: no map of its own)
+    images = [grid.image(out) for out, layer in zip(outputs, model.layers, strict=True) if hasattr(layer, "kernel")]
     return PlaneMaps(hidden=images[:-1], output=images[-1])
 
 

@@ -9,22 +9,24 @@ code, so its redraws/s are the page's.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from nnlab.datasets.toy2d import make_2d
 from nnlab.model.features import feature_matrix
-from nnlab.playground.boundary import dense_kernels, feature_maps, make_grid, plane_maps
-from nnlab.playground.config import PlaygroundConfig
+from nnlab.model.schedules import SCHEDULES
+from nnlab.playground.boundary import dense_kernels, feature_maps, layer_outputs, make_grid, plane_maps
+from nnlab.playground.config import OWN, PlaygroundConfig
 from nnlab.training.live import TrainerRun
 
 THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks: 25x25
 # The live page's rhythm (nnlab.ui.playground, bench/xor_speed.py): while playing it asks for a redraw
 # every RUN_EVERY_S, trains at least TRAIN_BUDGET_S before each one, and redraws the network and the
 # loss chart every SLOW_PARTS_EVERY_S only (the decision boundary every time).
-RUN_EVERY_S = 0.1
-TRAIN_BUDGET_S = 0.06
+RUN_EVERY_S = 0.05
+TRAIN_BUDGET_S = 0.03
 SLOW_PARTS_EVERY_S = 0.5
 BOUNDARY_HEIGHT_PX = 520  # the paused boundary figure's height; the live picture's box is as tall
 
@@ -42,8 +44,17 @@ class PlaygroundData:
 
 
 def make_data(config: PlaygroundConfig) -> PlaygroundData:
-    """Draw ``config.points`` points (already shuffled) and split them ``train_percent`` : rest."""
-    points, labels = make_2d(config.dataset, n=config.points, noise=config.noise / 100, seed=config.data_seed)
+    """Draw ``config.points`` points (already shuffled) and split them ``train_percent`` : rest.
+
+    Own points are shuffled (by ``data_seed``) and split the same way. Labels are int64 classes, or
+    float32 values in [-1, 1] for a regression set.
+    """
+    if config.dataset == OWN:
+        points, labels = config.own.arrays()
+        order = np.random.default_rng(config.data_seed).permutation(len(points))
+        points, labels = points[order], labels[order]
+    else:
+        points, labels = make_2d(config.dataset, n=config.points, noise=config.noise / 100, seed=config.data_seed)
     n = config.n_train
     return PlaygroundData(points[:n], labels[:n], points[n:], labels[n:],
                           feature_matrix(points[:n], config.features), feature_matrix(points[n:], config.features))
@@ -56,6 +67,8 @@ class Frame:
     boundary: object
     network: object
     loss: object
+    plane: np.ndarray | None = None  # the plane's colour values in [0, 1] (size, size), row 0 at x2 = -6
+    confusion: object = None  # classification: the test points' confusion matrix figure (paused frames)
 
 
 def pool(image: np.ndarray, size: int = THUMB_POOL) -> np.ndarray:
@@ -84,6 +97,8 @@ class PlaygroundRun(TrainerRun):
 
         self.model_key, self.data_key = config.model_key(), config.data_key()
         self.spec = config.to_spec()
+        self.n_classes, self.regression = config.n_classes, config.regression
+        self.schedule, self.base_rate = config.schedule, config.learning_rate
         self.features = config.features
         self.data = make_data(config)
         self.grid = make_grid()
@@ -91,7 +106,7 @@ class PlaygroundRun(TrainerRun):
         self._painters: dict[bool, object] = {}
         model = build_model(self.spec, seed=config.seed)
         trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
-                          self.data.test_labels, batch_size=config.batch_size, seed=config.seed)
+                          self.data.test_labels, batch_size=self.batch_for(config), seed=config.seed, jit_compile=True)
         super().__init__(trainer, label="playground", whole_epochs=True)
 
     def _painter(self, show_test: bool):
@@ -105,6 +120,38 @@ class PlaygroundRun(TrainerRun):
                                                         data.train_labels), test)
         return self._painters[show_test]
 
+    # ---- the learning-rate schedule ----------------------------------------------------------
+    @property
+    def current_rate(self) -> float:
+        """The learning rate of the current epoch under the schedule."""
+        return SCHEDULES[self.schedule].rate(self.base_rate, self.trainer.epoch)
+
+    def _train_chunk(self, seconds: float) -> int:
+        """A chunk in stretches of one learning rate each (:meth:`nnlab.model.schedules.Schedule.epochs_left`)."""
+        schedule = SCHEDULES[self.schedule]
+        if schedule.kind == "constant":
+            return super()._train_chunk(seconds)
+        trainer, deadline, steps = self.trainer, time.perf_counter() + seconds, 0
+        while True:
+            trainer.learning_rate = self.current_rate
+            left = schedule.epochs_left(trainer.epoch)
+            result = trainer.train_locked(max(0.0, deadline - time.perf_counter()), whole_epochs=True,
+                                          max_epochs=None if left is None else trainer.epoch + left)
+            self._settle(result)
+            steps += result.steps
+            if result.diverged or result.steps == 0 or time.perf_counter() >= deadline:
+                return steps
+
+    def step(self):
+        """One epoch at the schedule's rate for it."""
+        self.trainer.learning_rate = self.current_rate
+        return super().step()
+
+    def batch_for(self, config: PlaygroundConfig) -> int:
+        """The batch size trained with: a batch larger than the training set is the whole set (the same
+        step; the compiled epochs take at most one whole set per step: a larger one failed under XLA)."""
+        return min(config.batch_size, len(self.data.train_labels))
+
     def matches(self, config: PlaygroundConfig) -> bool:
         """True when ``config`` needs the same model and data (only live settings differ)."""
         return self.model_key == config.model_key() and self.data_key == config.data_key()
@@ -112,10 +159,11 @@ class PlaygroundRun(TrainerRun):
     def apply_live(self, config: PlaygroundConfig) -> None:
         """The settings that change without starting over: learning rate and batch size."""
         trainer = self.trainer
-        if trainer.batch_size != config.batch_size:
-            trainer.batch_size = config.batch_size
-        if not np.isclose(trainer.learning_rate, config.learning_rate, rtol=1e-6):
-            trainer.learning_rate = config.learning_rate
+        if trainer.batch_size != self.batch_for(config):
+            trainer.batch_size = self.batch_for(config)
+        self.schedule, self.base_rate = config.schedule, config.learning_rate
+        if not np.isclose(trainer.learning_rate, self.current_rate, rtol=1e-6):
+            trainer.learning_rate = self.current_rate
 
     def frame(self, config: PlaygroundConfig, everything: bool = True, live: bool = False) -> Frame:
         """Draw the decision boundary, the network with what each neuron computes, and the loss curves.
@@ -126,7 +174,8 @@ class PlaygroundRun(TrainerRun):
         ``everything=False`` draws only the boundary (``network`` and ``loss`` are None): a page that
         redraws many times a second can refresh the other two less often.
         """
-        from nnlab.plots.boundary import boundary_figure, loss_figure
+        from nnlab.plots.boundary import boundary_figure, boundary_z, loss_figure, two_class_view
+        from nnlab.plots.confusion import confusion_figure
         from nnlab.plots.live import network_image
         from nnlab.plots.network import neuron_columns
         from nnlab.plots.style import CLASS_COLORS
@@ -135,20 +184,57 @@ class PlaygroundRun(TrainerRun):
         maps = plane_maps(trainer.model, grid, self.features)
         train = (data.train_points, data.train_labels)
         test = (data.test_points, data.test_labels) if config.show_test else None
+        # What the plane is coloured by: class probabilities, or for regression the output value v in
+        # [-1, 1] seen as two classes, p = (v + 1) / 2 (the same orange-white-blue scale).
+        shown = two_class_view(maps.output) if self.regression else maps.probabilities()
+        plane = boundary_z(shown, config.discretize)
         if live:
-            boundary = self._painter(config.show_test).paint(maps.probabilities(), config.discretize)
+            boundary = self._painter(config.show_test).paint(shown, config.discretize)
         else:
-            boundary = boundary_figure(grid.xs, grid.ys, maps.probabilities(), train, test,
-                                       discretize=config.discretize, height=BOUNDARY_HEIGHT_PX)
+            boundary = boundary_figure(grid.xs, grid.ys, shown, train, test, discretize=config.discretize,
+                                       height=BOUNDARY_HEIGHT_PX, regression=self.regression)
         if not everything:
-            return Frame(boundary, None, None)
+            return Frame(boundary, None, None, plane)
         node_maps = [self.input_maps] + [pool(to_unit_range(h)) for h in maps.hidden]
-        node_maps.append(pool(2.0 * maps.output - 1.0))  # a probability p in [0, 1] as 2p - 1 in [-1, 1]
-        columns, titles = neuron_columns(self.spec)
-        colors = CLASS_COLORS[:config.n_classes] if config.n_classes > 2 else None  # softmax: one per class
+        # the output square: a probability p in [0, 1] as 2p - 1 in [-1, 1]; a regression value as it is
+        node_maps.append(pool(np.clip(maps.output, -1.0, 1.0) if self.regression else 2.0 * maps.output - 1.0))
+        columns, titles = neuron_columns(self.drawn_spec)
+        colors = CLASS_COLORS[:self.n_classes] if self.n_classes > 2 else None  # softmax: one per class
         network = network_image(columns, titles, list(self.features), dense_kernels(trainer.model), node_maps,
                                 output_colors=colors)
         history = trainer.history
         loss = loss_figure([r.epoch for r in history.epochs], history.series("train_loss"),
                            history.series("test_loss"))
-        return Frame(boundary, network, loss)
+        confusion = None
+        if not live and not self.regression and len(data.test_labels):
+            predicted = self.predict_classes(data.x_test)
+            confusion = confusion_figure(data.test_labels, predicted, self.n_classes)
+        return Frame(boundary, network, loss, plane, confusion)
+
+    @property
+    def drawn_spec(self):
+        """The spec as the network picture shows it: the Dense layers (dropout switches neurons off
+        only while training, so it is a note on its layer, not a column of its own)."""
+        from dataclasses import replace
+
+        return replace(self.spec, layers=tuple(layer for layer in self.spec.layers if layer.kind == "dense"))
+
+    def predict_classes(self, x: np.ndarray) -> np.ndarray:
+        """The class the network gives each row of the feature matrix ``x``."""
+        output = layer_outputs(self.trainer.model, x)[-1]
+        return (output[:, 0] > 0.5).astype(np.int64) if output.shape[-1] == 1 else output.argmax(axis=-1)
+
+    def network_picture(self, config: PlaygroundConfig, edges: list[np.ndarray] | None = None) -> bytes:
+        """The network picture of :meth:`frame`, its edges drawn from ``edges`` (one (n_in, n_out) array per
+        Dense layer, e.g. the updates of one step) instead of the weights when given."""
+        from nnlab.plots.live import network_image
+        from nnlab.plots.network import neuron_columns
+        from nnlab.plots.style import CLASS_COLORS
+
+        maps = plane_maps(self.trainer.model, self.grid, self.features)
+        output = np.clip(maps.output, -1.0, 1.0) if self.regression else 2.0 * maps.output - 1.0
+        node_maps = [self.input_maps] + [pool(to_unit_range(h)) for h in maps.hidden] + [pool(output)]
+        columns, titles = neuron_columns(self.drawn_spec)
+        colors = CLASS_COLORS[:config.n_classes] if config.n_classes > 2 else None
+        kernels = dense_kernels(self.trainer.model) if edges is None else edges
+        return network_image(columns, titles, list(self.features), kernels, node_maps, output_colors=colors)

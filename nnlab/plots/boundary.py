@@ -4,6 +4,10 @@ Two classes: the colour is ``p(class 1)`` from orange (0) through white (0.5, th
 boundary) to blue (1). More classes: each point of the plane takes the colour of
 its most likely class, pale where the network hesitates and full where it is
 sure. "Discretize" shows only the predicted class, as in TensorFlow Playground.
+
+Regression: the plane is coloured by the output value ``v`` from orange (-1) through white (0)
+to blue (+1), drawn as the two-class picture of ``p = (v + 1) / 2`` (:func:`two_class_view`);
+the points are coloured by their target on the same scale, in full colour.
 """
 
 from __future__ import annotations
@@ -40,6 +44,13 @@ def class_colorscale(n_classes: int) -> list:
     return scale
 
 
+def two_class_view(values: np.ndarray) -> np.ndarray:
+    """Output values (size, size, 1), clipped to [-1, 1], as two-class probabilities ``[1 - p, p]``
+    with ``p = (v + 1) / 2``: the two-class picture colours them orange (-1), white (0), blue (+1)."""
+    p = (np.clip(np.asarray(values, dtype=np.float32)[..., :1], -1.0, 1.0) + 1.0) / 2.0
+    return np.concatenate([1.0 - p, p], axis=-1)
+
+
 def boundary_z(probabilities: np.ndarray, discretize: bool = False) -> np.ndarray:
     """The heatmap values for class probabilities of shape (size, size, K).
 
@@ -58,11 +69,14 @@ def boundary_z(probabilities: np.ndarray, discretize: bool = False) -> np.ndarra
 
 def boundary_figure(xs: np.ndarray, ys: np.ndarray, probabilities: np.ndarray, train: tuple[np.ndarray, np.ndarray],
                     test: tuple[np.ndarray, np.ndarray] | None = None, discretize: bool = False,
-                    height: int = 520) -> go.Figure:
+                    height: int = 520, regression: bool = False) -> go.Figure:
     """The plane coloured by the network's answer, the training points (and test points) on top.
 
     ``probabilities``: (len(ys), len(xs), K); ``train`` and ``test``: (points (n, 2), labels (n,)).
+    ``regression``: ``probabilities`` is :func:`two_class_view` of the output and the labels are values in [-1, 1].
     """
+    if regression:
+        return _regression_figure(xs, ys, probabilities, train, test, discretize, height)
     k = probabilities.shape[-1]
     heatmap = dict(type="heatmap", x=xs, y=ys, z=boundary_z(probabilities, discretize), zmin=0.0, zmax=1.0,
                    zsmooth=False if discretize else "fast")
@@ -93,6 +107,39 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, probabilities: np.ndarray, t
         legend=dict(orientation="h", y=-0.12, font=dict(size=FONT_SIZE - 3)),
     )
     return fast_figure(data, layout)
+
+
+def _axes_layout(xs, ys, height: int) -> dict:
+    layout = style_layout(height=height)
+    layout.update(
+        xaxis=dict(range=[float(xs[0]), float(xs[-1])], title=dict(text="x1"), zeroline=False, constrain="domain",
+                   dtick=5),
+        yaxis=dict(range=[float(ys[0]), float(ys[-1])], title=dict(text="x2"), zeroline=False, scaleanchor="x",
+                   constrain="domain", dtick=5),
+        legend=dict(orientation="h", y=-0.12, font=dict(size=FONT_SIZE - 3)),
+    )
+    return layout
+
+
+def _regression_figure(xs, ys, view, train, test, discretize: bool, height: int) -> go.Figure:
+    """The output value as a continuous heatmap, the points coloured by their target value."""
+    value = 2.0 * boundary_z(view, discretize) - 1.0
+    data = [dict(type="heatmap", x=xs, y=ys, z=value.astype(np.float32), zmin=-1.0, zmax=1.0,
+                 zsmooth=False if discretize else "fast", colorscale=pale_diverging(),
+                 colorbar=dict(title=dict(text="output", side="right"), thickness=14, len=0.8),
+                 hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>output = %{z:.3f}<extra></extra>")]
+    # a grey edge: a target near 0 is white, and would vanish on the white middle of the scale
+    parts = [("train", train, "circle", "#555555")] + ([("test", test, "diamond", "black")] if test is not None else [])
+    for part, (points, values), symbol, edge in parts:
+        points = np.asarray(points, dtype=np.float32)
+        data.append(dict(
+            type="scatter", x=points[:, 0], y=points[:, 1], mode="markers", name=f"{part} points (colour: target)",
+            customdata=np.asarray(values, dtype=np.float32),
+            marker=dict(color=np.asarray(values, dtype=np.float32), colorscale=DIVERGING, cmin=-1.0, cmax=1.0,
+                        symbol=symbol, size=9 if part == "train" else 10, line=dict(color=edge, width=1.5)),
+            hovertemplate=f"{part} point<br>x1 %{{x:.2f}}, x2 %{{y:.2f}}<br>target %{{customdata:.3f}}<extra></extra>",
+        ))
+    return fast_figure(data, _axes_layout(xs, ys, height))
 
 
 def thin(values: list, limit: int = MAX_CURVE_POINTS) -> np.ndarray:

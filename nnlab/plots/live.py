@@ -101,7 +101,7 @@ class BoundaryPainter:
                 if abs(x) > extent or abs(y) > extent:
                     continue
                 px, py = pixel(x, y)
-                fill = tuple(int(c) for c in hex_rgb(CLASS_COLORS[int(label)]))
+                fill = point_rgb(label)
                 if shape == "circle":
                     draw.ellipse([px - radius, py - radius, px + radius, py + radius], fill=fill, outline=edge,
                                  width=s)
@@ -120,6 +120,13 @@ class BoundaryPainter:
         draw.text((left + side / 2, overlay.height - 4 * s), "x1", fill=TEXT, font=label_font, anchor="mb")
         draw.text((6 * s, top + side / 2), "x2", fill=TEXT, font=label_font, anchor="lm")
         return overlay.reduce(SUPER)
+
+
+def point_rgb(label) -> tuple[int, int, int]:
+    """A point's colour: its class's, or for a regression value in [-1, 1] its place on orange-white-blue."""
+    if isinstance(label, (float, np.floating)):
+        return tuple(int(c) for c in diverging_rgb(np.asarray(label)))
+    return tuple(int(c) for c in hex_rgb(CLASS_COLORS[int(label)]))
 
 
 def class_ramp_rgb(values: np.ndarray, color: str) -> np.ndarray:

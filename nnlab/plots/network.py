@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -268,3 +269,78 @@ def _block_figure(spec: ModelSpec) -> go.Figure:
     ))
     width = GAP + BAR_AREA + GAP + label_width + GAP
     return _pixel_axes(figure, width, GAP + row_height * len(blocks) + GAP)
+
+
+# ---- the playground's network picture, made touchable ---------------------------------------------
+
+EDGE_TARGET_PX = 11  # marker diameter at each connection: a tap on it picks that weight
+
+
+@dataclass(frozen=True)
+class ImageGeometry:
+    """Where :func:`nnlab.plots.live.network_image` puts each neuron, in the picture's own pixels."""
+
+    width: int
+    height: int
+    node: float  # a neuron's square side
+    centres: list[list[tuple[float, float]]]  # per column, per neuron: (x, y), y downwards
+
+
+def image_geometry(columns: list[np.ndarray]) -> ImageGeometry:
+    """The layout of :func:`~nnlab.plots.live.network_image` for these columns (a test checks the two agree)."""
+    from nnlab.plots.live import NETWORK_PX, SUPER
+
+    s = SUPER
+    step_y, node = 62 * s, 46 * s
+    label_width, title_height, margin = 62 * s, 46 * s, 8 * s
+    free = NETWORK_PX * s - label_width - node - margin
+    step_x = int(min(170 * s, max(104 * s, free / max(len(columns) - 1, 1))))
+    top_unit = max(float(ys.max()) for ys in columns)
+    rows = top_unit - min(float(ys.min()) for ys in columns)
+    width = label_width + (len(columns) - 1) * step_x + node + margin
+    height = title_height + int(rows * step_y) + node + margin
+    centres = [[((label_width + c * step_x + node / 2) / s, (title_height + (top_unit - y) * step_y + node / 2) / s)
+                for y in ys] for c, ys in enumerate(columns)]
+    return ImageGeometry(width // s, height // s, node / s, centres)
+
+
+def edge_target(geometry: ImageGeometry, column: int, source: int, target: int) -> tuple[float, float]:
+    """The point of edge ``source -> target`` (column ``column`` to the next) where its marker sits.
+
+    Not the middle: two edges of a layer can cross there. Each source's edges carry their markers at
+    their own fraction ``t = 0.25 + 0.5 (source + 1/2) / n_sources`` of the way, so that the markers of
+    the default 2-4-2-1 network are at least 13 px apart.
+    """
+    (x0, y0), (x1, y1) = geometry.centres[column][source], geometry.centres[column + 1][target]
+    t = 0.25 + 0.5 * (source + 0.5) / len(geometry.centres[column])
+    return x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A place to tap on the picture: ``key`` identifies it, ``label`` names it (tooltip and screen readers);
+    ``x``, ``y`` its centre and ``size`` its side, in the picture's pixels."""
+
+    key: str
+    x: float
+    y: float
+    size: float
+    label: str
+    neuron: bool
+
+
+def tap_targets(geometry: ImageGeometry, label: Callable[[str], str]) -> list[Target]:
+    """A target on each connection (keys ``e:column:source:target``) and on each neuron (``n:column:neuron``)."""
+    targets = []
+    centres = geometry.centres
+    for c in range(len(centres) - 1):
+        for i in range(len(centres[c])):
+            for j in range(len(centres[c + 1])):
+                x, y = edge_target(geometry, c, i, j)
+                key = f"e:{c}:{i}:{j}"
+                targets.append(Target(key, x, y, EDGE_TARGET_PX, label(key), neuron=False))
+    for c, column in enumerate(centres):
+        for j, (x, y) in enumerate(column):
+            key = f"n:{c}:{j}"
+            targets.append(Target(key, x, y, geometry.node, label(key), neuron=True))
+    return targets

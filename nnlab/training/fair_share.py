@@ -15,6 +15,12 @@ the load instead of the overhead.
 
 With ``n`` sessions playing and ``s`` slots, a tick of ``t`` seconds comes round every
 ``n * t / s`` seconds per session, and each session trains about ``s / n`` of the time.
+
+A tick's training budget shrinks with the queue (:func:`share_of`): with ``w`` ticks waiting,
+a tick trains ``budget * s / (s + w)``. A tick's pictures and Streamlit's own work cost about the
+same whatever was trained, so with thirty students a long chunk per tick meant a picture every
+few seconds; short chunks bring each student round again sooner. The training stays ample: one
+compiled call of the playground is dozens of epochs (XLA, nnlab.training.train).
 """
 
 from __future__ import annotations
@@ -103,6 +109,11 @@ def training_gate() -> TurnGate:
             _gate = TurnGate(default_slots())
         return _gate
 
+
+def share_of(budget: float, gate: TurnGate | None = None) -> float:
+    """``budget`` scaled down by the queue at the gate: ``budget * slots / (slots + waiting)``."""
+    gate = gate if gate is not None else training_gate()
+    return budget * gate.slots / (gate.slots + gate.waiting)
 
 
 def turn_if(training: bool) -> contextlib.AbstractContextManager:

@@ -39,10 +39,26 @@ class ChunkRecord:
     accuracy: float
 
 
+MAX_RECORDS = 20_000  # per list; beyond that the older half is thinned (see History.bound)
+
+
 @dataclass
 class History:
+    """The records, first to last. A run that trains thousands of epochs a second (the playground with
+    XLA) would keep millions: past ``MAX_RECORDS`` in a list, :meth:`bound` drops every other record of
+    its older half, so the memory stays bounded, the curves keep their shape and the recent records
+    stay dense. The first and the last records are always kept."""
+
     epochs: list[EpochRecord] = field(default_factory=list)
     chunks: list[ChunkRecord] = field(default_factory=list)
+
+    def bound(self, limit: int = MAX_RECORDS) -> None:
+        """Thin the older half of a list that has grown past ``limit`` records."""
+        for name in ("epochs", "chunks"):
+            records = getattr(self, name)
+            if len(records) > limit:
+                half = len(records) // 2
+                records[:half] = records[:half][::2]  # the first one stays (in place: a reader holding the list sees it)
 
     @property
     def last(self) -> EpochRecord | None:

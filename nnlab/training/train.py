@@ -4,6 +4,14 @@ A page asks the :class:`Trainer` for "about 0.1 s of training", redraws, asks ag
 Each chunk runs several mini-batch steps inside ONE compiled ``tf.function`` call,
 so the cost of a call (about 0.3 ms) is paid once per chunk, not once per step;
 ``fit()`` pays 23-42 ms per call before any maths (docs/ARCHITECTURE.md, "Live training").
+The compiled functions are shared by every trainer of one architecture and take the
+variables and data as arguments (:mod:`nnlab.training.shared`, :func:`_programs`): a new
+trainer traces nothing once its architecture has been trained. A trainer of short epochs
+trains whole epochs per call, optionally compiled with XLA (``jit_compile``).
+
+Epoch ``e`` visits the training set in the order ``argsort(stateless_uniform(n, seed=(seed, e)))``
+(Philox): the same batches whether trained in chunks, in whole epochs, with XLA or without,
+and again after :meth:`Trainer.reset`.
 
 One step of mini-batch gradient descent on the batch ``B`` (indices into the
 shuffled training set)::
@@ -50,6 +58,7 @@ EVAL_BATCH = 2048  # evaluation runs over slices of this many examples
 MIN_STEPS_PER_CALL = 16  # a compiled call costs about 0.3-1 ms whatever it does: never call it for fewer steps
 MAX_CALL_S = 0.5  # nor for more steps than this long
 MAX_EPOCHS_PER_CALL = 64  # short epochs (small data sets) are run several to a call
+SHORT_EPOCH_STEPS = 1000  # an epoch of at most this many steps is one call from the start (the playground)
 
 
 def single_replica(optimizer):
@@ -98,7 +107,8 @@ class Trainer:
     """
 
     def __init__(self, model, x_train, y_train, x_test=None, y_test=None, *, batch_size: int = 32,
-                 loss=None, optimizer=None, seed: int = 0, train_metrics: str = "full", max_loss: float | None = None):
+                 loss=None, optimizer=None, seed: int = 0, train_metrics: str = "full", max_loss: float | None = None,
+                 jit_compile: bool = False):
         import keras
         import tensorflow as tf
 
@@ -116,6 +126,8 @@ class Trainer:
         self.train_metrics = train_metrics
         self.max_loss = max_loss  # a chunk whose mean loss is above this also counts as diverged
         self.seed = seed
+        self.jit_compile = jit_compile  # whole epochs compiled with XLA (see _programs)
+        self._seed_tensor = tf.constant(int(seed) % 2**31, tf.int32)
         self.batch_size = batch_size
         self.lock = threading.Lock()
         self.closed = False  # set while holding the lock when a run ends or pauses: train_for then does nothing
@@ -125,7 +137,9 @@ class Trainer:
         self._data = {"train": self._tensors(x_train, y_train)}
         if x_test is not None and len(x_test):
             self._data["test"] = self._tensors(x_test, y_test)
-        self._state = list(model.weights) + [v for v in self.optimizer.variables if v is not self._lr_variable]
+        from nnlab.training.shared import keras_variables
+
+        self._state = [v for v in keras_variables(model, self.optimizer) if v is not self._lr_variable]
         self._initial = [np.array(v.numpy()) for v in self._state]
         self._good = [tf.Variable(value, trainable=False) for value in self._initial]  # after the last good chunk
         self._traced = False
@@ -213,15 +227,24 @@ class Trainer:
             self._trace()
 
     def _trace(self) -> None:
+        """Calls of zero steps: the first trainer of an architecture traces (and compiles) its functions,
+        later ones find them made (:mod:`nnlab.training.shared`). A trainer of short epochs (the
+        playground) trains whole epochs only; a long one steps through its epochs in chunks."""
         import tensorflow as tf
 
         if self._traced:
             return
-        perm = tf.range(self.n_train, dtype=tf.int32)
-        batch = tf.constant(self._batch_size)
-        self._run_chunk_fn(perm, tf.constant(0), tf.constant(0), batch, tf.constant(False))
-        self._run_epochs_fn(tf.zeros((0, self.n_train), dtype=tf.int32), batch, tf.constant(0))
+        zero = tf.constant(0)
+        if self._short_epochs:
+            self._run_epochs_fn(zero, zero, self._batch_size)
+        else:
+            self._run_chunk_fn(zero, zero, zero, tf.constant(self._batch_size), tf.constant(False))
         self._traced = True
+
+    @property
+    def _short_epochs(self) -> bool:
+        """An epoch of at most SHORT_EPOCH_STEPS steps: trained a whole epoch per call from the first one."""
+        return -(-self.n_train // self._batch_size) <= SHORT_EPOCH_STEPS
 
     def step(self) -> ChunkResult:
         """Train exactly one epoch (or, if stopped mid-epoch, the rest of the current one)."""
@@ -253,8 +276,6 @@ class Trainer:
         self.message = ""
         self.history = History()
         self._offset = 0
-        self._rng = np.random.default_rng(self.seed)
-        self._perm = None
         self._epoch_sums = [0.0, 0.0, 0]  # loss sum, correct sum, examples: the running means of this epoch
         self._train_seconds = 0.0
         self._speed = SpeedWindow(window_s=SPEED_WINDOW_S, gap_s=SPEED_GAP_S)
@@ -271,114 +292,35 @@ class Trainer:
         return x, y
 
     def _compile(self) -> None:
-        """Build the compiled functions. One chunk is ONE call: steps, NaN check, evaluation, saving."""
+        """Find this architecture's shared compiled functions (:mod:`nnlab.training.shared`) and bind
+        them to this trainer's variables and data. One chunk is ONE call: steps, NaN check, evaluation,
+        saving the last good state."""
+        from nnlab.training.shared import handles, template_for
+
+        template = template_for(self.model, self.optimizer, self.loss_fn, extra=(self.binary, self.train_metrics))
+        programs = template.function(f"trainer:{self.binary}:{self.train_metrics}:{self.jit_compile}",
+                                     lambda: _programs(template, self.loss_fn, self.binary,
+                                                       self.train_metrics == "full", self.jit_compile))
+        bound = handles(self.model, self.optimizer) + list(self._good)
+        train, test = self._data["train"], self._data.get("test", (None, None))
+        data = (*train, *test)
         import tensorflow as tf
 
-        model, optimizer, loss_fn, binary = self.model, self.optimizer, self.loss_fn, self.binary
-        x_train, y_train = self._data["train"]
-        test = self._data.get("test")
-        full = self.train_metrics == "full"
-        variables = model.trainable_variables
-        state, good = self._state, self._good
         max_loss = math.inf if self.max_loss is None else float(self.max_loss)
+        jit = self.jit_compile
+        seed = self._seed_tensor  # (the closures below hold no reference to the trainer: no cycle)
 
-        def correct_count(y, pred):
-            hits = tf.equal(tf.cast(pred > 0.5, tf.float32), y) if binary else tf.equal(
-                tf.argmax(pred, axis=-1, output_type=tf.int32), y)
-            return tf.reduce_sum(tf.cast(hits, tf.float32))
+        def run_chunk(epoch, offset, count, batch_size, epoch_end):
+            return programs["run_chunk"](bound, *data, seed, epoch, offset, count, batch_size, epoch_end, max_loss)
 
-        def evaluate(x, y):
-            """Sums of loss and hits over ``x``, in slices of EVAL_BATCH to bound memory.
-
-            The data are constants of known size, so the slices are a plain Python loop unrolled
-            into the graph (one slice for a small set): no AutoGraph loop, which is not converted
-            inside a ``tf.cond`` branch.
-            """
-            loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
-            for start in range(0, int(x.shape[0]), EVAL_BATCH):
-                pred = model(x[start:start + EVAL_BATCH], training=False)
-                yb = y[start:start + EVAL_BATCH]
-                loss_sum += tf.reduce_sum(loss_fn(yb, pred))
-                hits += correct_count(yb, pred)
-            return loss_sum, hits
-
-        def all_finite(values):
-            return tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in values])
-
-        def steps(perm, offset, count, batch_size):
-            """``count`` steps on the batches of ``perm`` from ``offset``: sums of loss, hits and examples."""
-            loss_sum, hits, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0)
-            for i in tf.range(count):
-                start = offset + i * batch_size
-                index = perm[start:start + batch_size]
-                xb, yb = tf.gather(x_train, index), tf.gather(y_train, index)
-                with tf.GradientTape() as tape:
-                    pred = model(xb, training=True)
-                    data_loss = tf.reduce_mean(loss_fn(yb, pred))
-                    total = data_loss + tf.add_n(model.losses) if model.losses else data_loss
-                optimizer.apply(tape.gradient(total, variables), variables)
-                n = tf.shape(index)[0]
-                loss_sum += data_loss * tf.cast(n, tf.float32)
-                hits += correct_count(yb, pred)
-                seen += n
-            return loss_sum, hits, tf.cast(seen, tf.float32)
-
-        zero = (tf.constant(0.0), tf.constant(0.0))
-
-        def epoch_evaluation():
-            """[train loss sum, train hits, test loss sum, test hits], zeros for what is not measured."""
-            return [*(evaluate(x_train, y_train) if full else zero), *(evaluate(*test) if test else zero)]
-
-        def healthy(loss_sum, seen, evaluation):
-            """Finite weights, loss and evaluation, and a mean loss of at most ``max_loss``."""
-            finite = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *evaluation]))
-            return tf.logical_and(finite, loss_sum <= max_loss * seen)  # a blown-up but finite loss fails too
-
-        def keep_if_good(ok):
-            """Save the state as the last good one when ``ok``."""
-            tf.cond(ok, lambda: tf.group([g.assign(v) for g, v in zip(good, state, strict=True)]), tf.no_op)
-
-        @tf.function(reduce_retracing=True)
-        def run_chunk(perm, offset, count, batch_size, epoch_end):
-            """``count`` steps on the batches of ``perm`` from ``offset``; at an epoch end also evaluate.
-
-            Returns [loss sum, hits, examples, ok, train loss sum, train hits, test loss sum, test hits].
-            ``ok`` is 1 when the loss, the weights and the evaluation are finite; only then is the new
-            state saved as the last good one.
-            """
-            loss_sum, hits, seen = steps(perm, offset, count, batch_size)
-            evaluation = tf.cond(epoch_end, epoch_evaluation, lambda: [tf.constant(0.0)] * 4)
-            ok = healthy(loss_sum, seen, evaluation)
-            keep_if_good(ok)
-            return tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation])
-
-        @tf.function(input_signature=[tf.TensorSpec([None, self.n_train], tf.int32), tf.TensorSpec([], tf.int32),
-                                      tf.TensorSpec([], tf.int32)])
-        def run_epochs(perms, batch_size, steps_per_epoch):
-            """Whole epochs, one per row of ``perms``, each evaluated: a (epochs, 8) array laid out as
-            :func:`run_chunk`'s result. Stops at the first epoch that is not finite; the state is saved
-            as the last good one only when every epoch was."""
-            records = tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=[8])
-            ok = tf.constant(True)
-            for e in tf.range(tf.shape(perms)[0]):
-                loss_sum, hits, seen = steps(perms[e], 0, steps_per_epoch, batch_size)
-                evaluation = epoch_evaluation()
-                ok = healthy(loss_sum, seen, evaluation)
-                records = records.write(e, tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation]))
-                if not ok:
-                    break
-            keep_if_good(ok)
-            return records.stack()
-
-        @tf.function
-        def restore_good():
-            for variable, saved in zip(state, good, strict=True):
-                variable.assign(saved)
+        def run_epochs(first_epoch, epochs, batch_size):
+            batch = int(batch_size) if jit else tf.constant(int(batch_size))
+            return programs["run_epochs"](bound, *data, seed, first_epoch, epochs, max_loss, batch)
 
         self._run_chunk_fn = run_chunk
         self._run_epochs_fn = run_epochs
-        self._restore_good_fn = restore_good
-        self._evaluate_fn = tf.function(evaluate)  # one trace per set: its size must stay known (static slices)
+        self._restore_good_fn = lambda: programs["restore_good"](bound)
+        self._evaluate_fn = lambda x, y: programs["evaluate"](bound, x, y)
 
     def train_locked(self, seconds: float, *, whole_epochs: bool = False, max_epochs: int | None = None) -> ChunkResult:
         """:meth:`train_for` for a caller that holds :attr:`lock` (and has checked that it should train):
@@ -397,23 +339,22 @@ class Trainer:
             if now >= deadline and (not whole_epochs or self._offset == 0) and self.steps > steps_before:
                 break
             batch = self._batch_size
-            epochs = self._epochs_that_fit(deadline - now, max_epochs)
-            if epochs > 1:  # several short epochs in one call
+            epochs = self._epochs_that_fit(deadline - now, max_epochs, whole_epochs)
+            if epochs >= 1:  # whole epochs in one call
                 call_start = time.perf_counter()
-                perms = np.stack([self._rng.permutation(self.n_train) for _ in range(epochs)]).astype(np.int32)
                 steps_per_epoch = -(-self.n_train // batch)
-                records = self._run_epochs_fn(tf.constant(perms), tf.constant(batch),
-                                              tf.constant(steps_per_epoch)).numpy().astype(np.float64)
+                records = self._run_epochs_fn(tf.constant(self.epoch), tf.constant(epochs),
+                                              batch).numpy()[:epochs].astype(np.float64)
                 calls += 1
                 elapsed = time.perf_counter() - call_start
-                self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * elapsed / len(records)
+                per_epoch = elapsed / len(records)
+                self._epoch_seconds = per_epoch if not self._epoch_seconds else 0.7 * self._epoch_seconds + 0.3 * per_epoch
                 if not all(records[:, 3]):
                     return self._diverge(started, epochs_before, steps_before, calls)
                 for record in records:
                     self._record(steps_per_epoch, elapsed / len(records), record, epoch_end=True)
                 continue
             if self._offset == 0:
-                self._perm = tf.constant(self._rng.permutation(self.n_train).astype(np.int32))
                 self._epoch_started = time.perf_counter()
             steps_left = -(-(self.n_train - self._offset) // batch)
             # Fill what is left of the budget (whole epochs: the rest of the epoch), at most MAX_CALL_S per
@@ -424,8 +365,8 @@ class Trainer:
             count = min(steps_left, max(floor, int(budget / self._step_seconds)))
             epoch_end = count == steps_left
             call_start = time.perf_counter()
-            out = self._run_chunk_fn(self._perm, tf.constant(self._offset), tf.constant(count), tf.constant(batch),
-                                     tf.constant(epoch_end)).numpy().astype(np.float64)
+            out = self._run_chunk_fn(tf.constant(self.epoch), tf.constant(self._offset), tf.constant(count),
+                                     tf.constant(batch), tf.constant(epoch_end)).numpy().astype(np.float64)
             calls += 1
             elapsed = time.perf_counter() - call_start
             self._step_seconds = 0.7 * self._step_seconds + 0.3 * elapsed / count
@@ -440,12 +381,18 @@ class Trainer:
         self._speed.note(self.position, finished, worked=True)  # a slow chunk is not a pause
         return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, calls=calls)
 
-    def _epochs_that_fit(self, seconds_left: float, max_epochs: int | None) -> int:
+    def _epochs_that_fit(self, seconds_left: float, max_epochs: int | None, whole_epochs: bool) -> int:
         """How many whole epochs to run in the next call: as many as fit in what is left of the budget
-        (at most MAX_CALL_S), when the trainer is between epochs and knows what an epoch costs."""
-        if self._offset or not self._epoch_seconds or self.on_epoch_end is not None:
+        (at most MAX_CALL_S), when the trainer is between epochs and knows what an epoch costs; at least
+        one for a run of whole, short epochs (the playground), whose first call is already an epoch."""
+        if self._offset or self.on_epoch_end is not None:
             return 0  # (an on_epoch_end hook may read the weights: it gets one epoch per call)
+        whole_and_short = whole_epochs and self._short_epochs
+        if not self._epoch_seconds:
+            return 1 if whole_and_short else 0  # otherwise an epoch of unknown cost goes in chunks
         epochs = int(min(seconds_left, MAX_CALL_S) / self._epoch_seconds)
+        if whole_and_short:
+            epochs = max(1, epochs)
         if max_epochs is not None:
             epochs = min(epochs, max_epochs - self.epoch)
         return min(epochs, MAX_EPOCHS_PER_CALL)
@@ -474,6 +421,7 @@ class Trainer:
         self._epoch_sums = [0.0, 0.0, 0]
         record = EpochRecord(self.epoch, train_loss / n_train, train_hits / n_train, *test, self._train_seconds)
         self.history.epochs.append(record)
+        self.history.bound()
         if self.on_epoch_end is not None:
             self.on_epoch_end(record)  # e.g. keep the best epoch's weights, like a checkpoint
 
@@ -492,3 +440,186 @@ class Trainer:
         self._speed.clear()
         return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, diverged=True,
                            calls=calls)
+
+
+def _programs(template, loss_fn, binary: bool, full: bool, jit: bool) -> dict:
+    """The compiled functions of one architecture (a :class:`~nnlab.training.shared.Template`).
+
+    Each takes ``handles`` first: the ``tf.Variable`` of every model and optimizer variable
+    (:func:`nnlab.training.shared.handles` order), then the saved "last good" copies of the state;
+    while tracing, the template's variables stand for them (:meth:`~nnlab.training.shared.Template.bound`),
+    so one trace trains any model of the architecture. The data come as arguments too (a trace per
+    data shape). Shuffles are made inside: epoch ``e``'s order is the argsort of
+    ``stateless_uniform(seed=(seed, e))``, the same in every function and on every machine.
+
+    ``jit``: ``run_epochs`` is compiled with XLA (``jit_compile=True``): the same operations fused,
+    about 3-5 times fewer microseconds per step for a small network; only float rounding differs
+    (about 1e-7). Its batch size is then a constant of the trace (XLA needs static shapes).
+    """
+    import tensorflow as tf
+
+    model, optimizer = template.model, template.optimizer
+    n_keras = len(template.variables)
+    lr_variable = getattr(optimizer, "_learning_rate", None)
+    state_index = [i for i, v in enumerate(template.variables) if v is not lr_variable]
+    variables = model.trainable_variables
+
+    def state_and_good(handles):
+        return [template.variables[i] for i in state_index], list(handles[n_keras:])
+
+    def correct_count(y, pred):
+        hits = tf.equal(tf.cast(pred > 0.5, tf.float32), y) if binary else tf.equal(
+            tf.argmax(pred, axis=-1, output_type=tf.int32), y)
+        return tf.reduce_sum(tf.cast(hits, tf.float32))
+
+    def evaluate_sums(x, y):
+        """Sums of loss and hits over ``x``, in slices of EVAL_BATCH to bound memory.
+
+        The data's size is known to the trace, so the slices are a plain Python loop unrolled
+        into the graph (one slice for a small set): no AutoGraph loop, which is not converted
+        inside a ``tf.cond`` branch.
+        """
+        loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
+        for start in range(0, int(x.shape[0]), EVAL_BATCH):
+            pred = model(x[start:start + EVAL_BATCH], training=False)
+            yb = y[start:start + EVAL_BATCH]
+            loss_sum += tf.reduce_sum(loss_fn(yb, pred))
+            hits += correct_count(yb, pred)
+        return loss_sum, hits
+
+    def all_finite(values):
+        return tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in values])
+
+    def shuffle(seed, epoch, n: int):
+        """Epoch ``epoch``'s order of the ``n`` training examples."""
+        noise = tf.random.stateless_uniform([n], seed=tf.stack([seed, tf.cast(epoch, tf.int32)]), alg="philox")
+        return tf.argsort(noise, stable=True)
+
+    def one_step(x_train, y_train, index):
+        """One mini-batch step on the examples ``index``: (loss * examples, hits, examples)."""
+        xb, yb = tf.gather(x_train, index), tf.gather(y_train, index)
+        with tf.GradientTape() as tape:
+            pred = model(xb, training=True)
+            data_loss = tf.reduce_mean(loss_fn(yb, pred))
+            total = data_loss + tf.add_n(model.losses) if model.losses else data_loss
+        optimizer.apply(tape.gradient(total, variables), variables)
+        n = tf.shape(index)[0]
+        return data_loss * tf.cast(n, tf.float32), correct_count(yb, pred), n
+
+    def steps(x_train, y_train, perm, offset, count, batch_size):
+        """``count`` steps on the batches of ``perm`` from ``offset``: sums of loss, hits and examples."""
+        loss_sum, hits, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0)
+        for i in tf.range(count):
+            start = offset + i * batch_size
+            step_loss, step_hits, n = one_step(x_train, y_train, perm[start:start + batch_size])
+            loss_sum += step_loss
+            hits += step_hits
+            seen += n
+        return loss_sum, hits, tf.cast(seen, tf.float32)
+
+    def epoch_steps(x_train, y_train, perm, batch_size: int):
+        """The steps of one whole epoch with a batch size known to the trace: full batches in a loop,
+        then the smaller last one; the same batches in the same order as :func:`steps`."""
+        n = int(perm.shape[0])
+        full, rest = divmod(n, batch_size)
+        loss_sum, hits, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0)
+        if full:  # (no loop at all for fewer examples than a batch: XLA compiles a loop's body even if it never runs)
+            batches = tf.reshape(perm[:full * batch_size], [full, batch_size])
+            for i in tf.range(full):
+                step_loss, step_hits, count = one_step(x_train, y_train, batches[i])
+                loss_sum += step_loss
+                hits += step_hits
+                seen += count
+        if rest:
+            step_loss, step_hits, count = one_step(x_train, y_train, perm[full * batch_size:])
+            loss_sum += step_loss
+            hits += step_hits
+            seen += count
+        return loss_sum, hits, tf.cast(seen, tf.float32)
+
+    zero = (tf.constant(0.0), tf.constant(0.0))
+
+    def epoch_evaluation(x_train, y_train, x_test, y_test):
+        """[train loss sum, train hits, test loss sum, test hits], zeros for what is not measured."""
+        train = evaluate_sums(x_train, y_train) if full else zero
+        test = evaluate_sums(x_test, y_test) if x_test is not None else zero
+        return [*train, *test]
+
+    def healthy(loss_sum, seen, evaluation, max_loss):
+        """Finite weights, loss and evaluation, and a mean loss of at most ``max_loss``."""
+        finite = tf.logical_and(all_finite(model.weights), all_finite([loss_sum, *evaluation]))
+        return tf.logical_and(finite, loss_sum <= max_loss * seen)  # a blown-up but finite loss fails too
+
+    def keep_if_good(ok, state, good):
+        """Save the state as the last good one when ``ok``."""
+        tf.cond(ok, lambda: tf.group([g.assign(v) for g, v in zip(good, state, strict=True)]), tf.no_op)
+
+    @tf.function
+    def run_chunk(handles, x_train, y_train, x_test, y_test, seed, epoch, offset, count, batch_size, epoch_end,
+                  max_loss):
+        """``count`` steps of epoch ``epoch`` from example ``offset``; at an epoch end also evaluate.
+
+        Returns [loss sum, hits, examples, ok, train loss sum, train hits, test loss sum, test hits].
+        ``ok`` is 1 when the loss, the weights and the evaluation are finite; only then is the new
+        state saved as the last good one.
+        """
+        with template.bound(handles[:n_keras]):
+            state, good = state_and_good(handles)
+            perm = shuffle(seed, epoch, int(x_train.shape[0]))
+            loss_sum, hits, seen = steps(x_train, y_train, perm, offset, count, batch_size)
+            evaluation = tf.cond(epoch_end, lambda: epoch_evaluation(x_train, y_train, x_test, y_test),
+                                 lambda: [tf.constant(0.0)] * 4)
+            ok = healthy(loss_sum, seen, evaluation, max_loss)
+            keep_if_good(ok, state, good)
+            return tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation])
+
+    @tf.function(jit_compile=jit)
+    def epochs_compiled(handles, x_train, y_train, x_test, y_test, perms, epochs, max_loss, batch_size):
+        """The epochs of :func:`run_epochs` on their shuffles ``perms`` (MAX_EPOCHS_PER_CALL, n), XLA or not."""
+        with template.bound(handles[:n_keras]):
+            state, good = state_and_good(handles)
+            records = tf.TensorArray(tf.float32, size=MAX_EPOCHS_PER_CALL, element_shape=[8])
+            ok = tf.constant(True)
+            e = tf.constant(0)
+            n = int(x_train.shape[0])
+            while ok and e < epochs:  # a while loop, not tf.range: XLA compiled tf.range anew for every count
+                if jit:  # the batch size is a constant of the XLA trace
+                    loss_sum, hits, seen = epoch_steps(x_train, y_train, perms[e], batch_size)
+                else:  # a tensor: one trace for every batch size (each trace stays for good, shared)
+                    loss_sum, hits, seen = steps(x_train, y_train, perms[e], 0, (n + batch_size - 1) // batch_size,
+                                                 batch_size)
+                evaluation = epoch_evaluation(x_train, y_train, x_test, y_test)
+                ok = healthy(loss_sum, seen, evaluation, max_loss)
+                records = records.write(e, tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation]))
+                e += 1
+            keep_if_good(ok, state, good)
+            return records.stack()
+
+    @tf.function
+    def run_epochs(handles, x_train, y_train, x_test, y_test, seed, first_epoch, epochs, max_loss, batch_size):
+        """``epochs`` whole epochs from epoch ``first_epoch`` (at most MAX_EPOCHS_PER_CALL), each evaluated:
+        a (MAX_EPOCHS_PER_CALL, 8) array, row e laid out as :func:`run_chunk`'s result. Stops at the first
+        epoch that is not finite (its row and the later ones have ok = 0); the state is saved as the
+        last good one only when every epoch was. The shuffles are drawn outside XLA (whose random
+        numbers differ), padded to a fixed shape so that XLA compiles once."""
+        epochs = tf.minimum(epochs, MAX_EPOCHS_PER_CALL)
+        n = int(x_train.shape[0])
+        numbers = tf.range(first_epoch, first_epoch + epochs)
+        perms = tf.map_fn(lambda epoch: shuffle(seed, epoch, n), numbers, fn_output_signature=tf.int32)
+        perms = tf.pad(perms, [[0, MAX_EPOCHS_PER_CALL - epochs], [0, 0]])
+        perms = tf.ensure_shape(perms, [MAX_EPOCHS_PER_CALL, n])
+        return epochs_compiled(handles, x_train, y_train, x_test, y_test, perms, epochs, max_loss, batch_size)
+
+    @tf.function
+    def restore_good(handles):
+        with template.bound(handles[:n_keras]):
+            state, good = state_and_good(handles)
+            for variable, saved in zip(state, good, strict=True):
+                variable.assign(saved)
+
+    @tf.function
+    def evaluate(handles, x, y):  # one trace per data size: its slices are static
+        with template.bound(handles[:n_keras]):
+            return evaluate_sums(x, y)
+
+    return {"run_chunk": run_chunk, "run_epochs": run_epochs, "restore_good": restore_good, "evaluate": evaluate}

@@ -8,7 +8,8 @@ responsive (docs/ARCHITECTURE.md, "Live training"). Each tick
 2. takes the session's lock for these runs without waiting: if another script run of this session
    is still training them (Streamlit starts a click's run while the fragment run it stopped may still
    be inside a chunk), this tick only redraws;
-3. advances each running run for its share of the budget (``CHUNK_S`` unless the page gives its own):
+3. advances each running run for its share of the budget (``CHUNK_S`` unless the page gives its own,
+   scaled down while other sessions wait for a turn: :func:`nnlab.training.fair_share.share_of`):
    at least one step each, so with a budget of 0 a tick is exactly one step of each run;
 4. redraws through the page's ``draw(runs)`` (after training; before it with ``draw_first``);
 5. when the runs it trained have all stopped by themselves (finished, diverged), calls ``on_end(runs)``
@@ -28,7 +29,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from nnlab.training.fair_share import turn_if
+from nnlab.training.fair_share import share_of, turn_if
 from nnlab.training.live import RUNNING, LiveRun
 
 CHUNK_S = 0.6  # training per tick, shared by the running runs, unless the page gives its own budget
@@ -75,6 +76,7 @@ def _advance(key: str, runs: Sequence[LiveRun], budget_s: float | Callable[[], f
         if not active:
             return False
         budget = CHUNK_S if budget_s is None else budget_s() if callable(budget_s) else budget_s
+        budget = share_of(budget)  # less per tick while others wait: each student comes round sooner
         for run in active:
             run.advance(budget / len(active))
         return not any(run.state == RUNNING for run in runs)

@@ -21,23 +21,22 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from nnlab.datasets.toy2d import DATASETS_2D
+from nnlab.model.schedules import SCHEDULES as SCHEDULE_TABLE
 from nnlab.model.spec import ACTIVATIONS, FEATURES
 from nnlab.playground.config import (
     BATCH_RANGE,
     CONTROL_GROUPS,
-    DATASET_ORDER,
+    DROPOUT_RATES,
     LEARNING_RATES,
     LOSSES,
     MAX_LAYERS,
     MAX_SEED,
     MAX_UNITS,
-    NOISE_RANGE,
     OPTIMIZERS,
-    POINTS_RANGE,
+    OWN,
     REG_RATES,
     REGULARIZATIONS,
-    TRAIN_PERCENT_RANGE,
+    SCHEDULES,
     PlaygroundConfig,
     from_query,
     to_query,
@@ -54,7 +53,8 @@ LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
 # Widths of Epoch ("123,456"), the losses ("7.6e-04"), "100% / 100%" and Speed ("1,234/s" and its caption):
 # one row at 1280 px (804 of 820 px), three on a 390 px phone.
 METRIC_PX = (110, 120, 120, 210, 180)
-LAYER_TEXT_PX, ACTIVATION_BOX_PX = 70, 104  # "8 neurons"; "Sigmoid" and the arrow: a row fits a 390 px phone
+# "8 neurons"; "Sigmoid" and the arrow; "drop 30%" and the arrow (the row wraps on a 390 px phone)
+LAYER_TEXT_PX, ACTIVATION_BOX_PX, DROPOUT_BOX_PX = 70, 104, 124
 ACTIVATION_TITLES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
                   "sin(x1)": "sin(x1)", "sin(x2)": "sin(x2)"}
@@ -132,7 +132,8 @@ def class_names(n_classes: int) -> str:
 def intro() -> None:
     """What the page does, naming the current data set's classes by their colours."""
     n_classes = config().n_classes
-    task = ("tell orange points from blue ones" if n_classes == 2 else
+    task = ("give each point a number from -1 (orange) to +1 (blue)" if n_classes == 1 else
+            "tell orange points from blue ones" if n_classes == 2 else
             f"sort points into {n_classes} classes: {class_names(n_classes)}")
     st.caption(f"A network learns to {task}. Press **Play** and watch the boundary form; "
                "try a lesson in the sidebar (on a phone: » at the top left) to see why XOR needs a hidden layer.")
@@ -177,7 +178,8 @@ def run_controls() -> None:
         # One wrapping row of content-sized buttons: on a phone, columns stacked them four lines high.
         st.button("Play", key="pg_play", on_click=_play, disabled=now_playing, type="primary",
                   icon=":material/play_arrow:", help="Train continuously, redrawing about ten times a second")
-        st.button("Pause", key="pg_pause", on_click=_pause, disabled=not now_playing, icon=":material/pause:")
+        st.button("Pause", key="pg_pause", on_click=_pause, disabled=not now_playing, icon=":material/pause:",
+                  help="Stop training after the epoch in progress; Play goes on from there")
         st.button("Step", key="pg_step", on_click=_step, icon=":material/skip_next:",
                   help="Train exactly one epoch: one pass over the training points")
         st.button("Reset", key="pg_reset", on_click=_reset, icon=":material/restart_alt:",
@@ -201,7 +203,8 @@ def lessons() -> None:
         steps = [number for number, step in enumerate(lesson.steps, start=1) if step.page == "playground"]
         if steps:
             st.button(lesson.title, key=f"pg_lesson_{lesson.id}", on_click=lesson_player.go_to,
-                      args=(lesson.id, steps[0]), width="stretch")
+                      args=(lesson.id, steps[0]), width="stretch",
+                      help=f"Open this lesson's first step here: {lesson.summary}")
 
 
 # ---- network editor ----------------------------------------------------------------------
@@ -213,6 +216,10 @@ def _edit_network(method: str, *args) -> None:
 
 def _set_activation(index: int, widget: str) -> None:
     set_config(config().change_activation(index, st.session_state[widget]))
+
+
+def _set_dropout(index: int, widget: str) -> None:
+    set_config(config().change_dropout(index, st.session_state[widget]))
 
 
 def _plural(count: int, noun: str) -> str:
@@ -243,7 +250,13 @@ def network_editor() -> None:
             st.selectbox(f"Activation of hidden layer {index + 1}", ACTIVATIONS,
                          index=ACTIVATIONS.index(layer.activation), key=widget, on_change=_set_activation,
                          args=(index, widget), format_func=ACTIVATION_TITLES.get, label_visibility="collapsed",
-                         width=ACTIVATION_BOX_PX)
+                         width=ACTIVATION_BOX_PX, help=f"What each neuron of layer {index + 1} applies to its sum")
+            widget = key(f"dropout_{index}")
+            st.selectbox(f"Dropout of hidden layer {index + 1}", DROPOUT_RATES, index=DROPOUT_RATES.index(layer.dropout),
+                         key=widget, on_change=_set_dropout, args=(index, widget), label_visibility="collapsed",
+                         format_func=lambda rate: f"drop {rate:.0%}" if rate else "no dropout", width=DROPOUT_BOX_PX,
+                         help=f"Dropout: while training, switch off this share of layer {index + 1}'s neurons at "
+                              "random at each step (none when testing or drawing)")
             st.button("− neuron", key=key(f"units_minus_{index}"), on_click=_edit_network,
                       args=("change_units", index, -1), disabled=layer.units <= 1,
                       help=f"One neuron fewer in layer {index + 1}")
@@ -253,31 +266,6 @@ def network_editor() -> None:
 
 
 # ---- sidebar -----------------------------------------------------------------------------
-
-
-def _regenerate() -> None:
-    setup = config()
-    set_config(replace(setup, data_seed=(setup.data_seed + 1) % (MAX_SEED + 1)))
-
-
-def data_controls() -> None:
-    setup = config()
-    if "data" in setup.hide:
-        return
-    st.subheader("Data")
-    widget = key("dataset")
-    st.selectbox("Dataset", DATASET_ORDER, index=DATASET_ORDER.index(setup.dataset), key=widget,
-                 format_func=lambda name: DATASETS_2D[name].title, on_change=_change, args=("dataset", widget))
-    for field, label, (low, high), step, fmt in (
-        ("noise", "Noise", NOISE_RANGE, 5, "%d%%"),
-        ("train_percent", "Training share of the points", TRAIN_PERCENT_RANGE, 10, "%d%%"),
-        ("points", "Number of points", POINTS_RANGE, 50, "%d"),
-    ):
-        widget = key(field)
-        st.slider(label, low, high, getattr(setup, field), step, format=fmt, key=widget, on_change=_change,
-                  args=(field, widget))
-    st.button("Regenerate", key="pg_regenerate", on_click=_regenerate, icon=":material/casino:",
-              help="Draw new random points (and start training over)")
 
 
 def _toggle_feature(name: str, widget: str) -> None:
@@ -295,7 +283,8 @@ def feature_controls() -> None:
     for index, name in enumerate(FEATURES):
         widget = key(f"feature_{name}")
         columns[index % 2].checkbox(FEATURE_LABELS[name], value=name in setup.features, key=widget,
-                                    on_change=_toggle_feature, args=(name, widget))
+                                    on_change=_toggle_feature, args=(name, widget),
+                                    help=f"Give the network {FEATURE_LABELS[name]} of each point as an input")
 
 
 def training_controls() -> None:
@@ -305,22 +294,36 @@ def training_controls() -> None:
     st.subheader("Training")
     widget = key("learning_rate")
     st.select_slider("Learning rate", LEARNING_RATES, value=setup.learning_rate, key=widget, on_change=_change,
-                     args=("learning_rate", widget), format_func=lambda v: f"{v:g}")
+                     args=("learning_rate", widget), format_func=lambda v: f"{v:g}",
+                     help="How far each step moves the weights along the gradient (the schedule's starting rate)")
+    widget = key("schedule")
+    st.selectbox("Learning-rate schedule", list(SCHEDULES), index=list(SCHEDULES).index(setup.schedule), key=widget,
+                 format_func=SCHEDULES.get, on_change=_change, args=("schedule", widget),
+                 help="How the learning rate changes as the epochs go by: "
+                      + "; ".join(f"{row.title.lower()}: {row.detail}" for row in SCHEDULE_TABLE.values())
+                      + ". The rate in use is shown under the metrics")
     if setup.learning_rate >= 1:
         st.caption(":material/warning: Steps this large usually overshoot: the boundary jumps about, "
                    "and the loss may become NaN.")
     widget = key("batch_size")
     st.slider("Batch size", *BATCH_RANGE, value=setup.batch_size, key=widget, on_change=_change,
-              args=("batch_size", widget))
-    for field, label, options in (("optimizer", "Optimizer", OPTIMIZERS), ("loss", "Loss", LOSSES),
-                                  ("regularization", "Regularization", REGULARIZATIONS)):
-        widget = key(field)
-        st.selectbox(label, list(options), index=list(options).index(getattr(setup, field)), key=widget,
-                     format_func=options.get, on_change=_change, args=(field, widget))
+              args=("batch_size", widget), help="How many training points each step averages its gradient over")
+    for field, label, options, why in (
+        ("optimizer", "Optimizer", OPTIMIZERS, "How a step turns the gradient into a change of the weights"),
+        ("loss", "Loss", LOSSES, "What training makes small: how wrong the output is on each point"),
+        ("regularization", "Regularization", REGULARIZATIONS, "A penalty on large weights (L1, L2): smoother boundaries"),
+    ):
+        fixed = field == "loss" and setup.regression
+        widget = key(f"{field}_fixed" if fixed else field)  # its own widget: it shows the loss in use
+        value = setup.loss_in_use if fixed else getattr(setup, field)
+        st.selectbox(label, list(options), index=list(options).index(value), key=widget, format_func=options.get,
+                     on_change=_change, args=(field, widget), disabled=fixed,
+                     help="A real-valued target is always trained with the squared error" if fixed else why)
     if setup.regularization != "none":
         widget = key("reg_rate")
         st.select_slider("Regularization rate", REG_RATES, value=setup.reg_rate, key=widget, on_change=_change,
-                         args=("reg_rate", widget), format_func=lambda v: f"{v:g}")
+                         args=("reg_rate", widget), format_func=lambda v: f"{v:g}",
+                         help="How strongly the penalty counts against the data loss")
     widget = key("seed")
     st.number_input("Seed (starting weights)", 0, MAX_SEED, setup.seed, key=widget, on_change=_change,
                     args=("seed", widget), help="Another seed gives other random starting weights")
@@ -331,9 +334,11 @@ def training_controls() -> None:
 def display_controls() -> None:
     setup = config()
     st.subheader("Display")
-    for field, label in (("show_test", "Show test points"), ("discretize", "Discretize output")):
+    for field, label, why in (("show_test", "Show test points", "Draw the test points too, as diamonds with a black edge"),
+                              ("discretize", "Discretize output", "Colour each point of the plane by the answer only "
+                                                                 "(the class, or the sign), not by how sure it is")):
         widget = key(field)
-        st.toggle(label, value=getattr(setup, field), key=widget, on_change=_change, args=(field, widget))
+        st.toggle(label, value=getattr(setup, field), key=widget, on_change=_change, args=(field, widget), help=why)
 
 
 def share_controls() -> None:
@@ -372,6 +377,8 @@ def _page_url() -> str:
 
 
 def sidebar() -> None:
+    from nnlab.ui.playground_data import data_controls
+
     with st.sidebar:
         lessons()
         data_controls()
@@ -391,7 +398,12 @@ def sync_url() -> None:
 def messages() -> None:
     for note in st.session_state.pop(URL_NOTES, []):
         st.warning(note)
-    for note in config().notes():
+    setup = config()
+    if setup.regression:
+        st.info("This data set's target is a real number from -1 to 1, not a class: the network's output is one "
+                "linear unit (y = w·h + b, no sigmoid) and the loss is the squared error (y − target)², chosen "
+                "for you. The test loss is the measure.", icon=":material/straighten:")
+    for note in setup.notes():
         st.info(note)
 
 
@@ -421,6 +433,8 @@ def _draw(runs) -> None:
     if run.state == RUNNING:
         _record_redraw(trainer.epoch)
     st.session_state[LAST_TICK] = time.perf_counter()
+    if not run.matches(config()):  # own points clicked in this fragment run: the whole page builds the new run
+        st.rerun()
 
 
 def _train_budget() -> float:
@@ -471,11 +485,18 @@ def metrics_row(run) -> None:
     trainer = run.trainer
     last = trainer.history.last
     with st.container(horizontal=True, gap="small", key="pg_metrics"):  # wraps on a phone: 3 rows, not 5
-        st.metric("Epoch", f"{trainer.epoch:,}", width=METRIC_PX[0])
-        st.metric("Training loss", _loss_text(last.train_loss) if last else "–", width=METRIC_PX[1])
-        st.metric("Test loss", _loss_text(last.test_loss) if last else "–", width=METRIC_PX[2])
-        st.metric("Accuracy: training / test",
-                  f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–", width=METRIC_PX[3])
+        st.metric("Epoch", f"{trainer.epoch:,}", width=METRIC_PX[0], help="Passes over the training points so far")
+        st.metric("Training loss", _loss_text(last.train_loss) if last else "–", width=METRIC_PX[1],
+                  help="The mean loss on the training points (what training makes small)")
+        st.metric("Test loss", _loss_text(last.test_loss) if last else "–", width=METRIC_PX[2],
+                  help="The mean loss on the test points, which the network never trains on")
+        if run.regression:  # the typical size of the error: the square root of the mean squared error
+            st.metric("Typical test error", f"±{last.test_loss ** 0.5:.3f}" if last and last.test_loss is not None
+                      else "–", width=METRIC_PX[3], help="√(test loss): how far off the output is, typically")
+        else:
+            st.metric("Accuracy: training / test",
+                      f"{last.train_accuracy:.0%} / {last.test_accuracy:.0%}" if last else "–", width=METRIC_PX[3],
+                      help="The share of the points given their right class")
         if run.state == RUNNING:
             epochs_per_s, redraws_per_s = _rates()
             speed = f"{epochs_per_s:,.0f}/s" if epochs_per_s else "…"
@@ -485,6 +506,10 @@ def metrics_row(run) -> None:
         with st.container(width=METRIC_PX[4], gap=None):
             st.metric("Speed", speed, help="Epochs per second of wall-clock time while playing, redraws included")
             st.caption(redraws)  # one line in every state: the row keeps its height
+    if run.schedule != "constant":
+        schedule = SCHEDULE_TABLE[run.schedule]
+        st.caption(f"Learning rate now: **{run.current_rate:.3g}** at epoch {trainer.epoch:,} "
+                   f"({schedule.title.lower()} from {run.base_rate:g}: {schedule.detail})")
 
 
 def _frame(run):
@@ -518,20 +543,50 @@ def live_picture(jpeg: bytes, name: str, description: str) -> None:
             f'style="max-width:100%;max-height:{BOUNDARY_HEIGHT_PX}px;display:block"></div>')
 
 
+def colour_key(setup) -> str:
+    """One line that says what the colours of the pictures mean, for this data set."""
+    if setup.regression:
+        return ("**Colours:** orange = −1, white = 0, blue = +1, for the network's output (background) and the "
+                "points' targets (dots). Lines are weights: blue +, orange −, thicker = larger.")
+    if setup.n_classes == 2:
+        return ("**Colours:** background = the network's answer, orange = class 0, blue = class 1, paler = less "
+                "sure; dots = training points, diamonds = test points. Neurons and weights: blue +, orange −.")
+    return (f"**Colours:** each class has its colour ({class_names(setup.n_classes)}); the background shows "
+            "which class wins there, paler = less sure. Neurons and weights: blue +, orange −.")
+
+
 def pictures(run) -> None:
+    from nnlab.ui import playground_diagram, playground_inspect
+
+    setup = config()
     frame = _frame(run)
+    inspection = playground_inspect.current(run)
     left, right = st.columns([1, 1], gap="medium")
     with left:
         network_editor()
-        st.image(frame.network)
-        n_classes = config().n_classes
-        outputs = ("" if n_classes == 2 else
+        picture = frame.network if inspection is None else run.network_picture(config(), inspection.dW_update)
+        playground_diagram.network_view(run, picture, inspection)
+        playground_inspect.controls(run, inspection)
+        n_classes = setup.n_classes
+        outputs = ("" if n_classes <= 2 else
                    f" The output squares: the probability of each class ({class_names(n_classes)}), in its colour.")
-        st.caption("Each square is a neuron: what it computes at each point of the plane (blue +, orange −). "
-                   f"Lines are weights: blue +, orange −, thicker = larger.{outputs}")
+        st.caption("The network: each square is a neuron, showing what it computes at each point of the plane. "
+                   f"Lines are weights, thicker = larger.{outputs}")
     with right:
-        if isinstance(frame.boundary, bytes):  # playing: a picture, swapped in place at each redraw
+        if setup.dataset == OWN:
+            from nnlab.ui.playground_data import own_plane
+
+            own_plane(run, frame.plane)
+        elif isinstance(frame.boundary, bytes):  # playing: a picture, swapped in place at each redraw
             live_picture(frame.boundary, "boundary", "The decision boundary while training")
         else:
             st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
+        st.caption(colour_key(setup))
         st.plotly_chart(frame.loss, key="pg_loss", config={"displayModeBar": False})
+        st.caption("The loss against the epoch: training (solid) and test (dashed). The test loss rising while "
+                   "the training loss falls is overfitting.")
+        if frame.confusion is not None:
+            st.plotly_chart(frame.confusion, key="pg_confusion", config={"displayModeBar": False})
+            st.caption("Confusion matrix of the test points: row = the true class, column = the class the network "
+                       "gives; the diagonal (green) is right. Shown while paused.")
+    playground_inspect.panel(run, inspection)

@@ -63,6 +63,8 @@ def work(tmp_path_factory):
     folder = tmp_path_factory.mktemp("uploads")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(store.ENV_VAR, str(folder / "models"))
+        # the shared SQLite store of the module's AppTests (the sidebar's class panel reads it) lives elsewhere
+        patch.setenv("NNLAB_DATA_DIR", str(tmp_path_factory.mktemp("uploads-data")))
         yield folder
 
 

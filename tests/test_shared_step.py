@@ -113,3 +113,23 @@ def test_whole_epochs_with_xla_follow_the_same_path_within_float_rounding(data):
     for got, want in zip(weights(fused), weights(plain), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
     assert fused.steps == plain.steps == 5 * 25
+
+
+def test_another_batch_size_traces_nothing_new_without_xla(data):
+    """Each student's own batch size (MNIST) must not leave a trace of its own behind: the shared
+    traces stay for good."""
+    from dataclasses import replace
+
+    from nnlab.training.shared import template_for
+
+    first = trainer(data)
+    while first.epoch < 2:
+        first.train_for(0.0, whole_epochs=True, max_epochs=2)
+    template = template_for(first.model, first.optimizer, first.loss_fn, extra=(first.binary, first.train_metrics))
+    run_epochs = template.functions[f"trainer:{first.binary}:{first.train_metrics}:False"]["run_epochs"]
+    traces = run_epochs.experimental_get_tracing_count()
+    other = trainer(data, config=replace(DEFAULT, batch_size=7))
+    while other.epoch < 2:
+        other.train_for(0.0, whole_epochs=True, max_epochs=2)
+    assert other.steps == 2 * 36  # 250 points in batches of 7: 35 full ones and one of 5
+    assert run_epochs.experimental_get_tracing_count() == traces

@@ -304,14 +304,18 @@ class Trainer:
         bound = handles(self.model, self.optimizer) + list(self._good)
         train, test = self._data["train"], self._data.get("test", (None, None))
         data = (*train, *test)
+        import tensorflow as tf
+
         max_loss = math.inf if self.max_loss is None else float(self.max_loss)
+        jit = self.jit_compile
         seed = self._seed_tensor  # (the closures below hold no reference to the trainer: no cycle)
 
         def run_chunk(epoch, offset, count, batch_size, epoch_end):
             return programs["run_chunk"](bound, *data, seed, epoch, offset, count, batch_size, epoch_end, max_loss)
 
         def run_epochs(first_epoch, epochs, batch_size):
-            return programs["run_epochs"](bound, *data, seed, first_epoch, epochs, max_loss, int(batch_size))
+            batch = int(batch_size) if jit else tf.constant(int(batch_size))
+            return programs["run_epochs"](bound, *data, seed, first_epoch, epochs, max_loss, batch)
 
         self._run_chunk_fn = run_chunk
         self._run_epochs_fn = run_epochs
@@ -577,8 +581,13 @@ def _programs(template, loss_fn, binary: bool, full: bool, jit: bool) -> dict:
             records = tf.TensorArray(tf.float32, size=MAX_EPOCHS_PER_CALL, element_shape=[8])
             ok = tf.constant(True)
             e = tf.constant(0)
+            n = int(x_train.shape[0])
             while ok and e < epochs:  # a while loop, not tf.range: XLA compiled tf.range anew for every count
-                loss_sum, hits, seen = epoch_steps(x_train, y_train, perms[e], batch_size)
+                if jit:  # the batch size is a constant of the XLA trace
+                    loss_sum, hits, seen = epoch_steps(x_train, y_train, perms[e], batch_size)
+                else:  # a tensor: one trace for every batch size (each trace stays for good, shared)
+                    loss_sum, hits, seen = steps(x_train, y_train, perms[e], 0, (n + batch_size - 1) // batch_size,
+                                                 batch_size)
                 evaluation = epoch_evaluation(x_train, y_train, x_test, y_test)
                 ok = healthy(loss_sum, seen, evaluation, max_loss)
                 records = records.write(e, tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation]))

@@ -34,6 +34,7 @@ from nnlab.training.live import RUNNING
 
 PICKED, NOTE, COMPONENT_KEY = "pg_picked", "pg_edit_note", "pg_network_touch"
 NUDGE = 0.1
+PICK_LABEL = "Tap a connection or a neuron above, or pick it here"
 COMPONENT = "nnlab_touch_network"
 CSS = """
 .nn-root { position: relative; width: 100%; margin: 0 auto; }
@@ -163,6 +164,9 @@ def network_view(run, picture: bytes, inspection=None) -> None:
     """The network: a picture while playing; paused, the touchable picture and the selected number's editor."""
     if run.state == RUNNING:
         st.image(picture)
+        # The list stays (greyed out), so that Play and Pause leave the pictures below where they are.
+        st.selectbox(PICK_LABEL, ["—"], key="pg_pick_list_playing", disabled=True,
+                     help="Pause to pick a weight or a neuron")
         return
     names = weights.names_for(run.trainer.model, run.features)
     columns, _ = neuron_columns(run.drawn_spec)  # the Dense layers (dropout has no column)
@@ -200,7 +204,7 @@ def _picker(targets, names, picked) -> None:
     """The same choice as a list (neurons, then connections), for fingers bigger than a dot."""
     options = [t.key for t in targets if t.neuron] + [t.key for t in targets if not t.neuron]
     widget = f"pg_pick_list_{picked}"
-    st.selectbox("Tap a connection or a neuron above, or pick it here", [None] + options,
+    st.selectbox(PICK_LABEL, [None] + options,
                  index=0 if picked is None else options.index(picked) + 1, key=widget, on_change=_choose,
                  args=(widget,), format_func=lambda k: "—" if k is None else _label(k, names))
 

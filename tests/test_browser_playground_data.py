@@ -47,7 +47,7 @@ def own_points(page, app_url) -> int:
 def test_clicking_the_plane_adds_points_of_the_chosen_class_and_erases_them(page, app_url):
     before = own_points(page, app_url)
     assert before == 50  # a copy of the 50 XOR points: every own point is drawn
-    page.get_by_test_id("stButtonGroup").get_by_text("green").click()
+    page.get_by_test_id("stRadio").get_by_text("green").click()
     wait_idle(page)
     canvas = page.locator(CANVAS)
     box = canvas.bounding_box()
@@ -57,7 +57,7 @@ def test_clicking_the_plane_adds_points_of_the_chosen_class_and_erases_them(page
     # a new point of class 2 (green) makes it a 3-class problem
     shown(page, 53)
     assert page.get_by_text("sort points into 3 classes").count() == 1
-    page.get_by_test_id("stButtonGroup").get_by_text("Erase").click()
+    page.get_by_test_id("stRadio").get_by_text("Erase").click()
     wait_idle(page)
     with rerun(page):
         canvas.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.4})

@@ -152,18 +152,19 @@ def _on_click() -> None:
 
 def click_controls(setup) -> None:
     """What a click does (add a class or a value, or erase), then Clear; above the plane. The choices
-    stand alone at the column's width, so they wrap (in a row with Clear, Erase was cut at 768 px)."""
+    are a row of radio buttons that wraps (as pills or a segmented control, Erase was cut at 768 px)."""
     own = setup.own
     if own.regression:
         if st.session_state.get(CLICK_MODE) not in ("add", ERASE):
             st.session_state[CLICK_MODE] = "add"
-        st.pills("A click", ["add", ERASE], key=CLICK_MODE, format_func=lambda c: "Add" if c == "add" else "Erase",
+        st.radio("A click", ["add", ERASE], key=CLICK_MODE, horizontal=True,
+                 format_func=lambda c: "Add" if c == "add" else "Erase",
                  help="What clicking or tapping the plane does: add a point, or erase the points there")
     else:
         choices = [*range(MAX_CLASS + 1), ERASE]
         if st.session_state.get(CLICK_MODE) not in choices:
             st.session_state[CLICK_MODE] = 0
-        st.pills("A click adds", choices, key=CLICK_MODE,
+        st.radio("A click adds", choices, key=CLICK_MODE, horizontal=True,
                  format_func=lambda c: "Erase" if c == ERASE else CLASS_COLOR_NAMES[c],
                  help="The class of the points a click or tap adds (by its colour), or Erase")
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small", key="pg_click_controls"):

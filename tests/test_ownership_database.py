@@ -8,7 +8,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,37 +16,10 @@ from nnlab.library import ownership, store
 from nnlab.library.ownership import MINE, NOBODY, OTHERS, Registry
 from nnlab.store import database
 from nnlab.store.database import Database, DatabaseError
-from tests.upload_files import keras_bytes
+from tests.owners import alice, bob, folder, model, upload_bytes  # noqa: F401 (shared fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUSY = "The class's shared store is busy right now (another server is writing). Nothing was changed"
-
-
-@pytest.fixture(scope="module")
-def model():
-    import keras
-
-    return keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10)])
-
-
-@pytest.fixture(scope="module")
-def upload_bytes(model, tmp_path_factory):
-    return keras_bytes(model, tmp_path_factory.mktemp("made"))
-
-
-@pytest.fixture
-def folder(tmp_path):
-    return tmp_path / "models"
-
-
-@pytest.fixture
-def alice():
-    return f"alice-{uuid.uuid4().hex}"
-
-
-@pytest.fixture
-def bob():
-    return f"bob-{uuid.uuid4().hex}"
 
 
 def db_file() -> Path:

@@ -98,15 +98,7 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, probabilities: np.ndarray, t
                             line=dict(color=edge, width=1.5)),
                 hovertemplate=f"class {label} ({part})<br>x1 %{{x:.2f}}, x2 %{{y:.2f}}<extra></extra>",
             ))
-    layout = style_layout(height=height)
-    layout.update(
-        xaxis=dict(range=[float(xs[0]), float(xs[-1])], title=dict(text="x1"), zeroline=False, constrain="domain",
-                   dtick=5),
-        yaxis=dict(range=[float(ys[0]), float(ys[-1])], title=dict(text="x2"), zeroline=False, scaleanchor="x",
-                   constrain="domain", dtick=5),
-        legend=dict(orientation="h", y=-0.12, font=dict(size=FONT_SIZE - 3)),
-    )
-    return fast_figure(data, layout)
+    return fast_figure(data, _axes_layout(xs, ys, height))
 
 
 def _axes_layout(xs, ys, height: int) -> dict:

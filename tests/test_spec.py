@@ -69,7 +69,8 @@ def test_zero_hidden_layers_is_valid_and_two_classes_use_one_sigmoid_unit():
         (ModelSpec(learning_rate=100.0), "learning rate must be a number"),
         (ModelSpec(batch_size=0), "batch size must be a whole number"),
         (ModelSpec(optimizer="lbfgs"), "Unknown optimizer 'lbfgs'"),
-        (ModelSpec(n_classes=1), "number of classes"),
+        (ModelSpec(n_classes=0), "number of classes"),
+        (ModelSpec(n_classes=1, loss="cross_entropy"), "a real-valued target (regression) is trained with the squared"),
         (ModelSpec(name=""), "needs a name"),
     ],
 )

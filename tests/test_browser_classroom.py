@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser import choose_mnist_run, exceptions_on_page, open_page, streamlit_server
+from tests.browser import choose_mnist_run, exceptions_on_page, open_page, rerun, streamlit_server, wait_idle
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -111,9 +111,12 @@ def test_a_student_does_lesson_2_and_the_teacher_sees_it(new_page, class_url):
     student.get_by_text("Step 2 of 3 · Add a hidden layer").wait_for(timeout=BOARD_WAIT_MS)  # the heartbeat's rerun
     student.get_by_text("Your teacher sent the class to step 2").wait_for()
 
-    student.get_by_role("button", name="+ layer").click()
+    wait_idle(student)  # the sent step's own run has ended: the buttons clicked are the ones it drew
+    with rerun(student):
+        student.get_by_role("button", name="+ layer").click()
     student.get_by_text("1 hidden layer").wait_for()
-    student.get_by_role("button", name="Play").click()
+    with rerun(student):  # the page has settled after "+ layer", so Play is where it is drawn
+        student.get_by_role("button", name="Play").click()
     student.get_by_text("Step done!").wait_for(timeout=180_000)
     student.get_by_role("button", name="Pause").click()
 

@@ -162,15 +162,20 @@ def _labels(run, names, inspection):
 
 def network_view(run, picture: bytes, inspection=None) -> None:
     """The network: a picture while playing; paused, the touchable picture and the selected number's editor."""
+    columns, _ = neuron_columns(run.drawn_spec)  # the Dense layers (dropout has no column)
+    geometry = image_geometry(columns)
     if run.state == RUNNING:
-        st.image(picture)
+        # inline, with its shape reserved before it is decoded: as tall as the paused picture at once (st.image
+        # fetched a file afterwards, and the pictures below jumped up by its height until it came, 149 px on a phone)
+        encoded = base64.b64encode(picture).decode("ascii")
+        st.html(f'<img alt="The network while training" src="data:image/jpeg;base64,{encoded}" '
+                f'style="width:100%;max-width:{geometry.width}px;aspect-ratio:{geometry.width}/{geometry.height};'
+                f'display:block;margin:0 auto">')
         # The list stays (greyed out), so that Play and Pause leave the pictures below where they are.
         st.selectbox(PICK_LABEL, ["—"], key="pg_pick_list_playing", disabled=True,
                      help="Pause to pick a weight or a neuron")
         return
     names = weights.names_for(run.trainer.model, run.features)
-    columns, _ = neuron_columns(run.drawn_spec)  # the Dense layers (dropout has no column)
-    geometry = image_geometry(columns)
     targets = tap_targets(geometry, _labels(run, names, inspection))
     picked = st.session_state.get(PICKED)
     if picked not in {t.key for t in targets}:

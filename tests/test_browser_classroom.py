@@ -79,9 +79,13 @@ SHOWS = """([label, value]) => {
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox ``label`` and wait until the page shows only that box, with it."""
-    page.locator(f'input[role=combobox][aria-label="{label}"]').click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` in the selectbox ``label`` and wait until the page shows only that box, with it.
+    Each lesson has its own Step box: until the run a choice asked for has ended, the page may still show
+    the last lesson's box beside the new one, so this starts from a settled page and waits for its run."""
+    wait_idle(page)
+    with rerun(page):
+        page.locator(f'input[role=combobox][aria-label="{label}"]').click()
+        page.get_by_role("option", name=option, exact=True).click()
     page.wait_for_function(SHOWS, arg=[label, option])
 
 

@@ -110,6 +110,7 @@ def test_race_shows_two_boundaries_and_overlaid_loss_curves(page, app_url):
     page.wait_for_function(f"() => ({RACE_PICTURES})() === 2", timeout=90_000)
     legend = page.get_by_test_id("stPlotlyChart").filter(has_text="A: 4 neurons per layer: training")
     legend.filter(has_text="B: 2 neurons per layer: training").wait_for(timeout=90_000)
+    wait_idle(page)  # the runs asked so far have ended: Hold race is the button the page last drew
     page.get_by_role("button", name="Hold race").click()
     page.get_by_role("button", name="Resume race").and_(page.locator(":enabled")).wait_for()
     wait_idle(page)

@@ -203,6 +203,27 @@ def open_page(page, app_url: str, path: str = "") -> None:
         raise AssertionError(f"Streamlit says 'Page not found' for /{path}")
 
 
+def stop(process, output, timeout: float) -> None:
+    """Stop a server process (SIGTERM, then SIGKILL after ``timeout`` seconds) and the thread reading its output."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    output.join(timeout=15)
+
+
+def train_small_mnist_run(page, app_url: str) -> None:
+    """Open the MNIST page, train 1,000 images for one epoch, and wait until its test accuracy is shown."""
+    open_page(page, app_url, "MNIST")
+    page.get_by_text("Press Start to train the network.").wait_for()
+    choose_mnist_run(page, "1,000 (a few seconds)", epochs=1)
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Test accuracy").wait_for(timeout=180_000)
+    wait_idle(page)
+
+
 def choose_mnist_run(page, images: str, epochs: int) -> None:
     """On the MNIST page: pick the training-images option starting with ``images`` (e.g. "1,000") and type ``epochs``."""
     choice = page.get_by_test_id("stSelectbox").filter(has_text="Training images")
@@ -323,10 +344,4 @@ def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.
         _wait_healthy(url, process, output)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        output.join(timeout=15)
+        stop(process, output, timeout=15)

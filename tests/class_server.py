@@ -16,7 +16,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from tests.browser import ROOT, free_port
+from tests.browser import ROOT, free_port, stop
 
 
 class SupervisorOutput(threading.Thread):
@@ -98,10 +98,4 @@ def class_server(work: Path, workers: int = 2, extra: tuple[str, ...] = ()):
         output.wait_for(r"class ready")
         yield ClassServer(f"http://127.0.0.1:{port}", work / "run", output, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        output.join(timeout=15)
+        stop(process, output, timeout=30)

@@ -12,13 +12,12 @@ import pytest
 
 from tests.browser import (
     ANSWER,
-    choose_mnist_run,
     closed_loop,
     draw,
     exceptions_on_page,
     open_page,
     rerun,
-    wait_idle,
+    train_small_mnist_run,
 )
 from tests.layout import VIEWPORTS, cut_text, screen_page
 
@@ -69,12 +68,7 @@ def test_a_drawn_digit_shows_each_layer_the_closer_look_and_why(page, app_url):
 
 
 def test_a_click_on_a_confusion_matrix_cell_shows_exactly_its_digits(page, app_url):
-    open_page(page, app_url, "MNIST")
-    page.get_by_text("Press Start to train the network.").wait_for()
-    choose_mnist_run(page, "1,000 (a few seconds)", epochs=1)
-    page.get_by_role("button", name="Start").click()
-    page.get_by_text("Test accuracy").wait_for(timeout=180_000)
-    wait_idle(page)
+    train_small_mnist_run(page, app_url)
     assert page.get_by_text("Misclassified: true digit").count() == 1  # before a click: the worst mistakes
 
     matrix = page.locator(".st-key-mnist_confusion .nsewdrag").first

@@ -4,21 +4,14 @@ import re
 
 import pytest
 
-from tests.browser import choose_mnist_run, exceptions_on_page, open_page, wait_idle
+from tests.browser import exceptions_on_page, train_small_mnist_run, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
 def test_one_epoch_on_a_small_subset_shows_curves_and_accuracy_and_the_model_can_be_saved(page, app_server):
     app_url, _, models = app_server
-    open_page(page, app_url, "MNIST")
-    page.get_by_text("Press Start to train the network.").wait_for()
-
-    choose_mnist_run(page, "1,000 (a few seconds)", epochs=1)
-
-    page.get_by_role("button", name="Start").click()
-    page.get_by_text("Test accuracy").wait_for(timeout=180_000)
-    wait_idle(page)
+    train_small_mnist_run(page, app_url)
     assert "1 of 1 epochs · 100% · done" in page.get_by_test_id("stProgress").inner_text()
     curves = page.locator(".js-plotly-plot").first
     assert "training batches (while learning; smoothed)" in curves.inner_text()

@@ -74,6 +74,32 @@ class ClassServer:
     def worker(self, name: str) -> dict:
         return next(w for w in self.state()["workers"] if w["name"] == name)
 
+    def report(self, pages=(), lines: int = 40) -> str:
+        """What a failed test needs to say: the supervisor's lines, the end of each worker's log, and each
+        page's address, exceptions and headings (a page that never drew what the test waited for)."""
+        parts = ["serve-class said:", *self.output.lines[-lines:]]
+        for worker in self.state()["workers"]:
+            log = Path(worker["log"])
+            tail = log.read_text(errors="replace").splitlines()[-lines:] if log.exists() else ["(no log)"]
+            parts += [f"--- worker {worker['name']} (pid {worker['pid']}, restarts {worker['restarts']}) log:", *tail]
+        for page in pages:
+            headings = page.locator("h1, h2, h3, [data-testid=stAlert]").all_inner_texts()
+            parts += [f"--- page {page.url}", *page.locator("[data-testid=stException]").all_inner_texts(),
+                      "headings and messages: " + " | ".join(headings)]
+        return "\n".join(parts)
+
+    @contextlib.contextmanager
+    def explained(self, *pages):
+        """Around a test's body: a failure also shows :meth:`report` (a CI run leaves only its output)."""
+        try:
+            yield
+        except Exception as error:
+            try:
+                report = self.report(pages)
+            except Exception as failed:  # the report must not hide the failure itself
+                report = f"(no report: {failed!r})"
+            raise AssertionError(f"{error}\n\n{report}") from error
+
     def served_by(self, cookie: str | None = None, path: str = "/_stcore/health") -> str:
         """The worker nginx sends a request with ``nnlab_worker=cookie`` to (its X-Nnlab-Worker header)."""
         request = urllib.request.Request(self.url + path, headers={"Cookie": f"nnlab_worker={cookie}"} if cookie else {})

@@ -86,55 +86,58 @@ def test_two_students_on_two_workers_and_one_worker_killed(browser, tmp_path, tm
             for page in (alice, bob):
                 page.set_default_timeout(60_000)
                 page.nnlab_url = server.url
-            # Newcomers (no cookie yet) are dealt to the workers in turn: Bob lands on the other worker.
-            open_page(alice, server.url)
-            alice_worker, alice_pid = served_by(alice)
-            open_page(bob, server.url)
-            bob_worker, bob_pid = served_by(bob)
-            assert {alice_worker, bob_worker} == {"w1", "w2"}
-            assert {alice_pid, bob_pid} == {server.worker("w1")["pid"], server.worker("w2")["pid"]}
+            with server.explained(alice, bob):
+                # Newcomers (no cookie yet) are dealt to the workers in turn: Bob lands on the other worker.
+                open_page(alice, server.url)
+                alice_worker, alice_pid = served_by(alice)
+                open_page(bob, server.url)
+                bob_worker, bob_pid = served_by(bob)
+                assert {alice_worker, bob_worker} == {"w1", "w2"}
+                assert {alice_pid, bob_pid} == {server.worker("w1")["pid"], server.worker("w2")["pid"]}
 
-            open_page(alice, server.url, "MNIST")  # Alice saves a model (an upload) on her worker
-            with rerun(alice):
-                alice.locator(UPLOAD).set_input_files(
-                    files=[{"name": "alices net.keras", "mimeType": "application/octet-stream",
-                            "buffer": made["digits"]}])
-            expect(saved_row(alice, "alices net")).to_contain_text("saved by you")
+                open_page(alice, server.url, "MNIST")  # Alice saves a model (an upload) on her worker
+                # The worker's first TensorFlow page: on a slow machine it may take a while to draw.
+                alice.get_by_text("4 · Keep the model").wait_for(timeout=180_000)
+                with rerun(alice):
+                    alice.locator(UPLOAD).set_input_files(
+                        files=[{"name": "alices net.keras", "mimeType": "application/octet-stream",
+                                "buffer": made["digits"]}])
+                expect(saved_row(alice, "alices net")).to_contain_text("saved by you")
 
-            paused = {}
-            for page in (alice, bob):
-                open_page(page, server.url, "Playground")
-                paused[page] = play_then_pause(page, 3)
-            assert keeps_its_playground(alice, paused[alice]) == (alice_worker, alice_pid)  # each on its own worker
-            assert keeps_its_playground(bob, paused[bob]) == (bob_worker, bob_pid)
+                paused = {}
+                for page in (alice, bob):
+                    open_page(page, server.url, "Playground")
+                    paused[page] = play_then_pause(page, 3)
+                assert keeps_its_playground(alice, paused[alice]) == (alice_worker, alice_pid)  # each on its own worker
+                assert keeps_its_playground(bob, paused[bob]) == (bob_worker, bob_pid)
 
-            alice.get_by_role("button", name="Play").click()  # Alice is training when her worker dies
-            alice.wait_for_function(EPOCH_AT_LEAST, arg=paused[alice] + 1, timeout=120_000)
-            start = len(server.output.lines)
-            os.kill(alice_pid, signal.SIGKILL)
-            # Streamlit's client reconnects (through nginx, to the other worker) and, its page being live,
-            # asks for a run: a fresh session, and the page says why. (An idle page asks at its next click.)
-            alice.get_by_text(MESSAGE).wait_for(timeout=120_000)
-            assert epoch(alice) == 0
-            # Bob, on the other worker, notices nothing: his network is where he left it, on the same process.
-            assert keeps_its_playground(bob, paused[bob]) == (bob_worker, bob_pid)
-            assert bob.get_by_text(MESSAGE).count() == 0
-            go(alice, "Home")
-            assert served_by(alice) == (bob_worker, bob_pid)  # Alice moved, cookie and all
-            open_page(alice, server.url, "MNIST")  # her saved model is still there, and still hers
-            expect(saved_row(alice, "alices net")).to_contain_text("saved by you")
-            open_page(bob, server.url, "MNIST")
-            expect(saved_row(bob, "alices net")).to_contain_text("saved by another student")
-            for page in (alice, bob):
-                assert exceptions_on_page(page) == []
+                alice.get_by_role("button", name="Play").click()  # Alice is training when her worker dies
+                alice.wait_for_function(EPOCH_AT_LEAST, arg=paused[alice] + 1, timeout=120_000)
+                start = len(server.output.lines)
+                os.kill(alice_pid, signal.SIGKILL)
+                # Streamlit's client reconnects (through nginx, to the other worker) and, its page being live,
+                # asks for a run: a fresh session, and the page says why. (An idle page asks at its next click.)
+                alice.get_by_text(MESSAGE).wait_for(timeout=120_000)
+                assert epoch(alice) == 0
+                # Bob, on the other worker, notices nothing: his network is where he left it, on the same process.
+                assert keeps_its_playground(bob, paused[bob]) == (bob_worker, bob_pid)
+                assert bob.get_by_text(MESSAGE).count() == 0
+                go(alice, "Home")
+                assert served_by(alice) == (bob_worker, bob_pid)  # Alice moved, cookie and all
+                open_page(alice, server.url, "MNIST")  # her saved model is still there, and still hers
+                expect(saved_row(alice, "alices net")).to_contain_text("saved by you")
+                open_page(bob, server.url, "MNIST")
+                expect(saved_row(bob, "alices net")).to_contain_text("saved by another student")
+                for page in (alice, bob):
+                    assert exceptions_on_page(page) == []
 
-            # The supervisor started the dead worker again; once it answers, nginx sends its cookie's browsers to it.
-            rejoined = server.output.wait_for(rf"worker {alice_worker} rejoined on \S+ \(pid (\d+), restart 1\)", start)
-            assert int(rejoined.group(1)) == server.worker(alice_worker)["pid"] != alice_pid
-            assert server.served_by(alice_worker) == alice_worker
-            assert server.served_by(bob_worker) == bob_worker
-            log = "\n".join(server.output.lines)
-            assert f"worker {alice_worker} exited (code -9)" in log
+                # The supervisor started the dead worker again; once it answers, nginx sends its cookie's browsers to it.
+                rejoined = server.output.wait_for(rf"worker {alice_worker} rejoined on \S+ \(pid (\d+), restart 1\)", start)
+                assert int(rejoined.group(1)) == server.worker(alice_worker)["pid"] != alice_pid
+                assert server.served_by(alice_worker) == alice_worker
+                assert server.served_by(bob_worker) == bob_worker
+                log = "\n".join(server.output.lines)
+                assert f"worker {alice_worker} exited (code -9)" in log
         finally:
             for context in contexts:
                 context.close()

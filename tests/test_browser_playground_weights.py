@@ -108,11 +108,17 @@ def test_race_shows_two_boundaries_and_overlaid_loss_curves(page, app_url):
     open_page(page, app_url, "Playground")
     page.get_by_role("button", name="Start race").click()
     page.wait_for_function(f"() => ({RACE_PICTURES})() === 2", timeout=90_000)
-    legend = page.get_by_test_id("stPlotlyChart").filter(has_text="A: 4 neurons per layer: training")
-    legend.filter(has_text="B: 2 neurons per layer: training").wait_for(timeout=90_000)
-    wait_idle(page)  # the runs asked so far have ended: Hold race is the button the page last drew
-    page.get_by_role("button", name="Hold race").click()
-    page.get_by_role("button", name="Resume race").and_(page.locator(":enabled")).wait_for()
+    # While the fragment redraws, Streamlit keeps earlier copies of the chart (stale, 0 x 0) in the page:
+    # the one a student sees is the visible one.
+    legend = (page.get_by_test_id("stPlotlyChart").filter(visible=True)
+              .filter(has_text="A: 4 neurons per layer: training").filter(has_text="B: 2 neurons per layer: training"))
+    legend.wait_for(timeout=90_000)
+    # Not wait_idle here: while the race runs, its fragment asks for the next run before the last has
+    # ended, so the page is never idle until the race is held.
+    hold = page.get_by_role("button", name="Hold race").and_(page.locator(":enabled"))
+    hold.wait_for()
+    hold.click()
+    page.get_by_role("button", name="Resume race").and_(page.locator(":enabled")).wait_for(timeout=90_000)
     wait_idle(page)
     epochs = page.get_by_text(re.compile(r"^Epoch [\d,]+ · ")).all_inner_texts()
     assert len(epochs) == 2 and epochs[0].split(" · ")[0] == epochs[1].split(" · ")[0] != "Epoch 0"

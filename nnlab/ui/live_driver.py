@@ -11,7 +11,9 @@ responsive (docs/ARCHITECTURE.md, "Live training"). Each tick
 3. advances each running run for its share of the budget (``CHUNK_S`` unless the page gives its own,
    scaled down while other sessions wait for a turn: :func:`nnlab.training.fair_share.share_of`):
    at least one step each, so with a budget of 0 a tick is exactly one step of each run;
-4. redraws through the page's ``draw(runs)`` (after training; before it with ``draw_first``);
+4. redraws through the page's ``draw(runs)`` (after training; before it with ``draw_first``), and
+   waits, out of its turn, until the server has sent that redraw to the browser
+   (:func:`nnlab.ui.compat.sent.wait_until_sent`: the next tick's start would drop what was unsent);
 5. when the runs it trained have all stopped by themselves (finished, diverged), calls ``on_end(runs)``
    and reruns the whole page, so that the ticking stops and the buttons change.
 
@@ -31,6 +33,7 @@ import streamlit as st
 
 from nnlab.training.fair_share import share_of, turn_if
 from nnlab.training.live import RUNNING, LiveRun
+from nnlab.ui.compat.sent import wait_until_sent
 
 CHUNK_S = 0.6  # training per tick, shared by the running runs, unless the page gives its own budget
 REDRAW_S = 0.4  # a tick asks for the next one this often
@@ -61,6 +64,10 @@ def live_fragment(key: str, runs: Callable[[], Sequence[LiveRun]], draw: Callabl
                 st.rerun()  # the whole page: the ticking stops, the buttons change
             if not draw_first:
                 draw(shown)
+        if training:
+            # Before this run ends: the next tick may be queued already, and its start would clear
+            # whatever of this one's pictures the server had not sent yet (nnlab.ui.compat.sent).
+            wait_until_sent()
 
     tick()
 

@@ -41,7 +41,13 @@ from nnlab.playground.config import (
     from_query,
     to_query,
 )
-from nnlab.playground.session import BOUNDARY_HEIGHT_PX, RUN_EVERY_S, SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S
+from nnlab.playground.session import (
+    BOUNDARY_HEIGHT_PX,
+    RUN_EVERY_S,
+    SLOW_PARTS_EVERY_S,
+    SLOW_PARTS_EVERY_TICKS,
+    TRAIN_BUDGET_S,
+)
 from nnlab.plots.style import CLASS_COLOR_NAMES
 from nnlab.training.live import RUNNING
 from nnlab.training.pace import SpeedWindow
@@ -228,7 +234,8 @@ def _plural(count: int, noun: str) -> str:
 
 def network_editor() -> None:
     """The hidden layers, one row each, input side first (its neurons, its activation, − neuron /
-    + neuron), under a row with − layer / + layer; above the network picture.
+    + neuron), under a row with − layer / + layer; above the metrics and the pictures (drawn by the
+    page's run, not by each live tick).
 
     Rows of content-sized elements that wrap (``st.container(horizontal=True)``) rather than one
     column per layer: six columns in half the page left 50 px each, and the activations read "Tai".
@@ -411,9 +418,13 @@ def messages() -> None:
 
 
 def live_view() -> None:
-    """The metrics and the pictures; while playing, a chunk of training before each redraw, about ten a second."""
+    """The layer editor, then the metrics and the pictures; while playing, a chunk of training before each
+    redraw of the metrics and pictures, up to twenty a second."""
     if current_run() is None:
         return
+    # The layer editor is drawn by the page, not by each tick: its sixteen widgets were a third of the
+    # messages a tick sends, and the server's event loop sends every message of every student.
+    network_editor()
     live_fragment("pg", _live_runs, _draw, every_s=RUN_EVERY_S, budget_s=_train_budget)
 
 
@@ -515,16 +526,19 @@ def metrics_row(run) -> None:
 def _frame(run):
     """This tick's pictures. While playing, the boundary is an image (a plotly chart would blink: see
     :mod:`nnlab.plots.live`), and the network and the loss chart are redrawn only every
-    SLOW_PARTS_EVERY_S: an unchanged figure (the same object, sent again) costs the browser nothing."""
+    SLOW_PARTS_EVERY_S and SLOW_PARTS_EVERY_TICKS ticks: an unchanged figure (the same object, sent
+    again) costs the browser nothing."""
     setup = config()
     now = time.perf_counter()
     cached = st.session_state.get(SLOW_PARTS)
     live = run.state == RUNNING
-    fresh = not live or cached is None or cached[0] is not run or now - cached[1] > SLOW_PARTS_EVERY_S
+    fresh = (not live or cached is None or cached[0] is not run
+             or (now - cached[1] > SLOW_PARTS_EVERY_S and cached[4] >= SLOW_PARTS_EVERY_TICKS - 1))
     frame = run.frame(setup, everything=fresh, live=live)
     if fresh:
-        st.session_state[SLOW_PARTS] = (run, now, frame.network, frame.loss)
+        st.session_state[SLOW_PARTS] = (run, now, frame.network, frame.loss, 0)
         return frame
+    st.session_state[SLOW_PARTS] = (*cached[:4], cached[4] + 1)  # one more tick without them
     return replace(frame, network=cached[2], loss=cached[3])
 
 
@@ -563,7 +577,6 @@ def pictures(run) -> None:
     inspection = playground_inspect.current(run)
     left, right = st.columns([1, 1], gap="medium")
     with left:
-        network_editor()
         picture = frame.network if inspection is None else run.network_picture(config(), inspection.dW_update)
         playground_diagram.network_view(run, picture, inspection)
         playground_inspect.controls(run, inspection)

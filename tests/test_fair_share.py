@@ -130,3 +130,18 @@ def test_a_ticks_budget_shrinks_with_the_queue_at_the_gate():
     for thread in threads:
         thread.join(30)
     assert len(queued) == 3 and fair_share.share_of(0.3, gate) == pytest.approx(0.3)
+
+
+def test_a_live_page_slows_down_while_its_ticks_queue_and_speeds_up_once_they_do_not():
+    pace = fair_share.paced_interval
+    assert pace(0.05, 0.05, waited=0.0, held=0.04) is None  # alone: already as fast as it goes
+    assert pace(0.05, 0.05, waited=0.9, held=0.1) == pytest.approx(1.0)  # a crowded server: the round it saw
+    assert pace(0.05, 0.05, waited=5.0, held=0.5) == fair_share.MAX_INTERVAL_S  # never slower than that
+    assert pace(1.0, 0.05, waited=0.1, held=0.05) == pytest.approx(0.5)  # the turn came at once: halve
+    assert pace(0.3, 0.05, waited=0.0, held=0.04) == pytest.approx(0.15)
+    assert pace(1.0, 0.05, waited=0.5, held=0.05) is None  # neither queued nor idle: keep it
+    assert pace(1.0, 0.05, waited=1.2, held=0.1) is None  # 1.0 -> 1.3: too small a change
+    interval = 1.0
+    while (slower := pace(interval, 0.05, waited=0.0, held=0.04)) is not None:
+        interval = slower
+    assert interval == 0.05  # back by halves to where it started (the last step smaller than the others)

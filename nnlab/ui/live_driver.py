@@ -4,7 +4,9 @@ While a run is running (:class:`~nnlab.training.live.LiveRun`), the fragment ask
 ``every_s`` seconds (``st.fragment(run_every=...)``): no blocking loop, so every button stays
 responsive (docs/ARCHITECTURE.md, "Live training"). Each tick
 
-1. waits for this session's turn at the CPU while it trains (:func:`nnlab.training.fair_share.turn_if`);
+1. waits for this session's turn at the CPU while it trains (:func:`nnlab.training.fair_share.turn_if`),
+   unless the page lets a full run of it skip the queue (``click_skips_queue``: the playground's Play
+   click trains its first chunk at once, as a page load does not wait);
 2. takes the session's lock for these runs without waiting: if another script run of this session
    is still training them (Streamlit starts a click's run while the fragment run it stopped may still
    be inside a chunk), this tick only redraws;
@@ -14,6 +16,9 @@ responsive (docs/ARCHITECTURE.md, "Live training"). Each tick
 4. redraws through the page's ``draw(runs)`` (after training; before it with ``draw_first``), and
    waits, out of its turn, until the server has sent that redraw to the browser
    (:func:`nnlab.ui.compat.sent.wait_until_sent`: the next tick's start would drop what was unsent);
+   then keeps the pace: the browser is asked to rerun the fragment about as often as this session
+   gets a turn (:func:`nnlab.training.fair_share.paced_interval`), from ``every_s`` alone to 2 s on a
+   crowded server;
 5. when the runs it trained have all stopped by themselves (finished, diverged), calls ``on_end(runs)``
    and reruns the whole page, so that the ticking stops and the buttons change.
 
@@ -27,12 +32,14 @@ A page that keeps a list of runs under a key (Under the hood) starts, pauses and
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from nnlab.training.fair_share import share_of, turn_if
+from nnlab.training.fair_share import paced_interval, share_of, turn_if
 from nnlab.training.live import RUNNING, LiveRun
+from nnlab.ui.compat.auto_rerun import is_fragment_rerun, set_rerun_interval
 from nnlab.ui.compat.sent import wait_until_sent
 
 CHUNK_S = 0.6  # training per tick, shared by the running runs, unless the page gives its own budget
@@ -41,21 +48,30 @@ REDRAW_S = 0.4  # a tick asks for the next one this often
 
 def live_fragment(key: str, runs: Callable[[], Sequence[LiveRun]], draw: Callable[[Sequence[LiveRun]], None], *,
                   every_s: float = REDRAW_S, budget_s: float | Callable[[], float] | None = None,
-                  draw_first: bool = False, on_end: Callable[[Sequence[LiveRun]], None] | None = None) -> None:
+                  draw_first: bool = False, on_end: Callable[[Sequence[LiveRun]], None] | None = None,
+                  click_skips_queue: bool = False) -> None:
     """Draw ``runs()`` now, and while one of them is running, train and redraw them every ``every_s`` seconds.
 
     ``runs`` is called at each tick, so a tick sees the runs as they are in the session then.
     ``budget_s``: seconds of training per tick (a number, or a function called at each tick).
+    ``click_skips_queue``: a full run of the page (a Play click) trains its chunk without waiting for a
+    turn (for pages whose chunk is short under load: the playground's; an MNIST chunk would hold up the
+    other students' clicks and drawings).
     """
     ticking = any(run.state == RUNNING for run in runs())
+    pace = f"{key}_every"  # this session's interval now (the page's every_s, or longer while the server is busy)
 
-    @st.fragment(run_every=every_s if ticking else None)
+    @st.fragment(run_every=max(every_s, st.session_state.get(pace, every_s)) if ticking else None)
     def tick() -> None:
         shown = list(runs())
         training = any(run.state == RUNNING for run in shown)
+        asked = time.perf_counter()
         # The whole tick (chunk and pictures) waits for this session's turn while it trains: with many
-        # students the ticks take turns instead of all running at once.
-        with turn_if(training):
+        # students the ticks take turns instead of all running at once. With ``click_skips_queue``, not
+        # a click's own run (Play, Step): like a page load it does not queue, so the first epoch shows
+        # as soon as the page does.
+        with turn_if(training and not (click_skips_queue and not is_fragment_rerun())):
+            got_turn = time.perf_counter()
             if draw_first:
                 draw(shown)
             if training and _advance(key, shown, budget_s):
@@ -68,8 +84,18 @@ def live_fragment(key: str, runs: Callable[[], Sequence[LiveRun]], draw: Callabl
             # Before this run ends: the next tick may be queued already, and its start would clear
             # whatever of this one's pictures the server had not sent yet (nnlab.ui.compat.sent).
             wait_until_sent()
+            _keep_pace(pace, every_s, waited=got_turn - asked, held=time.perf_counter() - got_turn)
 
     tick()
+
+
+def _keep_pace(pace: str, every_s: float, waited: float, held: float) -> None:
+    """Ask the browser for ticks about as often as this session gets a turn
+    (:func:`nnlab.training.fair_share.paced_interval`); the interval is kept for the next full run."""
+    current = max(every_s, st.session_state.get(pace, every_s))
+    wanted = paced_interval(current, every_s, waited, held)
+    if wanted is not None and set_rerun_interval(wanted):
+        st.session_state[pace] = wanted
 
 
 def _advance(key: str, runs: Sequence[LiveRun], budget_s: float | Callable[[], float] | None) -> bool:

@@ -425,7 +425,7 @@ def live_view() -> None:
     # The layer editor is drawn by the page, not by each tick: its sixteen widgets were a third of the
     # messages a tick sends, and the server's event loop sends every message of every student.
     network_editor()
-    live_fragment("pg", _live_runs, _draw, every_s=RUN_EVERY_S, budget_s=_train_budget)
+    live_fragment("pg", _live_runs, _draw, every_s=RUN_EVERY_S, budget_s=_train_budget, click_skips_queue=True)
 
 
 def _live_runs() -> list:

@@ -118,6 +118,7 @@ def test_two_students_on_two_workers_and_one_worker_killed(browser, tmp_path, tm
                 # Streamlit's client reconnects (through nginx, to the other worker) and, its page being live,
                 # asks for a run: a fresh session, and the page says why. (An idle page asks at its next click.)
                 alice.get_by_text(MESSAGE).wait_for(timeout=120_000)
+                wait_idle(alice)  # the notice comes first: the fresh run may not have redrawn the metrics yet
                 assert epoch(alice) == 0
                 # Bob, on the other worker, notices nothing: his network is where he left it, on the same process.
                 assert keeps_its_playground(bob, paused[bob]) == (bob_worker, bob_pid)

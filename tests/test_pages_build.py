@@ -8,7 +8,7 @@ import pytest
 
 from nnlab.model.presets import PRESETS
 from nnlab.model.spec import LayerSpec
-from tests.apptest import APP, run_page
+from tests.apptest import APP, AS_STREAMLIT_RUN, run_page
 
 
 @pytest.fixture
@@ -21,8 +21,7 @@ def total_parameters(at) -> int:
 
 
 def test_home_page_lists_the_pages_and_imports_no_tensorflow():
-    code = (
-        "import sys\n"
+    code = AS_STREAMLIT_RUN + (
         "from streamlit.testing.v1 import AppTest\n"
         f"at = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
         "assert not at.exception, at.exception\n"
@@ -37,8 +36,7 @@ def test_home_page_lists_the_pages_and_imports_no_tensorflow():
 
 
 def test_home_page_preloads_tensorflow_after_it_is_drawn():
-    code = (
-        "import sys\n"
+    code = AS_STREAMLIT_RUN + (
         "from streamlit.testing.v1 import AppTest\n"
         "from nnlab import environment\n"
         f"at = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
@@ -48,6 +46,7 @@ def test_home_page_preloads_tensorflow_after_it_is_drawn():
         "thread.join(120)\n"
         "assert environment.tensorflow_imported()\n"
         "assert environment.preload_tensorflow() is thread  # once per process\n"
+        "assert CountingPath.changes == 0, 'sys.path changed while the preload imported'\n"
         "print('PRELOADED')\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "NNLAB_PRELOAD_TENSORFLOW"}  # as `make run` runs it

@@ -83,7 +83,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.streamlit_client import StreamlitClient, WaitTimeout  # noqa: E402
+from bench.streamlit_client import StreamlitClient, WaitTimeout, is_live_plane, live_plane, pictures_shown  # noqa: E402
 from nnlab.ui.compat.runtime import CHECK_S, IDLE_S  # noqa: E402
 from tests.browser import (  # noqa: E402
     ANSWER,
@@ -745,29 +745,37 @@ class WsSession(Visit):
         value = box.value if box.HasField("value") else box.default
         return str(int(value))
 
-    def boundary(self) -> str:
-        """The decision boundary while playing: the live picture's HTML (its data: address changes each redraw)."""
-        pictures = [n for n in self.app.elements("html") if 'data-nnlab-live="boundary"' in n.proto.body]
-        return pictures[-1].proto.body if pictures else ""
+    def boundary(self):
+        """The decision boundary while playing: the live plane's element (a new one at each redraw; None before)."""
+        planes = [n.proto for n in self.app.elements("bidi_component") if is_live_plane(n.kind, n.proto)]
+        return planes[-1] if planes else None
 
     async def play(self, seconds: float) -> int:
-        """Press Play, read the epoch counter every second for ``seconds`` from the click, Pause; the epoch paused at."""
+        """Press Play, read the epoch counter every second for ``seconds`` from the click, Pause; the epoch paused at.
+
+        Pictures: each new plane message brings its pictures (earlier moments of that tick, then the newest),
+        which a browser shows ``spacing`` apart until the next message: counted as a browser shows them
+        (:func:`bench.streamlit_client.pictures_shown`)."""
         app = self.app
         epoch_before = await self.epoch()
         start = time.perf_counter()
         until = time.monotonic() + seconds
-        pictures, last = 0, self.boundary()
+        arrivals, last = [], self.boundary()
         await app.click("Play")
         await app.wait_for(lambda: (self.epoch_now() or 0) > epoch_before, 120, "the next epoch")
         self.s.timed("play → next epoch", time.perf_counter() - start)
         self.s.event(f"Play: epoch {epoch_before + 1} on screen after {time.perf_counter() - start:.1f} s")
-        while time.monotonic() < until:  # counts the new boundary pictures as they arrive (a browser polls every 40 ms)
+        while time.monotonic() < until:  # notes each new plane message as it arrives
             with contextlib.suppress(TimeoutError):
                 left = max(0.05, until - time.monotonic())
-                await app.wait_for(lambda seen=last: self.boundary() != seen, left, "a picture")
-            if self.boundary() != last:
-                pictures, last = pictures + 1, self.boundary()
+                await app.wait_for(lambda seen=last: self.boundary() is not seen, left, "a picture")
+            now = self.boundary()
+            data = live_plane("bidi_component", now) if now is not last and now is not None else None
+            if data is not None:
+                arrivals.append((time.monotonic(), len(data["frames"]) + 1, data["spacing"] / 1000))
+            last = now
             self.epoch_now()
+        pictures = pictures_shown(arrivals, until)
         await app.click("Pause")
         self.s.event("Pause clicked")
         await app.wait_for(lambda: any(n.label == "Play" and not n.proto.disabled for n in app.elements("button")),
@@ -777,7 +785,7 @@ class WsSession(Visit):
         self.s.played.append((paused_at - epoch_before, time.perf_counter() - start))
         self.s.frames.append(pictures)
         self.s.event(f"played from epoch {epoch_before} to {paused_at} in {self.s.played[-1][1]:.1f} s, "
-                     f"{pictures} pictures")
+                     f"{pictures} pictures from {len(arrivals)} messages")
         return paused_at
 
     async def open_playground(self, query: str) -> None:

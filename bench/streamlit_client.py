@@ -55,6 +55,36 @@ WIDGET_KINDS = ("button", "number_input", "selectbox", "radio", "slider", "check
                 "multiselect", "component_instance", "file_uploader", "download_button", "text_area")
 
 
+PLANE_COMPONENT = "nnlab_plane"  # nnlab.ui.components.plane: the playground's plane, painted by the browser
+
+
+def is_live_plane(kind: str, proto) -> bool:
+    """Whether an element of ``kind`` with its ``proto`` is the playground's live plane (nnlab.ui.playground_plane:
+    the plane that takes no clicks), without reading its data."""
+    return kind == "bidi_component" and PLANE_COMPONENT in proto.component_name and '"clicks": false' in proto.json
+
+
+def live_plane(kind: str, proto) -> dict | None:
+    """The data of the playground's live plane in an element of ``kind`` with its ``proto``, when it shows a
+    picture: ``z`` (the newest), ``frames`` (earlier ones, shown first), ``spacing`` (ms between them),
+    ``epoch``. None for any other element."""
+    if not is_live_plane(kind, proto):
+        return None
+    data = json.loads(proto.json)
+    return data if data.get("z") else None
+
+
+def pictures_shown(arrivals: list[tuple[float, int, float]], end: float) -> int:
+    """How many pictures a browser showed from messages that arrived at ``(time, pictures, spacing_s)``:
+    a message's pictures are shown ``spacing_s`` apart from its arrival, and the next message (or
+    ``end``) stops the rest."""
+    shown = 0
+    for i, (at, count, spacing) in enumerate(arrivals):
+        until = arrivals[i + 1][0] if i + 1 < len(arrivals) else end
+        shown += 1 if spacing <= 0 else min(count, int(max(0.0, until - at) // spacing) + 1)
+    return shown
+
+
 class WaitTimeout(TimeoutError):
     """What :meth:`StreamlitClient.wait_for` raises when the page did not come to show what was awaited."""
 

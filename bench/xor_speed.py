@@ -6,8 +6,8 @@ training points (500 points, 50 % for training), batch 10 (25 steps an epoch):
 1. trainer + redraws: the page's own loop without the browser: train a chunk of the playing
    run (``PlaygroundRun.advance(0.03 s)``: whole epochs in compiled XLA calls, as the live driver asks),
    then redraw as the page does
-   while playing: the decision boundary on a 100x100 grid every time (an image, see
-   nnlab.plots.live), the network with its neuron pictures (an image) and the loss
+   while playing: the decision boundary on a 100x100 grid every time (its values, one byte a cell,
+   which the browser paints: nnlab.ui.playground_plane), the network with its neuron pictures (an image) and the loss
    chart (a plotly figure, serialized as ``st.plotly_chart`` does: ``to_dict`` then
    ``plotly.io.to_json``) every 0.5 s. A redraw is one new decision-boundary picture;
 2. trainer alone: the same chunks with no redraws;
@@ -39,6 +39,7 @@ import plotly.io as pio  # noqa: E402
 
 from nnlab.playground.config import DEFAULT  # noqa: E402
 from nnlab.playground.session import SLOW_PARTS_EVERY_S, TRAIN_BUDGET_S, PlaygroundRun  # noqa: E402
+from nnlab.ui.components.plane import encode_values  # noqa: E402
 
 TARGET_EPOCHS_PER_S = 1000
 TARGET_REDRAWS_PER_S = 20
@@ -58,7 +59,7 @@ def trainer_loop(seconds: float, redraw: bool, config=DEFAULT) -> tuple[float, f
     run.resume()  # Play
     run.advance(0.2)
     if redraw:
-        run.frame(config, live=True)  # the grid function is traced on the first frame
+        run.frame(config, live=True, picture=False)  # the grid function is traced on the first frame
     start, cpu, epochs, frames, sent = time.perf_counter(), time.process_time(), run.trainer.epoch, 0, 0
     slow_parts_drawn = -SLOW_PARTS_EVERY_S
     while time.perf_counter() - start < seconds:
@@ -66,8 +67,8 @@ def trainer_loop(seconds: float, redraw: bool, config=DEFAULT) -> tuple[float, f
         if redraw:
             now = time.perf_counter()
             everything = now - slow_parts_drawn > SLOW_PARTS_EVERY_S
-            frame = run.frame(config, everything=everything, live=True)
-            sent += serialize(frame.boundary)
+            frame = run.frame(config, everything=everything, live=True, picture=False)
+            sent += len(encode_values(frame.plane))  # the plane's values, which the browser paints
             if everything:
                 sent += serialize(frame.network) + serialize(frame.loss)
                 slow_parts_drawn = now

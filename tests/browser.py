@@ -25,15 +25,20 @@ RUNNING = "[data-testid=stApp][data-test-script-state=running]"
 # The Epoch metric of the playground has reached n.
 EPOCH_AT_LEAST = """n => [...document.querySelectorAll('[data-testid=stMetric]')]
     .some(m => m.innerText.startsWith('Epoch') && parseInt(m.innerText.split('\\n').pop().replace(/,/g, '')) >= n)"""
-# While playing, the decision boundary is a live picture (nnlab.ui.playground.live_picture).
-BOUNDARY_SOURCE = "() => document.querySelector('img[data-nnlab-live=boundary]')?.src ?? ''"
-# Counts into window.__frames the new decision-boundary pictures that the browser has actually
-# loaded and shows (checked every 40 ms): a picture replaced before it loaded does not count.
+# While playing, the decision boundary is painted by the browser in the live plane's canvas
+# (nnlab.ui.playground_plane); its data-painted counts the pictures painted so far: the source of the
+# picture on screen, '' before the first.
+LIVE_CANVAS = ".st-key-pg_live_box .nnlab-plane canvas"
+BOUNDARY_SOURCE = f"() => document.querySelector('{LIVE_CANVAS}')?.dataset.painted ?? ''"
+# Counts into window.__frames the new decision-boundary pictures that the browser has painted
+# (checked every 40 ms; a canvas mounted again, after a pause, counts from its own start).
 COUNT_FRAMES = f"""() => {{
-    clearInterval(window.__frameTimer); window.__frames = 0; let last = ({BOUNDARY_SOURCE})();
+    clearInterval(window.__frameTimer); window.__frames = 0; let canvas = null, seen = 0;
     window.__frameTimer = setInterval(() => {{
-        const img = document.querySelector('img[data-nnlab-live=boundary]');
-        if (img && img.src !== last && img.complete && img.naturalWidth > 0) {{ last = img.src; window.__frames++; }}
+        const now = document.querySelector('{LIVE_CANVAS}');
+        if (now !== canvas) {{ canvas = now; seen = 0; }}
+        const painted = canvas ? Number(canvas.dataset.painted || 0) : 0;
+        if (painted > seen) {{ window.__frames += painted - seen; seen = painted; }}
     }}, 40);
 }}"""
 # The Draw page (pages/4_Draw.py): its canvas (nnlab.ui.compat.fast_canvas) and the answer written beside it.

@@ -51,10 +51,10 @@ METRIC_VALUES = """() => [...document.querySelectorAll('[data-testid=stMetricVal
 # The top edge of the decision boundary (the plotly figure while paused, the live picture's box while
 # playing), in the page's own coordinates: plus the scroll of the element that scrolls the page.
 BOUNDARY_TOP = """() => {
-    const live = document.querySelector('img[data-nnlab-live=boundary]');
+    const live = document.querySelector('.st-key-pg_live_box');
     const chart = [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
         .find(c => c.innerText.includes('p(blue)'));
-    const element = live ? live.parentElement : chart;
+    const element = live ?? chart;
     let scrolled = window.scrollY;
     for (let node = element.parentElement; node; node = node.parentElement) scrolled += node.scrollTop;
     return element.getBoundingClientRect().top + scrolled;

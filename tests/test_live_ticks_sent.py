@@ -13,11 +13,10 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.streamlit_client import StreamlitClient
+from bench.streamlit_client import StreamlitClient, live_plane
 from tests.browser import streamlit_server
 
 RUNS = 40
-PICTURE = 'data-nnlab-live="boundary"'
 
 
 class Recorder(StreamlitClient):
@@ -41,7 +40,8 @@ class Recorder(StreamlitClient):
             self.ended.add(run.script_run_id or self._now)
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
-            if element.WhichOneof("type") == "html" and PICTURE in element.html.body:
+            kind = element.WhichOneof("type")
+            if kind == "bidi_component" and live_plane(kind, element.bidi_component) is not None:
                 self.with_picture.add(self._now)
         super()._handle(msg)
 

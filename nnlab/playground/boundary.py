@@ -103,9 +103,10 @@ def layer_outputs(model, x: np.ndarray) -> list[np.ndarray]:
     return [out.numpy() for out in run(handles(model), tf.constant(np.asarray(x, dtype=np.float32)))]
 
 
-def plane_maps(model, grid: Grid, features) -> PlaneMaps:
-    """Run ``model`` (Dense layers on 2D features) over ``grid``: hidden neuron maps and the output."""
-    outputs = layer_outputs(model, feature_matrix(grid.points, features))
+def plane_maps(model, grid: Grid, features, x: np.ndarray | None = None) -> PlaneMaps:
+    """Run ``model`` (Dense layers on 2D features) over ``grid``: hidden neuron maps and the output.
+    ``x``: the grid's feature matrix, when the caller keeps it (it is the same at every frame)."""
+    outputs = layer_outputs(model, feature_matrix(grid.points, features) if x is None else x)
     # the Dense layers' outputs (a Dropout layer passes its input through at test time: no map of its own)
     images = [grid.image(out) for out, layer in zip(outputs, model.layers, strict=True) if hasattr(layer, "kernel")]
     return PlaneMaps(hidden=images[:-1], output=images[-1])

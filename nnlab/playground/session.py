@@ -19,7 +19,7 @@ from nnlab.model.features import feature_matrix
 from nnlab.model.schedules import SCHEDULES
 from nnlab.playground.boundary import dense_kernels, feature_maps, layer_outputs, make_grid, plane_maps
 from nnlab.playground.config import OWN, PlaygroundConfig
-from nnlab.training.live import TrainerRun
+from nnlab.training.live import RUNNING, TrainerRun
 
 THUMB_POOL = 4  # neuron pictures are the 100x100 grid averaged over 4x4 blocks: 25x25
 # The live page's rhythm (nnlab.ui.playground, bench/xor_speed.py): while playing it asks for a redraw
@@ -32,6 +32,22 @@ TRAIN_BUDGET_S = 0.03
 SLOW_PARTS_EVERY_S = 0.5
 SLOW_PARTS_EVERY_TICKS = 4
 BOUNDARY_HEIGHT_PX = 520  # the paused boundary figure's height; the live picture's box is as tall
+# Pictures per tick on a busy server (keyframes_for): the browser shows one every KEYFRAME_EVERY_S at most.
+KEYFRAME_EVERY_S = 0.25
+MAX_KEYFRAMES = 6
+
+
+def keyframes_for(interval_s: float) -> int:
+    """How many boundary pictures one tick's training should record when ticks come ``interval_s`` apart.
+
+    Alone a tick comes every 0.05 s and brings one picture. On a crowded server a student's tick comes
+    round every second or two; its chunk is then trained in ``k = round(interval_s / KEYFRAME_EVERY_S)``
+    stretches (at most MAX_KEYFRAMES) with the boundary recorded after each, and the browser shows the
+    ``k`` pictures one after another, ``interval_s / k`` apart, until the next tick: the boundary moves
+    about four times a second instead of once, each picture a real moment of training, at most one
+    interval late.
+    """
+    return int(min(MAX_KEYFRAMES, max(1, round(interval_s / KEYFRAME_EVERY_S))))
 
 
 @dataclass(frozen=True)
@@ -107,6 +123,10 @@ class PlaygroundRun(TrainerRun):
         self.grid = make_grid()
         self.input_maps = pool(to_unit_range(feature_maps(self.grid, config.features), floor=1e-6))
         self._painters: dict[bool, object] = {}
+        self._grid_features = feature_matrix(self.grid.points, config.features)
+        self.keyframes = 1  # pictures a chunk records (keyframes_for); the page sets it before each tick
+        self.discretize = config.discretize
+        self._recorded: list[tuple[int, np.ndarray]] = []  # (epoch, plane values) inside the last chunks
         model = build_model(self.spec, seed=config.seed)
         trainer = Trainer(model, self.data.x_train, self.data.train_labels, self.data.x_test,
                           self.data.test_labels, batch_size=self.batch_for(config), seed=config.seed, jit_compile=True)
@@ -130,7 +150,42 @@ class PlaygroundRun(TrainerRun):
         return SCHEDULES[self.schedule].rate(self.base_rate, self.trainer.epoch)
 
     def _train_chunk(self, seconds: float) -> int:
-        """A chunk in stretches of one learning rate each (:meth:`nnlab.model.schedules.Schedule.epochs_left`)."""
+        """A chunk in ``keyframes`` stretches of about equal time, the boundary recorded after each but the
+        last (the page draws the last itself); see :func:`keyframes_for`."""
+        parts, deadline, steps = max(1, self.keyframes), time.perf_counter() + seconds, 0
+        for part in range(parts):
+            done = self._train_stretch(max(0.0, deadline - time.perf_counter()) / (parts - part))
+            steps += done
+            if done == 0 or self.state != RUNNING:
+                break
+            if part < parts - 1:
+                self._recorded = [*self._recorded[-(MAX_KEYFRAMES - 2):], (self.trainer.epoch, self.plane_values())]
+        return steps
+
+    def take_keyframes(self) -> list[tuple[int, np.ndarray]]:
+        """The (epoch, plane values) recorded inside the chunks since the last call, oldest first."""
+        taken, self._recorded = self._recorded, []
+        return taken
+
+    def plane_values(self) -> np.ndarray:
+        """The plane's colour values now (:func:`~nnlab.plots.boundary.boundary_z`): the output layer only."""
+        from nnlab.plots.boundary import boundary_z
+
+        output = self.grid.image(layer_outputs(self.trainer.model, self._grid_features)[-1])
+        return boundary_z(self._shown(output), self.discretize)
+
+    def _shown(self, output: np.ndarray) -> np.ndarray:
+        """What the plane is coloured by: class probabilities, or for regression the output value v in
+        [-1, 1] seen as two classes, p = (v + 1) / 2 (the same orange-white-blue scale)."""
+        from nnlab.plots.boundary import two_class_view
+
+        if self.regression:
+            return two_class_view(output)
+        return np.concatenate([1.0 - output, output], axis=-1) if output.shape[-1] == 1 else output
+
+    def _train_stretch(self, seconds: float) -> int:
+        """Training for ``seconds``, in stretches of one learning rate each
+        (:meth:`nnlab.model.schedules.Schedule.epochs_left`)."""
         schedule = SCHEDULES[self.schedule]
         if schedule.kind == "constant":
             return super()._train_chunk(seconds)
@@ -165,33 +220,37 @@ class PlaygroundRun(TrainerRun):
         if trainer.batch_size != self.batch_for(config):
             trainer.batch_size = self.batch_for(config)
         self.schedule, self.base_rate = config.schedule, config.learning_rate
+        self.discretize = config.discretize
         if not np.isclose(trainer.learning_rate, self.current_rate, rtol=1e-6):
             trainer.learning_rate = self.current_rate
 
-    def frame(self, config: PlaygroundConfig, everything: bool = True, live: bool = False) -> Frame:
+    def frame(self, config: PlaygroundConfig, everything: bool = True, live: bool = False,
+              picture: bool = True) -> Frame:
         """Draw the decision boundary, the network with what each neuron computes, and the loss curves.
 
         The network is always an image (:mod:`nnlab.plots.live`), the loss chart a plotly figure. The
         boundary is a plotly figure (hover, zoom) with ``live=False``, for a paused page, and an image
-        with ``live=True``, which a page can swap many times a second without the chart blinking.
-        ``everything=False`` draws only the boundary (``network`` and ``loss`` are None): a page that
-        redraws many times a second can refresh the other two less often.
+        with ``live=True``, which a page can swap many times a second without the chart blinking;
+        ``live=True, picture=False`` leaves it to the browser (``boundary`` is None; ``plane`` has the
+        values the page's plane component paints). ``everything=False`` draws only the boundary
+        (``network`` and ``loss`` are None): a page that redraws many times a second can refresh the
+        other two less often.
         """
-        from nnlab.plots.boundary import boundary_figure, boundary_z, loss_figure, two_class_view
+        from nnlab.plots.boundary import boundary_figure, boundary_z, loss_figure
         from nnlab.plots.confusion import confusion_figure
         from nnlab.plots.live import network_image
         from nnlab.plots.network import neuron_columns
         from nnlab.plots.style import CLASS_COLORS
 
         trainer, data, grid = self.trainer, self.data, self.grid
-        maps = plane_maps(trainer.model, grid, self.features)
+        maps = plane_maps(trainer.model, grid, self.features, x=self._grid_features)
         train = (data.train_points, data.train_labels)
         test = (data.test_points, data.test_labels) if config.show_test else None
-        # What the plane is coloured by: class probabilities, or for regression the output value v in
-        # [-1, 1] seen as two classes, p = (v + 1) / 2 (the same orange-white-blue scale).
-        shown = two_class_view(maps.output) if self.regression else maps.probabilities()
+        shown = self._shown(maps.output)
         plane = boundary_z(shown, config.discretize)
-        if live:
+        if live and not picture:
+            boundary = None
+        elif live:
             boundary = self._painter(config.show_test).paint(shown, config.discretize)
         else:
             boundary = boundary_figure(grid.xs, grid.ys, shown, train, test, discretize=config.discretize,

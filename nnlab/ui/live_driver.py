@@ -61,7 +61,7 @@ def live_fragment(key: str, runs: Callable[[], Sequence[LiveRun]], draw: Callabl
     ticking = any(run.state == RUNNING for run in runs())
     pace = f"{key}_every"  # this session's interval now (the page's every_s, or longer while the server is busy)
 
-    @st.fragment(run_every=max(every_s, st.session_state.get(pace, every_s)) if ticking else None)
+    @st.fragment(run_every=live_interval(key, every_s) if ticking else None)
     def tick() -> None:
         shown = list(runs())
         training = any(run.state == RUNNING for run in shown)
@@ -87,6 +87,12 @@ def live_fragment(key: str, runs: Callable[[], Sequence[LiveRun]], draw: Callabl
             _keep_pace(pace, every_s, waited=got_turn - asked, held=time.perf_counter() - got_turn)
 
     tick()
+
+
+def live_interval(key: str, every_s: float) -> float:
+    """How often the live fragment under ``key`` asks for its next tick now: ``every_s``, or longer
+    while the server is busy (:func:`_keep_pace`)."""
+    return max(every_s, st.session_state.get(f"{key}_every", every_s))
 
 
 def _keep_pace(pace: str, every_s: float, waited: float, held: float) -> None:

@@ -14,7 +14,6 @@ State in ``st.session_state``:
 
 from __future__ import annotations
 
-import base64
 import time
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -42,16 +41,16 @@ from nnlab.playground.config import (
     to_query,
 )
 from nnlab.playground.session import (
-    BOUNDARY_HEIGHT_PX,
     RUN_EVERY_S,
     SLOW_PARTS_EVERY_S,
     SLOW_PARTS_EVERY_TICKS,
     TRAIN_BUDGET_S,
+    keyframes_for,
 )
 from nnlab.plots.style import CLASS_COLOR_NAMES
 from nnlab.training.live import RUNNING
 from nnlab.training.pace import SpeedWindow
-from nnlab.ui.live_driver import live_fragment
+from nnlab.ui.live_driver import live_fragment, live_interval
 
 CONFIG, REV, RUN, URL_NOTES, FRAMES = "pg_config", "pg_rev", "pg_run", "pg_url_notes", "pg_frames"
 MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
@@ -450,12 +449,16 @@ def _draw(runs) -> None:
 
 def _train_budget() -> float:
     """Seconds to train in this tick: the time the browser took since the last tick ended,
-    from TRAIN_BUDGET_S to MAX_TRAIN_BUDGET_S.
+    from TRAIN_BUDGET_S to MAX_TRAIN_BUDGET_S; and how many pictures that training records
+    (:func:`~nnlab.playground.session.keyframes_for` this session's tick interval).
 
     A fast browser asks again at once and gets short chunks (many redraws); a slow one (an old
     laptop, a busy machine) waits longer between redraws, and the server trains meanwhile, so
     the epochs/s stay up while the redraws/s are what the browser manages.
     """
+    run = st.session_state.get(RUN)
+    if run is not None:
+        run.keyframes = keyframes_for(live_interval("pg", RUN_EVERY_S))
     last_end = st.session_state.get(LAST_TICK)
     gap = time.perf_counter() - last_end if last_end is not None else 0.0
     return min(max(gap, TRAIN_BUDGET_S), MAX_TRAIN_BUDGET_S)
@@ -524,8 +527,9 @@ def metrics_row(run) -> None:
 
 
 def _frame(run):
-    """This tick's pictures. While playing, the boundary is an image (a plotly chart would blink: see
-    :mod:`nnlab.plots.live`), and the network and the loss chart are redrawn only every
+    """This tick's pictures. While playing, the boundary is painted by the browser from the plane's values
+    (:mod:`nnlab.ui.playground_plane`; a plotly chart would blink: see :mod:`nnlab.plots.live`), and the
+    network and the loss chart are redrawn only every
     SLOW_PARTS_EVERY_S and SLOW_PARTS_EVERY_TICKS ticks: an unchanged figure (the same object, sent
     again) costs the browser nothing."""
     setup = config()
@@ -534,27 +538,12 @@ def _frame(run):
     live = run.state == RUNNING
     fresh = (not live or cached is None or cached[0] is not run
              or (now - cached[1] > SLOW_PARTS_EVERY_S and cached[4] >= SLOW_PARTS_EVERY_TICKS - 1))
-    frame = run.frame(setup, everything=fresh, live=live)
+    frame = run.frame(setup, everything=fresh, live=live, picture=False)
     if fresh:
         st.session_state[SLOW_PARTS] = (run, now, frame.network, frame.loss, 0)
         return frame
     st.session_state[SLOW_PARTS] = (*cached[:4], cached[4] + 1)  # one more tick without them
     return replace(frame, network=cached[2], loss=cached[3])
-
-
-def live_picture(jpeg: bytes, name: str, description: str) -> None:
-    """A live picture inside the page's own message (a data: address), not a file the browser must
-    fetch afterwards: every redraw the server sends is a redraw the browser shows, so the redraws/s
-    on the page are the ones the student sees (with ``st.image`` a picture replaced before the
-    browser fetched it was counted but never shown).
-
-    It stands in a box as tall as the paused plotly figure (BOUNDARY_HEIGHT_PX), so that the loss
-    chart below stays where it is when Play swaps one for the other.
-    """
-    encoded = base64.b64encode(jpeg).decode("ascii")
-    st.html(f'<div style="height:{BOUNDARY_HEIGHT_PX}px;display:flex;align-items:center;justify-content:center">'
-            f'<img data-nnlab-live="{name}" alt="{description}" src="data:image/jpeg;base64,{encoded}" '
-            f'style="max-width:100%;max-height:{BOUNDARY_HEIGHT_PX}px;display:block"></div>')
 
 
 def colour_key(setup) -> str:
@@ -590,8 +579,10 @@ def pictures(run) -> None:
             from nnlab.ui.playground_data import own_plane
 
             own_plane(run, frame.plane)
-        elif isinstance(frame.boundary, bytes):  # playing: a picture, swapped in place at each redraw
-            live_picture(frame.boundary, "boundary", "The decision boundary while training")
+        elif frame.boundary is None:  # playing: the browser paints the plane, in place at each redraw
+            from nnlab.ui.playground_plane import live_plane
+
+            live_plane(run, setup, frame.plane, live_interval("pg", RUN_EVERY_S))
         else:
             st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
         st.caption(colour_key(setup))

@@ -9,7 +9,6 @@ sentence (:func:`nnlab.datasets.points_csv.points_from_csv`) until the next uplo
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 import streamlit as st
@@ -27,7 +26,8 @@ from nnlab.playground.config import (
     TRAIN_PERCENT_RANGE,
 )
 from nnlab.playground.own_points import OwnPoints
-from nnlab.plots.style import CLASS_COLOR_NAMES, CLASS_COLORS
+from nnlab.plots.style import CLASS_COLOR_NAMES
+from nnlab.ui.playground_plane import palette, plane_points
 
 UPLOAD_ERROR, CLICK_MODE, CLICK_VALUE, VERSION = "pg_upload_error", "pg_click_mode", "pg_click_value", "pg_own_version"
 PLANE_KEY = "pg_plane"
@@ -175,28 +175,6 @@ def click_controls(setup) -> None:
                   help="Remove every point (Download keeps a copy first)")
 
 
-@lru_cache(maxsize=8)
-def _palette(n_classes: int) -> list[str]:
-    """PALETTE_SIZE colours for the plane's values, as the plotly figure and the live picture paint them."""
-    from nnlab.plots.boundary import class_colorscale, pale_diverging
-    from nnlab.plots.raster import lookup_table
-
-    table = lookup_table(pale_diverging() if n_classes <= 2 else class_colorscale(n_classes), 256)
-    return [_hex(rgb) for rgb in table]
-
-
-def _hex(rgb) -> str:
-    return "#" + "".join(f"{int(c):02X}" for c in rgb)
-
-
-def _colour(label, regression: bool) -> str:
-    if regression:
-        from nnlab.plots.raster import diverging_rgb
-
-        return _hex(diverging_rgb(np.asarray(label)))
-    return CLASS_COLORS[int(label)]
-
-
 def own_plane(run, plane_values) -> None:
     """The own points on the plane component: the network's output under them, clicks add or erase."""
     from nnlab.ui.components.plane import plane, plane_data
@@ -207,18 +185,15 @@ def own_plane(run, plane_values) -> None:
     if data is not None:
         regression = run.regression
         # every own point is shown (a new one may have gone to the test set): training dots, test diamonds
-        points = [[float(x), float(y), _colour(v, regression), False]
-                  for (x, y), v in zip(data.train_points, data.train_labels, strict=True)]
-        points += [[float(x), float(y), _colour(v, regression), True]
-                   for (x, y), v in zip(data.test_points, data.test_labels, strict=True)]
+        points = plane_points(data.train_points, data.train_labels, regression, False)
+        points += plane_points(data.test_points, data.test_labels, regression, True)
     else:  # the network for these points is being built: show the points alone
         pts, labels = setup.own.arrays()
-        points = [[float(x), float(y), _colour(v, setup.own.regression), False]
-                  for (x, y), v in zip(pts, labels, strict=True)]
+        points = plane_points(pts, labels, setup.own.regression, False)
     n = len(setup.own)
     caption = (f"{n} points (dots train, diamonds test) · click or tap to "
                f"{'erase' if st.session_state.get(CLICK_MODE) == ERASE else 'add'}")
-    plane(plane_data(plane_values if data is not None else None, _palette(setup.n_classes), points, extent=6.0,
+    plane(plane_data(plane_values if data is not None else None, palette(setup.n_classes), points, extent=6.0,
                      version=st.session_state.get(VERSION, 0), discrete=setup.discretize,
                      adds=st.session_state.get(CLICK_MODE) != ERASE, caption=caption,
                      label="Your points on the plane, over the network's answer; click to add or erase",

@@ -1,7 +1,9 @@
 // The playground's plane, painted in a <canvas>: the network's output as colours, the points on top.
 // Python sends `data` (see nnlab/ui/components/plane/__init__.py); a click or a tap sends back where it
 // landed, in plane coordinates, as the trigger value "click": {x1, x2, n}. The point is drawn at once
-// (a pale ring) until the next picture from Python shows it for real.
+// (a pale ring) until the next picture from Python shows it for real. A message may bring earlier
+// pictures too (data.frames): they are shown first, data.spacing ms apart, the newest (data.z) last; a
+// new message stops what is left of the last one's.
 const MARGIN = { left: 34, top: 8, right: 8, bottom: 30 };
 
 function decode(base64) {
@@ -32,8 +34,10 @@ function paint(state) {
   state.plot = plot;
   state.side = side;
   const n = data.size;
-  if (data.z) {
-    const z = decode(data.z);
+  const shown = state.frame || { z: data.z, epoch: data.epoch };
+  if (shown.z) {
+    const z = state.decoded && state.decoded[0] === shown.z ? state.decoded[1] : decode(shown.z);
+    state.decoded = [shown.z, z];
     const palette = data.palette.map(hexRgb);
     const image = new ImageData(n, n);
     for (let row = 0; row < n; row++) {
@@ -83,9 +87,27 @@ function paint(state) {
   ctx.fillText("x1", MARGIN.left + plot / 2, side - 1);
   ctx.textAlign = "left"; ctx.textBaseline = "middle";
   ctx.fillText("x2", 2, MARGIN.top + plot / 2);
-  state.count.textContent = data.caption || "";
+  const epoch = shown.epoch === null || shown.epoch === undefined ? "" : Number(shown.epoch).toLocaleString("en-US");
+  state.count.textContent = (data.caption || "").replace("{epoch}", epoch);
   canvas.dataset.points = String(data.points.length);
   canvas.dataset.version = String(data.version);
+  canvas.dataset.epoch = String(shown.epoch ?? "");
+}
+
+// Paint each picture of a message in turn: data.frames (earlier moments), then data.z, the newest.
+function show(state) {
+  const { data } = state;
+  clearTimeout(state.timer);
+  const frames = [...(data.frames || []), { z: data.z, epoch: data.epoch }];
+  let next = 0;
+  const step = () => {
+    state.frame = frames[next];
+    paint(state);
+    if (state.frame.z) state.canvas.dataset.painted = String(Number(state.canvas.dataset.painted || 0) + 1);
+    next += 1;
+    if (next < frames.length) state.timer = setTimeout(step, data.spacing || 0);
+  };
+  step();
 }
 
 export default function (component) {
@@ -103,6 +125,7 @@ export default function (component) {
     const state = { canvas, count, pending: [], clicks: 0 };
     root.nnlabState = state;
     canvas.addEventListener("click", (event) => {
+      if (!state.data.clicks) return;
       const box = canvas.getBoundingClientRect();
       const scale = state.side / box.width;
       const x = (event.clientX - box.left) * scale - MARGIN.left;
@@ -118,8 +141,13 @@ export default function (component) {
     if (window.ResizeObserver) new ResizeObserver(() => state.data && paint(state)).observe(canvas);
   }
   const state = root.nnlabState;
-  if (state.data === undefined || state.data.version !== data.version) state.pending = [];
+  const before = state.data;
+  if (before === undefined || before.version !== data.version) state.pending = [];
+  // The same pictures again (the page redrew around them): repaint, do not start them over.
+  const same = before !== undefined && before.z === data.z && before.epoch === data.epoch
+    && (before.frames || []).length === (data.frames || []).length;
   state.data = data;
   state.canvas.setAttribute("aria-label", data.label || "The plane");
-  paint(state);
+  state.canvas.style.cursor = data.clicks ? "crosshair" : "default";
+  if (same) paint(state); else show(state);
 }

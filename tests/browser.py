@@ -307,10 +307,11 @@ def _wait_healthy(url: str, process: subprocess.Popen, output: ServerOutput, tim
             raise RuntimeError(f"streamlit is listening but not healthy:\n{log.read_text()[-3000:]}")
 
 
-def serve_command(port: int, address: str = "127.0.0.1") -> list[str]:
+def serve_command(port: int, address: str = "127.0.0.1", script: str = "app.py") -> list[str]:
     """The command `make run` runs, headless on ``address:port``: every other setting comes from
-    .streamlit/config.toml, so tests and benchmarks measure what a user gets."""
-    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    .streamlit/config.toml, so tests and benchmarks measure what a user gets. (``script``: a test's own
+    page instead of the app, e.g. one component alone.)"""
+    return [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
             "--server.headless", "true", "--server.address", address]
 
 
@@ -328,7 +329,7 @@ def server_pid(port: int) -> int:
 
 @contextlib.contextmanager
 def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.0.1", extra: tuple[str, ...] = (),
-                     env: dict[str, str] | None = None):
+                     env: dict[str, str] | None = None, script: str = "app.py"):
     """Run `streamlit run app.py` (models saved under ``work/models``, log in ``work/streamlit.log``).
 
     Yields the base URL once ``/_stcore/health`` answers ``ok``; stops the server on exit.
@@ -339,7 +340,7 @@ def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.
     log = Path(work) / "streamlit.log"
     inherited = {k: v for k, v in os.environ.items() if k != "NNLAB_PRELOAD_TENSORFLOW"}  # preload as `make run` does
     env = dict(inherited, NNLAB_MODELS_DIR=str(Path(work) / "models"), PYTHONUNBUFFERED="1", **(env or {}))
-    command = [*serve_command(port, address), *extra]
+    command = [*serve_command(port, address, script), *extra]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                                text=True, bufsize=1)
     output = ServerOutput(process, log)

@@ -11,6 +11,12 @@ TensorFlow is imported only when a model is built.
 
 from __future__ import annotations
 
+import contextlib
+import random
+import threading
+
+import numpy as np
+
 from nnlab.model.features import feature_code
 from nnlab.model.keras_call import KerasCall
 from nnlab.model.layers import LAYER_KINDS
@@ -44,14 +50,38 @@ def make_accuracy(spec: ModelSpec):
     return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
 
 
+_seeded_build = threading.Lock()  # a seeded build draws from global generators: one at a time
+_no_lock = contextlib.nullcontext()
+
+
+def seed_keras(seed: int) -> None:
+    """Seed what Keras draws initial weights and layer seeds from (Python's ``random``, NumPy's, and Keras's
+    own global seed and seed generator), as ``keras.utils.set_random_seed`` does, but not TensorFlow's global
+    seed: ``tf.random.set_seed`` clears TensorFlow's kernel caches in the whole process (eager context
+    ``_set_global_seed`` calls ``TFE_ContextClearCaches``). Every build then made every other student's
+    compiled functions be instantiated again on their next call (0.11 s each for the playground, compiling
+    its XLA program again and keeping 1.8 MB; 0.18-0.25 s for an MNIST run) and the server's memory grew
+    with every network any student opened."""
+    from keras.src.backend.common import global_state
+    from keras.src.random import seed_generator
+    from keras.src.utils import rng_utils
+
+    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(seed)
+    np.random.seed(seed)
+
+
 def build_model(spec: ModelSpec, seed: int | None = None):
-    """A compiled ``keras.Sequential`` for ``spec``; ``seed`` makes the initial weights repeatable."""
+    """A compiled ``keras.Sequential`` for ``spec``; ``seed`` makes the initial weights repeatable
+    (:func:`seed_keras`; two sessions building at once take turns, so each gets its seed's weights)."""
     calls = layer_calls(spec)
     keras = _keras()
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input(shape=input_shape(spec))] + [call.make(keras) for call in calls],
-                             name="nnlab_model")
+    with _seeded_build if seed is not None else _no_lock:
+        if seed is not None:
+            seed_keras(seed)
+        model = keras.Sequential([keras.Input(shape=input_shape(spec))] + [call.make(keras) for call in calls],
+                                 name="nnlab_model")
     model.compile(optimizer=OPTIMIZERS[spec.optimizer].make(spec.learning_rate),
                   loss=LOSSES[spec.loss].make(spec.n_classes), metrics=[make_accuracy(spec)])
     return model

@@ -11,7 +11,6 @@ TensorFlow is imported only when a model is built.
 
 from __future__ import annotations
 
-import contextlib
 import random
 import threading
 
@@ -50,8 +49,7 @@ def make_accuracy(spec: ModelSpec):
     return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
 
 
-_seeded_build = threading.Lock()  # a seeded build draws from global generators: one at a time
-_no_lock = contextlib.nullcontext()
+_build_lock = threading.Lock()  # a build draws from global generators: one at a time
 
 
 def seed_keras(seed: int) -> None:
@@ -77,7 +75,7 @@ def build_model(spec: ModelSpec, seed: int | None = None):
     (:func:`seed_keras`; two sessions building at once take turns, so each gets its seed's weights)."""
     calls = layer_calls(spec)
     keras = _keras()
-    with _seeded_build if seed is not None else _no_lock:
+    with _build_lock:
         if seed is not None:
             seed_keras(seed)
         model = keras.Sequential([keras.Input(shape=input_shape(spec))] + [call.make(keras) for call in calls],

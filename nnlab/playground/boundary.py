@@ -62,13 +62,17 @@ class PlaneMaps:
 
     def probabilities(self) -> np.ndarray:
         """Class probabilities (size, size, n_classes), also for a single sigmoid unit."""
-        if self.output.shape[-1] == 1:
-            return np.concatenate([1.0 - self.output, self.output], axis=-1)
-        return self.output
+        return class_probabilities(self.output)
 
     def class_one(self) -> np.ndarray:
         """For two classes, p(class 1) as (size, size)."""
         return self.probabilities()[..., 1]
+
+
+def class_probabilities(output: np.ndarray) -> np.ndarray:
+    """The output layer's values (..., units) as class probabilities (..., n_classes): one sigmoid unit p
+    is the two classes (1 - p, p); a softmax is already one probability per class."""
+    return np.concatenate([1.0 - output, output], axis=-1) if output.shape[-1] == 1 else output
 
 
 def layer_outputs(model, x: np.ndarray) -> list[np.ndarray]:

@@ -17,7 +17,14 @@ import numpy as np
 from nnlab.datasets.toy2d import make_2d
 from nnlab.model.features import feature_matrix
 from nnlab.model.schedules import SCHEDULES
-from nnlab.playground.boundary import dense_kernels, feature_maps, layer_outputs, make_grid, plane_maps
+from nnlab.playground.boundary import (
+    class_probabilities,
+    dense_kernels,
+    feature_maps,
+    layer_outputs,
+    make_grid,
+    plane_maps,
+)
 from nnlab.playground.config import OWN, PlaygroundConfig
 from nnlab.training.live import RUNNING, TrainerRun
 
@@ -188,9 +195,7 @@ class PlaygroundRun(TrainerRun):
         [-1, 1] seen as two classes, p = (v + 1) / 2 (the same orange-white-blue scale)."""
         from nnlab.plots.boundary import two_class_view
 
-        if self.regression:
-            return two_class_view(output)
-        return np.concatenate([1.0 - output, output], axis=-1) if output.shape[-1] == 1 else output
+        return two_class_view(output) if self.regression else class_probabilities(output)
 
     def _train_stretch(self, seconds: float) -> int:
         """Training for ``seconds``, in stretches of one learning rate each

@@ -59,7 +59,6 @@ def live_fragment(key: str, runs: Callable[[], Sequence[LiveRun]], draw: Callabl
     other students' clicks and drawings).
     """
     ticking = any(run.state == RUNNING for run in runs())
-    pace = f"{key}_every"  # this session's interval now (the page's every_s, or longer while the server is busy)
 
     @st.fragment(run_every=live_interval(key, every_s) if ticking else None)
     def tick() -> None:
@@ -84,24 +83,23 @@ def live_fragment(key: str, runs: Callable[[], Sequence[LiveRun]], draw: Callabl
             # Before this run ends: the next tick may be queued already, and its start would clear
             # whatever of this one's pictures the server had not sent yet (nnlab.ui.compat.sent).
             wait_until_sent()
-            _keep_pace(pace, every_s, waited=got_turn - asked, held=time.perf_counter() - got_turn)
+            _keep_pace(key, every_s, waited=got_turn - asked, held=time.perf_counter() - got_turn)
 
     tick()
 
 
 def live_interval(key: str, every_s: float) -> float:
     """How often the live fragment under ``key`` asks for its next tick now: ``every_s``, or longer
-    while the server is busy (:func:`_keep_pace`)."""
+    while the server is busy (:func:`_keep_pace`; kept in ``st.session_state[f"{key}_every"]``)."""
     return max(every_s, st.session_state.get(f"{key}_every", every_s))
 
 
-def _keep_pace(pace: str, every_s: float, waited: float, held: float) -> None:
+def _keep_pace(key: str, every_s: float, waited: float, held: float) -> None:
     """Ask the browser for ticks about as often as this session gets a turn
     (:func:`nnlab.training.fair_share.paced_interval`); the interval is kept for the next full run."""
-    current = max(every_s, st.session_state.get(pace, every_s))
-    wanted = paced_interval(current, every_s, waited, held)
+    wanted = paced_interval(live_interval(key, every_s), every_s, waited, held)
     if wanted is not None and set_rerun_interval(wanted):
-        st.session_state[pace] = wanted
+        st.session_state[f"{key}_every"] = wanted
 
 
 def _advance(key: str, runs: Sequence[LiveRun], budget_s: float | Callable[[], float] | None) -> bool:

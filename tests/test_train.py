@@ -217,3 +217,37 @@ def test_the_epoch_hook_sees_every_epoch_with_its_own_weights():
     assert sorted(kernels) == [1, 2, 3, 4] and trainer.train_seconds > 0
     assert not np.allclose(kernels[3], kernels[4])
     np.testing.assert_array_equal(kernels[4], weights(trainer)[0])
+
+
+def test_calls_are_sized_by_the_least_recent_cost_per_epoch_and_a_new_batch_size_measures_again():
+    """On a busy server a call's wall-clock time also counts the wait for Python's lock after it: the
+    cheapest recent epoch, not an average, sizes the next call (Trainer.epoch_cost)."""
+    trainer = small_trainer(jit_compile=True)
+    trainer.train_for(0.05, whole_epochs=True)
+    assert trainer.epoch_cost > 0
+    trainer._epoch_costs.clear()
+    trainer._epoch_costs.extend([0.004, 0.001, 0.003])  # two calls slowed by waiting, one that was not
+    assert trainer.epoch_cost == 0.001
+    assert trainer._epochs_that_fit(0.02, None, whole_epochs=True) == 20  # 0.02 s / 0.001 s, not / 0.0027
+    trainer.batch_size = trainer.batch_size  # the same batch size: the same cost
+    assert trainer.epoch_cost == 0.001
+    trainer.batch_size = 1  # ten times the steps per epoch: measured again, one epoch to start with
+    assert trainer.epoch_cost == 0.0
+    assert trainer._epochs_that_fit(0.02, None, whole_epochs=True) == 1
+
+
+def test_a_call_with_pictures_that_diverges_brings_none_and_keeps_the_weights_from_before():
+    import tensorflow as tf
+
+    trainer = small_trainer("spiral", layers=((8, "linear"), (8, "linear")), optimizer="sgd", learning_rate=0.001,
+                            jit_compile=True)
+    grid = tf.constant(np.random.default_rng(0).uniform(-6, 6, size=(50, 2)).astype(np.float32))
+    result, shots = trainer.train_frames(2, 3, grid)
+    assert not result.diverged and result.calls == 1 and trainer.epoch == 6 and [e for e, _ in shots] == [2, 4, 6]
+    assert all(output.shape == (50, 1) for _, output in shots)
+    good = weights(trainer)
+    trainer.learning_rate = 10.0
+    result, shots = trainer.train_frames(5, 4, grid)
+    assert result.diverged and shots == [] and trainer.epoch == 6 and len(trainer.history.epochs) == 6
+    for a, b in zip(weights(trainer), good, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -49,6 +49,17 @@ MAX_KEYFRAMES = 6
 MIN_STRETCH_S = 0.005
 
 
+MAX_TICK_PERIOD_S = 3.0  # the longest a tick's pictures are spread over
+
+
+def tick_period(asked_s: float, gap_s: float) -> float:
+    """How far apart a session's live ticks come now: ``asked_s``, the interval its browser asks at, or
+    ``gap_s``, the time since its last tick ended, when that is longer (on a busy server a tick also waits
+    for its turn at the CPU: with 30 students the browsers asked every 1.4 s and the ticks waited 1.1 s
+    more); at most MAX_TICK_PERIOD_S (the first tick after a pause comes minutes after the last one)."""
+    return min(MAX_TICK_PERIOD_S, max(asked_s, gap_s))
+
+
 def keyframes_for(interval_s: float) -> int:
     """How many boundary pictures one tick's training should record when ticks come ``interval_s`` apart.
 
@@ -136,6 +147,7 @@ class PlaygroundRun(TrainerRun):
         self.input_maps = pool(to_unit_range(feature_maps(self.grid, config.features), floor=1e-6))
         self._painters: dict[bool, object] = {}
         self._grid_features = feature_matrix(self.grid.points, config.features)
+        self._grid_constant = None  # the same rows as a tensor, made at the first call that records pictures
         self.keyframes = 1  # pictures a chunk records (keyframes_for); the page sets it before each tick
         self.discretize = config.discretize
         self._recorded: list[tuple[int, np.ndarray]] = []  # (epoch, plane values) inside the last chunks
@@ -164,8 +176,31 @@ class PlaygroundRun(TrainerRun):
     def _train_chunk(self, seconds: float) -> int:
         """A chunk in ``keyframes`` stretches of about equal time (at least MIN_STRETCH_S each when there are
         several), the boundary recorded after each but the last (the page draws the last itself); see
-        :func:`keyframes_for`."""
-        parts, deadline, steps = max(1, self.keyframes), time.perf_counter() + seconds, 0
+        :func:`keyframes_for`. With a constant learning rate and a known cost per epoch the stretches are
+        one compiled call that records the grid's outputs itself (:meth:`~nnlab.training.train.Trainer.train_frames`)."""
+        parts, trainer = max(1, self.keyframes), self.trainer
+        cost = trainer.epoch_cost
+        if parts > 1 and cost and SCHEDULES[self.schedule].kind == "constant":
+            epochs = int(max(seconds, parts * MIN_STRETCH_S) / cost)
+            result, shots = trainer.train_frames(max(1, epochs // parts), parts, self._grid_tensor())
+            self._settle(result)
+            for epoch, output in shots[:-1]:  # the last one is now: the page draws it
+                self._recorded = [*self._recorded[-(MAX_KEYFRAMES - 2):], (epoch, self._plane_of(output))]
+            return result.steps
+        return self._train_stretches(parts, seconds)
+
+    def _grid_tensor(self):
+        """The grid's feature rows as a tensor, made once (the compiled calls take it as an argument)."""
+        if self._grid_constant is None:
+            import tensorflow as tf
+
+            self._grid_constant = tf.constant(self._grid_features)
+        return self._grid_constant
+
+    def _train_stretches(self, parts: int, seconds: float) -> int:
+        """The chunk as ``parts`` calls of about equal time, the boundary computed after each but the last
+        (for a learning-rate schedule, whose rate changes between epochs, and before an epoch's cost is known)."""
+        deadline, steps = time.perf_counter() + seconds, 0
         for part in range(parts):
             share = max(0.0, deadline - time.perf_counter()) / (parts - part)
             done = self._train_stretch(share if parts == 1 else max(MIN_STRETCH_S, share))
@@ -185,10 +220,14 @@ class PlaygroundRun(TrainerRun):
         """The plane's colour values now (:func:`~nnlab.plots.boundary.boundary_z`), from the output layer.
         (A numpy forward pass was measured instead: 1.2-2.5 ms on the 100x100 grid, no faster than the
         compiled layers' 1.5-2.4 ms, and it holds Python's lock throughout.)"""
+
+        return self._plane_of(layer_outputs(self.trainer.model, self._grid_features)[-1])
+
+    def _plane_of(self, output: np.ndarray) -> np.ndarray:
+        """The plane's colour values for the output layer's values on the grid's rows (rows, units)."""
         from nnlab.plots.boundary import boundary_z
 
-        output = self.grid.image(layer_outputs(self.trainer.model, self._grid_features)[-1])
-        return boundary_z(self._shown(output), self.discretize)
+        return boundary_z(self._shown(self.grid.image(output)), self.discretize)
 
     def _shown(self, output: np.ndarray) -> np.ndarray:
         """What the plane is coloured by: class probabilities, or for regression the output value v in

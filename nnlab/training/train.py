@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +59,10 @@ EVAL_BATCH = 2048  # evaluation runs over slices of this many examples
 MIN_STEPS_PER_CALL = 16  # a compiled call costs about 0.3-1 ms whatever it does: never call it for fewer steps
 MAX_CALL_S = 0.5  # nor for more steps than this long
 MAX_EPOCHS_PER_CALL = 64  # short epochs (small data sets) are run several to a call
+MAX_FRAMES = 8  # pictures of the model's output one call may record (train_frames)
 SHORT_EPOCH_STEPS = 1000  # an epoch of at most this many steps is one call from the start (the playground)
+# What an epoch costs is the least wall-clock time per epoch over the last EPOCH_COST_CALLS calls (see epoch_cost).
+EPOCH_COST_CALLS = 16
 
 
 def single_replica(optimizer):
@@ -155,6 +159,8 @@ class Trainer:
     def batch_size(self, value: int) -> None:
         if not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError("The batch size is a whole number of at least 1.")
+        if int(value) != getattr(self, "_batch_size", None) and hasattr(self, "_epoch_costs"):
+            self._epoch_costs.clear()  # another batch size, another cost per epoch
         self._batch_size = int(value)
 
     @property
@@ -280,7 +286,7 @@ class Trainer:
         self._train_seconds = 0.0
         self._speed = SpeedWindow(window_s=SPEED_WINDOW_S, gap_s=SPEED_GAP_S)
         self._step_seconds = 1e-3  # running estimate of one step's cost, sizes the chunks
-        self._epoch_seconds = 0.0  # running estimate of one epoch's cost (0: not known yet)
+        self._epoch_costs: deque[float] = deque(maxlen=EPOCH_COST_CALLS)  # seconds per epoch of recent calls
         self._epoch_started = 0.0
 
     def _tensors(self, x, y):
@@ -313,9 +319,9 @@ class Trainer:
         def run_chunk(epoch, offset, count, batch_size, epoch_end):
             return programs["run_chunk"](bound, *data, seed, epoch, offset, count, batch_size, epoch_end, max_loss)
 
-        def run_epochs(first_epoch, epochs, batch_size):
+        def run_epochs(first_epoch, epochs, batch_size, grid=None, frame_every=None):
             batch = int(batch_size) if jit else tf.constant(int(batch_size))
-            return programs["run_epochs"](bound, *data, seed, first_epoch, epochs, max_loss, batch)
+            return programs["run_epochs"](bound, *data, seed, first_epoch, epochs, max_loss, batch, grid, frame_every)
 
         self._run_chunk_fn = run_chunk
         self._run_epochs_fn = run_epochs
@@ -346,13 +352,8 @@ class Trainer:
                 records = self._run_epochs_fn(tf.constant(self.epoch), tf.constant(epochs),
                                               batch).numpy()[:epochs].astype(np.float64)
                 calls += 1
-                elapsed = time.perf_counter() - call_start
-                per_epoch = elapsed / len(records)
-                self._epoch_seconds = per_epoch if not self._epoch_seconds else 0.7 * self._epoch_seconds + 0.3 * per_epoch
-                if not all(records[:, 3]):
+                if not self._book_epochs(records, time.perf_counter() - call_start, steps_per_epoch):
                     return self._diverge(started, epochs_before, steps_before, calls)
-                for record in records:
-                    self._record(steps_per_epoch, elapsed / len(records), record, epoch_end=True)
                 continue
             if self._offset == 0:
                 self._epoch_started = time.perf_counter()
@@ -374,12 +375,53 @@ class Trainer:
                 return self._diverge(started, epochs_before, steps_before, calls)
             self._record(count, elapsed, out, epoch_end)
             if epoch_end:
-                epoch_seconds = time.perf_counter() - self._epoch_started
-                self._epoch_seconds = epoch_seconds if self._epoch_seconds == 0 else (
-                    0.7 * self._epoch_seconds + 0.3 * epoch_seconds)
+                self._epoch_costs.append(time.perf_counter() - self._epoch_started)
         finished = time.perf_counter()
         self._speed.note(self.position, finished, worked=True)  # a slow chunk is not a pause
         return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, calls=calls)
+
+    def train_frames(self, epochs_per_frame: int, frames: int, grid) -> tuple[ChunkResult, list[tuple[int, np.ndarray]]]:
+        """For a caller that holds :attr:`lock`, between epochs: ``frames * epochs_per_frame`` whole epochs in
+        ONE compiled call (``frames`` at most MAX_FRAMES, the epochs at most MAX_EPOCHS_PER_CALL), with the
+        model's output on ``grid`` (a tensor of feature rows) after every ``epochs_per_frame`` epochs.
+
+        Returns the training's result and [(epoch, output (rows, units))], oldest first; no pictures after a
+        divergence (the weights from before it are put back, as in :meth:`train_locked`). One call, so one
+        wait for Python's lock when it returns, where a call per picture and a grid pass after each waited
+        for it every time: on a busy server each wait is up to 5 ms (``sys.getswitchinterval``).
+        """
+        import tensorflow as tf
+
+        if self._offset or self.on_epoch_end is not None:
+            raise ValueError("train_frames trains whole epochs, from an epoch's start and without an epoch hook")
+        self._trace()
+        started = time.perf_counter()
+        self._speed.note(self.position, started)
+        self.status, self.message = READY, ""
+        epochs_before, steps_before = self.epoch, self.steps
+        frames = max(1, min(int(frames), MAX_FRAMES))
+        every = max(1, min(int(epochs_per_frame), MAX_EPOCHS_PER_CALL // frames))
+        epochs = frames * every
+        records, outputs = self._run_epochs_fn(tf.constant(self.epoch), tf.constant(epochs), self._batch_size,
+                                               grid=grid, frame_every=tf.constant(every))
+        records = records.numpy()[:epochs].astype(np.float64)
+        if not self._book_epochs(records, time.perf_counter() - started, -(-self.n_train // self._batch_size)):
+            return self._diverge(started, epochs_before, steps_before, 1), []
+        outputs = outputs.numpy()
+        shots = [(epochs_before + every * (i + 1), outputs[i]) for i in range(frames)]
+        finished = time.perf_counter()
+        self._speed.note(self.position, finished, worked=True)
+        return ChunkResult(self.epoch - epochs_before, self.steps - steps_before, finished - started, calls=1), shots
+
+    def _book_epochs(self, records: np.ndarray, elapsed: float, steps_per_epoch: int) -> bool:
+        """Book one call's whole epochs (rows laid out as ``run_chunk``'s result) and their cost; False, and
+        nothing booked, when one of them was not finite."""
+        self._epoch_costs.append(elapsed / len(records))
+        if not all(records[:, 3]):
+            return False
+        for record in records:
+            self._record(steps_per_epoch, elapsed / len(records), record, epoch_end=True)
+        return True
 
     def _epochs_that_fit(self, seconds_left: float, max_epochs: int | None, whole_epochs: bool) -> int:
         """How many whole epochs to run in the next call: as many as fit in what is left of the budget
@@ -388,14 +430,27 @@ class Trainer:
         if self._offset or self.on_epoch_end is not None:
             return 0  # (an on_epoch_end hook may read the weights: it gets one epoch per call)
         whole_and_short = whole_epochs and self._short_epochs
-        if not self._epoch_seconds:
+        cost = self.epoch_cost
+        if not cost:
             return 1 if whole_and_short else 0  # otherwise an epoch of unknown cost goes in chunks
-        epochs = int(min(seconds_left, MAX_CALL_S) / self._epoch_seconds)
+        epochs = int(min(seconds_left, MAX_CALL_S) / cost)
         if whole_and_short:
             epochs = max(1, epochs)
         if max_epochs is not None:
             epochs = min(epochs, max_epochs - self.epoch)
         return min(epochs, MAX_EPOCHS_PER_CALL)
+
+    @property
+    def epoch_cost(self) -> float:
+        """What one epoch costs this machine: the least wall-clock seconds per epoch over the last
+        EPOCH_COST_CALLS calls (0: not known yet).
+
+        The least, not an average: on a busy server a call's wall-clock time also counts the wait for
+        Python's lock once the compiled call returns (each handover among the script threads takes up to
+        5 ms, ``sys.getswitchinterval``) and the CPU other threads took meanwhile. A running average of
+        that grew with the load, sized the next calls smaller, and their fixed wait then weighed more
+        per epoch. The least per-epoch time of recent calls is close to what the computation itself takes."""
+        return min(self._epoch_costs, default=0.0)
 
     def _record(self, count: int, elapsed: float, out: np.ndarray, epoch_end: bool) -> None:
         """Book one call's result (laid out as ``run_chunk`` returns it): steps, position, history."""
@@ -574,11 +629,16 @@ def _programs(template, loss_fn, binary: bool, full: bool, jit: bool) -> dict:
             return tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation])
 
     @tf.function(jit_compile=jit)
-    def epochs_compiled(handles, x_train, y_train, x_test, y_test, perms, epochs, max_loss, batch_size):
-        """The epochs of :func:`run_epochs` on their shuffles ``perms`` (MAX_EPOCHS_PER_CALL, n), XLA or not."""
+    def epochs_compiled(handles, x_train, y_train, x_test, y_test, perms, epochs, max_loss, batch_size,
+                        grid=None, frame_every=None):
+        """The epochs of :func:`run_epochs` on their shuffles ``perms`` (MAX_EPOCHS_PER_CALL, n), XLA or not.
+        With a ``grid``, also the model's output on it after every ``frame_every``-th epoch (MAX_FRAMES of them
+        at most, zeros where none): ``(records, frames)``."""
         with template.bound(handles[:n_keras]):
             state, good = state_and_good(handles)
             records = tf.TensorArray(tf.float32, size=MAX_EPOCHS_PER_CALL, element_shape=[8])
+            frames = tf.zeros([0]) if grid is None else tf.zeros([MAX_FRAMES, int(grid.shape[0]),
+                                                                      int(model.outputs[0].shape[-1])])
             ok = tf.constant(True)
             e = tf.constant(0)
             n = int(x_train.shape[0])
@@ -592,11 +652,15 @@ def _programs(template, loss_fn, binary: bool, full: bool, jit: bool) -> dict:
                 ok = healthy(loss_sum, seen, evaluation, max_loss)
                 records = records.write(e, tf.stack([loss_sum, hits, seen, tf.cast(ok, tf.float32), *evaluation]))
                 e += 1
+                if grid is not None and e % frame_every == 0 and e // frame_every <= MAX_FRAMES:
+                    frames = tf.tensor_scatter_nd_update(frames, [[e // frame_every - 1]],
+                                                         model(grid, training=False)[None])
             keep_if_good(ok, state, good)
-            return records.stack()
+            return records.stack() if grid is None else (records.stack(), frames)
 
     @tf.function
-    def run_epochs(handles, x_train, y_train, x_test, y_test, seed, first_epoch, epochs, max_loss, batch_size):
+    def run_epochs(handles, x_train, y_train, x_test, y_test, seed, first_epoch, epochs, max_loss, batch_size,
+                   grid=None, frame_every=None):
         """``epochs`` whole epochs from epoch ``first_epoch`` (at most MAX_EPOCHS_PER_CALL), each evaluated:
         a (MAX_EPOCHS_PER_CALL, 8) array, row e laid out as :func:`run_chunk`'s result. Stops at the first
         epoch that is not finite (its row and the later ones have ok = 0); the state is saved as the
@@ -608,7 +672,8 @@ def _programs(template, loss_fn, binary: bool, full: bool, jit: bool) -> dict:
         perms = tf.map_fn(lambda epoch: shuffle(seed, epoch, n), numbers, fn_output_signature=tf.int32)
         perms = tf.pad(perms, [[0, MAX_EPOCHS_PER_CALL - epochs], [0, 0]])
         perms = tf.ensure_shape(perms, [MAX_EPOCHS_PER_CALL, n])
-        return epochs_compiled(handles, x_train, y_train, x_test, y_test, perms, epochs, max_loss, batch_size)
+        return epochs_compiled(handles, x_train, y_train, x_test, y_test, perms, epochs, max_loss, batch_size,
+                               grid, frame_every)
 
     @tf.function
     def restore_good(handles):

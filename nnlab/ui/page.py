@@ -10,6 +10,7 @@ from nnlab.ui.classroom import student_panel
 from nnlab.ui.compat.keras_session import keep_keras_session
 from nnlab.ui.compat.reconnect import notice_if_carried_over
 from nnlab.ui.compat.runtime import freeze_loaded_objects
+from nnlab.ui.compat.script_start import start_runs_off_the_loop
 from nnlab.ui.lesson_player import sidebar_player
 from nnlab.ui.navigation import sidebar_navigation
 
@@ -20,6 +21,7 @@ def setup_page(title: str, icon: str, join_panel: bool = True) -> None:
     st.set_page_config(page_title=f"nnlab · {title}", page_icon=icon, layout="wide")
     notice_if_carried_over()  # before any widget: the server restarted, or the session expired
     keep_keras_session()  # Streamlit would clear the Keras session (and TF's kernel cache) after every run
+    start_runs_off_the_loop()  # the event loop would wait for every script run's thread to start
     if tensorflow_imported():  # the first run after TensorFlow was loaded: keep gc cheap
         freeze_loaded_objects()
     sidebar_navigation()

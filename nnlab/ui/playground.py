@@ -46,6 +46,7 @@ from nnlab.playground.session import (
     SLOW_PARTS_EVERY_TICKS,
     TRAIN_BUDGET_S,
     keyframes_for,
+    tick_period,
 )
 from nnlab.plots.style import CLASS_COLOR_NAMES
 from nnlab.training.live import RUNNING
@@ -54,7 +55,7 @@ from nnlab.ui.live_driver import live_fragment, live_interval
 
 CONFIG, REV, RUN, URL_NOTES, FRAMES = "pg_config", "pg_rev", "pg_run", "pg_url_notes", "pg_frames"
 MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
-LAST_TICK, SLOW_PARTS = "pg_last_tick", "pg_slow_parts"
+LAST_TICK, SLOW_PARTS, TICK_GAP = "pg_last_tick", "pg_slow_parts", "pg_tick_gap"
 # Widths of Epoch ("123,456"), the losses ("7.6e-04"), "100% / 100%" and Speed ("1,234/s" and its caption):
 # one row at 1280 px (804 of 820 px), three on a 390 px phone.
 METRIC_PX = (110, 120, 120, 210, 180)
@@ -456,12 +457,18 @@ def _train_budget() -> float:
     laptop, a busy machine) waits longer between redraws, and the server trains meanwhile, so
     the epochs/s stay up while the redraws/s are what the browser manages.
     """
-    run = st.session_state.get(RUN)
-    if run is not None:
-        run.keyframes = keyframes_for(live_interval("pg", RUN_EVERY_S))
     last_end = st.session_state.get(LAST_TICK)
     gap = time.perf_counter() - last_end if last_end is not None else 0.0
+    st.session_state[TICK_GAP] = gap
+    run = st.session_state.get(RUN)
+    if run is not None:
+        run.keyframes = keyframes_for(_tick_period())
     return min(max(gap, TRAIN_BUDGET_S), MAX_TRAIN_BUDGET_S)
+
+
+def _tick_period() -> float:
+    """How far apart this session's ticks come now (:func:`~nnlab.playground.session.tick_period`)."""
+    return tick_period(live_interval("pg", RUN_EVERY_S), st.session_state.get(TICK_GAP, 0.0))
 
 
 def _record_redraw(epoch: int) -> None:
@@ -582,7 +589,7 @@ def pictures(run) -> None:
         elif frame.boundary is None:  # playing: the browser paints the plane, in place at each redraw
             from nnlab.ui.playground_plane import live_plane
 
-            live_plane(run, setup, frame.plane, live_interval("pg", RUN_EVERY_S))
+            live_plane(run, setup, frame.plane, _tick_period())
         else:
             st.plotly_chart(frame.boundary, key="pg_boundary", config={"displayModeBar": False})
         st.caption(colour_key(setup))

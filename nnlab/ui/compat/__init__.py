@@ -13,6 +13,9 @@ back to the library's own behaviour with a log line (logger ``nnlab``):
   ``keras.backend.clear_session()`` (fallback: the hook is left as it is).
 - :mod:`~nnlab.ui.compat.owner`: the owner token from Streamlit's XSRF cookie (fallback: a token
   for this session only).
+- :mod:`~nnlab.ui.compat.script_start`: each script run's thread is started by a launcher thread, not
+  by the server's event loop, which waited 8-15 ms for every start on a busy server (fallback:
+  Streamlit's own start).
 - :mod:`~nnlab.ui.compat.runtime`: ``gc.freeze`` once TensorFlow is loaded, and the Janitor that
   frees what ended sessions left (fallback: no ``malloc_trim``, memory kept for reuse).
 

@@ -70,6 +70,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import sys
@@ -1127,6 +1128,8 @@ def serve(port: int, seconds: float | None, session_ttl: int | None) -> int:
     network, its memory and CPU every 10 s until ``seconds`` have passed or Ctrl-C, then its peak
     memory and the errors in its log."""
     ttl_text = None if session_ttl is None else str(session_ttl)
+    # `kill` (SIGTERM) stops it as Ctrl-C does: without this the server it started was left running.
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     with tempfile.TemporaryDirectory(prefix="nnlab-serve-") as work, environment(**{TTL_ENV: ttl_text}):
         with streamlit_server(Path(work), port, address="0.0.0.0"):
             pid = server_pid(port)
@@ -1153,6 +1156,10 @@ def serve(port: int, seconds: float | None, session_ttl: int | None) -> int:
         print(f"  {line[:200]}")
     print(f"errors: {len(errors)}")
     return 1 if errors else 0
+
+
+def _stop_like_ctrl_c(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 # ---- the report ----------------------------------------------------------------------------------------

@@ -220,7 +220,6 @@ class PlaygroundRun(TrainerRun):
         """The plane's colour values now (:func:`~nnlab.plots.boundary.boundary_z`), from the output layer.
         (A numpy forward pass was measured instead: 1.2-2.5 ms on the 100x100 grid, no faster than the
         compiled layers' 1.5-2.4 ms, and it holds Python's lock throughout.)"""
-
         return self._plane_of(layer_outputs(self.trainer.model, self._grid_features)[-1])
 
     def _plane_of(self, output: np.ndarray) -> np.ndarray:

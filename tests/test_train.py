@@ -236,6 +236,20 @@ def test_calls_are_sized_by_the_least_recent_cost_per_epoch_and_a_new_batch_size
     assert trainer._epochs_that_fit(0.02, None, whole_epochs=True) == 1
 
 
+def test_a_call_with_pictures_measures_the_cost_again():
+    """A first cost taken on a busy server (slow) must not size every later tick: the calls that record
+    pictures, which are then all the playground makes, measure it again."""
+    import tensorflow as tf
+
+    trainer = small_trainer(jit_compile=True)
+    grid = tf.constant(np.random.default_rng(0).uniform(-6, 6, size=(50, 2)).astype(np.float32))
+    trainer.train_frames(1, 2, grid)  # traced now
+    trainer._epoch_costs.clear()
+    trainer._epoch_costs.append(60.0)  # a minute per epoch: what no call here takes
+    trainer.train_frames(2, 3, grid)
+    assert 0 < trainer.epoch_cost < 60.0
+
+
 def test_a_call_with_pictures_that_diverges_brings_none_and_keeps_the_weights_from_before():
     import tensorflow as tf
 

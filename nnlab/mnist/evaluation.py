@@ -63,9 +63,15 @@ class Evaluation:
 
 
 def probabilities(model, images: np.ndarray, batch: int = BATCH) -> np.ndarray:
-    """``model(x, training=False)`` over ``images`` in slices of ``batch``; (N, classes) float32."""
+    """``model(x, training=False)`` over ``images`` in slices of ``batch``; (N, classes) float32.
+
+    Slices of the shared MNIST images are read in place (:func:`nnlab.training.tensors.tensor`).
+    """
+    from nnlab.training.tensors import tensor
+
     images = np.asarray(images, dtype=np.float32)
-    parts = [np.asarray(model(images[start:start + batch], training=False)) for start in range(0, len(images), batch)]
+    parts = [np.asarray(model(tensor(images[start:start + batch]), training=False))
+             for start in range(0, len(images), batch)]
     return np.concatenate(parts).astype(np.float32, copy=False) if parts else np.zeros((0, N_CLASSES), np.float32)
 
 

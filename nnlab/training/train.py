@@ -290,9 +290,12 @@ class Trainer:
         self._epoch_started = 0.0
 
     def _tensors(self, x, y):
+        """The examples and labels as tensors; images of a shared array are read in place (:mod:`.tensors`)."""
         import tensorflow as tf
 
-        x = tf.constant(np.asarray(x, dtype=np.float32))
+        from nnlab.training.tensors import tensor
+
+        x = tensor(np.asarray(x, dtype=np.float32))
         y = np.asarray(y)
         y = tf.constant(y.reshape(-1, 1).astype(np.float32) if self.binary else y.reshape(-1).astype(np.int32))
         return x, y

@@ -524,6 +524,7 @@ class Session(Visit):
         await link.filter(has_text=PAGE_TITLES[path]).click()
         await marker.wait_for()
         self.s.timed("page switch", time.perf_counter() - start)
+        self.s.timed(f"page switch: {path}", time.perf_counter() - start)  # which page costs what
         self.s.event(f"switched to {path} in {time.perf_counter() - start:.1f} s")
         await self.wait_idle()
 
@@ -712,6 +713,7 @@ class WsSession(Visit):
         await self.app.switch_page(path, timeout=120)
         await self.app.wait_for(lambda: marker(self.app), 120, f"/{path}'s content")
         self.s.timed("page switch", time.perf_counter() - start)
+        self.s.timed(f"page switch: {path}", time.perf_counter() - start)  # which page costs what
         self.s.event(f"switched to {path} in {time.perf_counter() - start:.1f} s")
         await self.app.wait_idle()
 
@@ -1210,7 +1212,7 @@ def print_report(report: Report) -> None:
     for kind in kinds:
         values = [v for s in students for v in s.timings.get(kind, [])]
         alone = base.timings.get(kind) if base else None
-        print(f"  {kind:<20} {spread(values, fmt='{:.2f}')}" + (f"; alone {statistics.median(alone):.2f}" if alone else ""))
+        print(f"  {kind:<24} {spread(values, fmt='{:.2f}')}" + (f"; alone {statistics.median(alone):.2f}" if alone else ""))
     switches = [v for s in students for v in s.timings.get("page switch", [])]
     if switches:
         alone = base.timings.get("page switch") if base else None

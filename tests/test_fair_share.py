@@ -145,3 +145,104 @@ def test_a_live_page_slows_down_while_its_ticks_queue_and_speeds_up_once_they_do
     while (slower := pace(interval, 0.05, waited=0.0, held=0.04)) is not None:
         interval = slower
     assert interval == 0.05  # back by halves to where it started (the last step smaller than the others)
+
+
+# ---- pages first: a page run holds back new turns ------------------------------------------------
+
+
+def test_no_turn_is_handed_out_while_another_threads_page_run_is_in_progress():
+    gate = TurnGate(1, first_at_most_s=60)
+    page_in, page_done, ticked = threading.Event(), threading.Event(), threading.Event()
+
+    def page():
+        with gate.first():
+            page_in.set()
+            page_done.wait(30)
+
+    def tick():
+        with gate.turn():
+            ticked.set()
+
+    page_thread = threading.Thread(target=page)
+    page_thread.start()
+    page_in.wait(10)
+    tick_thread = threading.Thread(target=tick)
+    tick_thread.start()
+    assert gate.wait_for(lambda: gate.held_back == 1, 30)  # the tick is first in line, and held back
+    assert not ticked.is_set() and gate.waiting == 1 and gate.pages_in_progress == 1
+    page_done.set()
+    page_thread.join(10)
+    assert ticked.wait(10)  # the page run ended: the tick gets its turn
+    tick_thread.join(10)
+    assert gate.pages_in_progress == 0 and gate.turns == 1
+
+
+def test_a_page_runs_own_tick_is_not_held_back_by_it():
+    gate = TurnGate(1, first_at_most_s=60)
+    with gate.first(), gate.first():  # a live page's full run draws its own tick: no deadlock
+        with gate.turn():
+            assert gate.busy == 1
+    assert gate.held_back == 0 and gate.pages_in_progress == 0
+
+
+def test_a_tick_under_way_keeps_its_turn_and_the_hold_is_bounded():
+    gate = TurnGate(1, first_at_most_s=0.0)
+    tick_in, tick_done, ticked = threading.Event(), threading.Event(), threading.Event()
+
+    def first_tick():
+        with gate.turn():
+            tick_in.set()
+            tick_done.wait(30)
+
+    def second_tick():
+        with gate.turn():
+            ticked.set()
+
+    under_way = threading.Thread(target=first_tick)
+    under_way.start()
+    tick_in.wait(10)
+    with gate.first():
+        assert gate.busy == 1  # a page run does not stop the tick under way
+        tick_done.set()
+        under_way.join(10)
+        second = threading.Thread(target=second_tick)
+        second.start()
+        assert ticked.wait(10)  # held back for at most first_at_most_s (0 here), then served
+        second.join(10)
+    assert gate.held_back == 1 and gate.turns == 2
+
+
+def test_a_page_run_waiting_for_a_turn_holds_back_nobody_ahead_of_it():
+    """A live page's full run queues for its tick's turn: the ticks ahead of it must not wait for it."""
+    gate = TurnGate(1, first_at_most_s=60)
+    holder_in, release = threading.Event(), threading.Event()
+    order = []
+
+    def holder():
+        with gate.turn():
+            holder_in.set()
+            release.wait(30)
+
+    def tick():
+        with gate.turn():
+            order.append("tick")
+
+    def page_run():
+        with gate.first():
+            with gate.turn():
+                order.append("page run's own tick")
+
+    first = threading.Thread(target=holder)
+    first.start()
+    holder_in.wait(10)
+    ahead = threading.Thread(target=tick)
+    ahead.start()
+    assert gate.wait_for(lambda: gate.waiting == 1, 30)
+    behind = threading.Thread(target=page_run)
+    behind.start()
+    assert gate.wait_for(lambda: gate.waiting == 2, 30)
+    assert gate.pages_in_progress == 0  # set aside while it queues
+    release.set()
+    for thread in (first, ahead, behind):
+        thread.join(30)
+    assert order == ["tick", "page run's own tick"] and gate.held_back == 0

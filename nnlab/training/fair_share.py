@@ -21,6 +21,13 @@ a tick trains ``budget * s / (s + w)``. A tick's pictures and Streamlit's own wo
 same whatever was trained, so with thirty students a long chunk per tick meant a picture every
 few seconds; short chunks bring each student round again sooner. The training stays ample: one
 compiled call of the playground is dozens of epochs (XLA, nnlab.training.train).
+
+**Pages first.** A page load or a click does not queue, but it still shared Python's lock with the
+tick holding a turn and with the server's own thread: with 30 students on 2 cores a page switch that
+takes 0.05 s alone took about 1 s. While such a run is in progress (:meth:`TurnGate.first`, entered by
+every full script run: :mod:`nnlab.ui.compat.pages_first`), the gate hands out no new turn, for at most
+``FIRST_AT_MOST_S`` per turn: the tick in progress ends, the page runs nearly alone, the ticks go on.
+A thread's own turns are never held back by its own page run (a live page's full run draws its tick).
 """
 
 from __future__ import annotations
@@ -28,11 +35,13 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 ENV_SLOTS = "NNLAB_TRAINING_SLOTS"
+FIRST_AT_MOST_S = 0.5  # a turn waits at most this long for page runs in progress (TurnGate.first)
 
 
 def default_slots() -> int:
@@ -55,16 +64,20 @@ def default_slots() -> int:
 
 
 class TurnGate:
-    """At most ``slots`` holders at once; waiting callers are served in arrival order."""
+    """At most ``slots`` holders at once; waiting callers are served in arrival order, after the page
+    runs in progress (:meth:`first`, for at most ``first_at_most_s`` per turn)."""
 
-    def __init__(self, slots: int) -> None:
+    def __init__(self, slots: int, first_at_most_s: float = FIRST_AT_MOST_S) -> None:
         if slots < 1:
             raise ValueError("a gate needs at least one slot")
         self.slots = slots
+        self.first_at_most_s = first_at_most_s
         self._condition = threading.Condition()
         self._queue: deque[object] = deque()
         self._busy = 0
+        self._first: dict[int, int] = {}  # thread id -> page runs of that thread in progress
         self.turns = 0  # handed out so far
+        self.held_back = 0  # turns that waited for a page run
 
     @property
     def busy(self) -> int:
@@ -78,12 +91,23 @@ class TurnGate:
 
     @contextmanager
     def turn(self) -> Iterator[None]:
-        """Wait for a turn (first come, first served), hold it for the ``with`` body."""
+        """Wait for a turn (first come, first served), hold it for the ``with`` body.
+
+        A page run that takes a turn (a live page's full run trains its tick) holds nobody back while
+        it waits for the turn and while it trains: it is a tick then, and a page run waiting in the
+        queue behind the tick it holds back would leave the gate idle.
+        """
         ticket = object()
+        me = threading.get_ident()
         with self._condition:
+            pages_of_mine = self._first.pop(me, 0)
             self._queue.append(ticket)
             try:
                 self._condition.wait_for(lambda: self._busy < self.slots and self._queue[0] is ticket)
+                self._let_pages_go_first()  # first in the queue, a slot free: only page runs go before it
+            except BaseException:
+                self._give_back(me, pages_of_mine)
+                raise
             finally:
                 self._queue.remove(ticket)  # first in the queue when served; anywhere if interrupted
                 self._condition.notify_all()
@@ -94,7 +118,49 @@ class TurnGate:
         finally:
             with self._condition:
                 self._busy -= 1
+                self._give_back(me, pages_of_mine)
                 self._condition.notify_all()
+
+    def _give_back(self, me: int, pages: int) -> None:
+        """Restore a thread's page runs set aside during its turn (call holding the condition)."""
+        if pages:
+            self._first[me] = self._first.get(me, 0) + pages
+
+    def _let_pages_go_first(self) -> None:
+        """Wait (holding the condition's lock between waits) while another thread's page run is in
+        progress, at most ``first_at_most_s``."""
+        if not self._first:
+            return
+        self.held_back += 1
+        self._condition.notify_all()  # for wait_for
+        deadline = time.monotonic() + self.first_at_most_s
+        while self._first and (left := deadline - time.monotonic()) > 0:
+            self._condition.wait(left)
+
+    @contextmanager
+    def first(self) -> Iterator[None]:
+        """A page run (a page load, a click): no new turn is handed out to another thread until it ends."""
+        me = threading.get_ident()
+        with self._condition:
+            self._first[me] = self._first.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                left = self._first.pop(me, 0) - 1
+                if left > 0:
+                    self._first[me] = left
+                self._condition.notify_all()
+
+    def wait_for(self, predicate, timeout: float) -> bool:
+        """Block until ``predicate()`` holds, checked at each change of the gate, or ``timeout`` s; its value."""
+        with self._condition:
+            return self._condition.wait_for(predicate, timeout)
+
+    @property
+    def pages_in_progress(self) -> int:
+        with self._condition:
+            return sum(self._first.values())
 
 
 _gate: TurnGate | None = None

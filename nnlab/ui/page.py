@@ -8,6 +8,7 @@ import streamlit as st
 from nnlab.environment import tensorflow_imported
 from nnlab.ui.classroom import student_panel
 from nnlab.ui.compat.keras_session import keep_keras_session
+from nnlab.ui.compat.pages_first import pages_before_ticks
 from nnlab.ui.compat.reconnect import notice_if_carried_over
 from nnlab.ui.compat.runtime import freeze_loaded_objects
 from nnlab.ui.compat.script_start import start_runs_off_the_loop
@@ -22,6 +23,7 @@ def setup_page(title: str, icon: str, join_panel: bool = True) -> None:
     notice_if_carried_over()  # before any widget: the server restarted, or the session expired
     keep_keras_session()  # Streamlit would clear the Keras session (and TF's kernel cache) after every run
     start_runs_off_the_loop()  # the event loop would wait for every script run's thread to start
+    pages_before_ticks()  # page loads and clicks would share the CPU with the live ticks
     if tensorflow_imported():  # the first run after TensorFlow was loaded: keep gc cheap
         freeze_loaded_objects()
     sidebar_navigation()

@@ -16,6 +16,9 @@ back to the library's own behaviour with a log line (logger ``nnlab``):
 - :mod:`~nnlab.ui.compat.script_start`: each script run's thread is started by a launcher thread, not
   by the server's event loop, which waited 8-15 ms for every start on a busy server (fallback:
   Streamlit's own start).
+- :mod:`~nnlab.ui.compat.pages_first`: every full script run holds back new live-training turns
+  while it runs, so a page switch under load is not slowed by the ticks (fallback: page runs share
+  the CPU with the ticks as they come).
 - :mod:`~nnlab.ui.compat.runtime`: ``gc.freeze`` once TensorFlow is loaded, and the Janitor that
   frees what ended sessions left (fallback: no ``malloc_trim``, memory kept for reuse).
 

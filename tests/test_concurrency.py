@@ -203,6 +203,9 @@ def test_mnist_start_pause_resume_stop_in_quick_succession_keep_each_run_consist
     from tests.apptest import run_page
 
     monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "models"))
+    # Each click's run trains the fewest steps a chunk may take (a budget of 0 s), so no run can reach its
+    # 2,000th step and finish (disabling Stop) before the clicks are done, however fast the machine.
+    monkeypatch.setattr("nnlab.ui.mnist.LIVE_CHUNK_S", 0.0)
     at = tiny(run_page("pages/3_MNIST.py"), epochs=20, batch=10)
     runs = []
     clicks = ["mnist_start", "mnist_pause", "mnist_resume", "mnist_pause", "mnist_resume", "mnist_stop",

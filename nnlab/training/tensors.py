@@ -2,8 +2,9 @@
 
 ``tf.constant(array)`` copies the array into memory from TensorFlow's CPU allocator. On x86 that
 allocator is oneDNN's, which keeps every buffer of 4 kB or more in a pool that grows region by
-region and never gives a region back (docs/ARCHITECTURE.md, "Memory"): thirty MNIST runs, each with
-its own copy of the 5,000 validation images (15.7 MB), grew the server by about 500 MB for good.
+region and never gives a region back (docs/ARCHITECTURE.md, "Memory a class leaves behind"):
+thirty MNIST runs, each with its own copy of the 5,000 validation images (15.7 MB), grew the
+server by about 500 MB for good.
 
 An array registered with :func:`share` (the process's one copy of MNIST, say) is handed to
 TensorFlow through DLPack instead. :func:`tensor` gives a run its slice of it as a tensor over the

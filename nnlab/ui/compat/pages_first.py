@@ -17,16 +17,9 @@ own ``ScriptRunner`` is changed (``AppTest``'s runner, a subclass, keeps the ori
 
 from __future__ import annotations
 
-import logging
-import threading
+from nnlab.ui.compat.script_runner import replace_method
 
-from nnlab.ui.compat.versions import is_checked_version
-
-LOGGER = logging.getLogger("nnlab")
 WORKAROUND = "letting page runs go before live ticks"
-
-_install_lock = threading.Lock()
-_installed: bool | None = None
 
 
 def is_full_run(rerun_data) -> bool:
@@ -36,24 +29,8 @@ def is_full_run(rerun_data) -> bool:
 
 def pages_before_ticks() -> bool:
     """Wrap ``ScriptRunner._run_script`` once per process; True when the wrapper is in place."""
-    global _installed
-    with _install_lock:
-        if _installed is not None:
-            return _installed
-        _installed = False
-        try:
-            from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
-        except ImportError:
-            ScriptRunner = None  # noqa: N806 - the class's own name
-        original = getattr(ScriptRunner, "_run_script", None)
-        if original is None:
-            LOGGER.warning("nnlab: Streamlit has no ScriptRunner._run_script: page runs share the CPU with the "
-                           "live ticks as they come")
-            return False
-        is_checked_version("streamlit", WORKAROUND)
-        ScriptRunner._run_script = pages_first(original, ScriptRunner)
-        _installed = True
-        return True
+    return replace_method("_run_script", lambda script_runner, original: pages_first(original, script_runner),
+                          workaround=WORKAROUND, missing="page runs share the CPU with the live ticks as they come")
 
 
 def pages_first(original, runner_class):

@@ -30,13 +30,11 @@ import logging
 import queue
 import threading
 
-from nnlab.ui.compat.versions import is_checked_version
+from nnlab.ui.compat.script_runner import replace_method
 
 LOGGER = logging.getLogger("nnlab")
 WORKAROUND = "starting script threads off the event loop"
 
-_install_lock = threading.Lock()
-_installed: bool | None = None
 
 
 class Launcher(threading.Thread):
@@ -63,35 +61,24 @@ class Launcher(threading.Thread):
 
 def start_runs_off_the_loop() -> bool:
     """Replace ``ScriptRunner.start`` once per process; True when the replacement is in place."""
-    global _installed
-    with _install_lock:
-        if _installed is not None:
-            return _installed
-        _installed = False
-        try:
-            from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
-        except ImportError:
-            ScriptRunner = None  # noqa: N806 - the class's own name
-        original = getattr(ScriptRunner, "start", None)
-        if original is None:
-            LOGGER.warning("nnlab: Streamlit has no ScriptRunner.start: each script run's thread is started on "
-                           "the event loop, as this Streamlit does")
-            return False
-        is_checked_version("streamlit", WORKAROUND)
-        launcher = Launcher()
-        launcher.start()
+    return replace_method("start", _launching_start, workaround=WORKAROUND,
+                          missing="each script run's thread is started on the event loop, as this Streamlit does")
 
-        def start(self) -> None:
-            if type(self) is not ScriptRunner:
-                return original(self)  # AppTest's runner joins its thread right after start
-            if getattr(self, "_script_thread", None) is not None:
-                raise RuntimeError("ScriptRunner was already started")
-            self._script_thread = threading.Thread(target=self._run_script_thread, name="ScriptRunner.scriptThread",
-                                                   daemon=True)
-            launcher.launch(self._script_thread)
-            return None
 
-        start.nnlab_launcher = launcher
-        ScriptRunner.start = start
-        _installed = True
-        return True
+def _launching_start(script_runner: type, original):
+    """``ScriptRunner.start`` handing the new thread to a :class:`Launcher` (``script_runner``'s own runs only)."""
+    launcher = Launcher()
+    launcher.start()
+
+    def start(self) -> None:
+        if type(self) is not script_runner:
+            return original(self)  # AppTest's runner joins its thread right after start
+        if getattr(self, "_script_thread", None) is not None:
+            raise RuntimeError("ScriptRunner was already started")
+        self._script_thread = threading.Thread(target=self._run_script_thread, name="ScriptRunner.scriptThread",
+                                               daemon=True)
+        launcher.launch(self._script_thread)
+        return None
+
+    start.nnlab_launcher = launcher
+    return start

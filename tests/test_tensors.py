@@ -54,17 +54,6 @@ def test_anything_else_is_copied_with_the_same_values():
         np.testing.assert_array_equal(t.numpy(), part)
 
 
-def test_a_shared_tensor_keeps_its_memory_alive():
-    base = aligned_empty((50, 16), np.float32)
-    base[:] = 3.0
-    t = tensor(share(base)[10:20])
-    del base
-    import gc
-
-    gc.collect()
-    np.testing.assert_array_equal(t.numpy(), np.full((10, 16), 3.0, np.float32))
-
-
 def test_every_mnist_runs_data_lies_in_the_one_shared_copy():
     from nnlab.mnist.data import prepare_data
     from nnlab.mnist.run import MnistRun

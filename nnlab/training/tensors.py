@@ -45,7 +45,8 @@ def share(array: np.ndarray) -> np.ndarray:
     """Let tensors read ``array`` in place from now on; returns a read-only view, the one to hand out.
 
     ``array``: C-contiguous, aligned (:func:`aligned_empty`) and writeable (DLPack cannot export a
-    read-only array); its owner must not write it again.
+    read-only array); its owner must not write it again. It is kept for the life of the process (made
+    for data loaded once, such as MNIST), so a tensor over it never outlives its memory.
     """
     if not (array.flags.c_contiguous and array.flags.writeable and is_aligned(array) and array.ndim >= 1):
         raise ValueError("Only a writeable, C-contiguous array aligned to 64 bytes can be shared.")

@@ -36,7 +36,6 @@ LOGGER = logging.getLogger("nnlab")
 WORKAROUND = "starting script threads off the event loop"
 
 
-
 class Launcher(threading.Thread):
     """A daemon thread that starts the threads put in its queue, first asked first started."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -275,24 +276,72 @@ def draw(page, points, release: bool = True) -> None:
         page.mouse.up()
 
 
-class ServerOutput(threading.Thread):
-    """Copies the server's output into its log file, line by line, and sets :attr:`listening` once it
-    prints the URL it serves (Streamlit prints it after it has started listening) or exits."""
+class LineLog(threading.Thread):
+    """Copies a process's output into its log file, line by line, and lets a caller wait for a line
+    matching a pattern (an event: the reader notifies on each line, nobody polls)."""
 
-    def __init__(self, process: subprocess.Popen, log: Path):
-        super().__init__(name="streamlit-output", daemon=True)
+    def __init__(self, process: subprocess.Popen, log: Path, name: str = "process-output"):
+        super().__init__(name=name, daemon=True)
         self.process, self.log = process, log
-        self.listening = threading.Event()
-        self.out = log.open("w")
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
 
     def run(self) -> None:
-        with self.out as out:
+        with self.log.open("w") as out:
             for line in self.process.stdout:
                 out.write(line)
                 out.flush()
-                if "URL: http" in line:
-                    self.listening.set()
-        self.listening.set()  # exited
+                self.seen(line)
+                with self.changed:
+                    self.lines.append(line.rstrip("\n"))
+                    self.changed.notify_all()
+        self.exited()
+        with self.changed:
+            self.lines.append("<exited>")
+            self.changed.notify_all()
+
+    def seen(self, line: str) -> None:
+        """Called with each line before it is stored."""
+
+    def exited(self) -> None:
+        """Called once the process has closed its output."""
+
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = 240.0) -> re.Match:
+        """The first line from index ``after`` on that matches ``pattern``; fails if the process exits first."""
+        found: list[re.Match] = []
+
+        def seen() -> bool:
+            for line in self.lines[after:]:
+                match = re.search(pattern, line)
+                if match:
+                    found.append(match)
+                    return True
+                if line == "<exited>":
+                    return True
+            return False
+
+        with self.changed:
+            if not self.changed.wait_for(seen, timeout=timeout):
+                raise TimeoutError(f"no line /{pattern}/ in {timeout:.0f} s:\n" + "\n".join(self.lines[-200:]))
+        if not found:
+            raise RuntimeError("the process exited:\n" + "\n".join(self.lines[-200:]))
+        return found[0]
+
+
+class ServerOutput(LineLog):
+    """A `streamlit run`'s :class:`LineLog` that sets :attr:`listening` once it prints the URL it serves
+    (Streamlit prints it after it has started listening) or exits."""
+
+    def __init__(self, process: subprocess.Popen, log: Path):
+        super().__init__(process, log, name="streamlit-output")
+        self.listening = threading.Event()
+
+    def seen(self, line: str) -> None:
+        if "URL: http" in line:
+            self.listening.set()
+
+    def exited(self) -> None:
+        self.listening.set()
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, output: ServerOutput, timeout: float = 90.0) -> None:
@@ -336,6 +385,14 @@ def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.
     ``address="0.0.0.0"`` lets other machines connect (bench/classroom_load.py --serve); ``extra``
     options and ``env`` variables change the server from what `make run` starts (benchmarks' baselines only).
     """
+    with streamlit_process(work, port, address, extra, env, script) as (url, _process, _output):
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_process(work: Path, port: int | None = None, address: str = "127.0.0.1", extra: tuple[str, ...] = (),
+                      env: dict[str, str] | None = None, script: str = "app.py"):
+    """:func:`streamlit_server` that yields (URL, the server's process, its :class:`ServerOutput`)."""
     port = port or free_port()
     log = Path(work) / "streamlit.log"
     inherited = {k: v for k, v in os.environ.items() if k != "NNLAB_PRELOAD_TENSORFLOW"}  # preload as `make run` does
@@ -348,6 +405,6 @@ def streamlit_server(work: Path, port: int | None = None, address: str = "127.0.
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, output)
-        yield url
+        yield url, process, output
     finally:
         stop(process, output, timeout=15)

@@ -9,57 +9,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import subprocess
 import sys
-import threading
 import urllib.request
 from pathlib import Path
 
-from tests.browser import ROOT, free_port, stop
+from tests.browser import ROOT, LineLog, free_port, stop
 
 
-class SupervisorOutput(threading.Thread):
-    """Copies the supervisor's output to its log and lets a caller wait for a line matching a pattern."""
+class SupervisorOutput(LineLog):
+    """The supervisor's :class:`~tests.browser.LineLog`."""
 
     def __init__(self, process: subprocess.Popen, log: Path):
-        super().__init__(name="serve-class-output", daemon=True)
-        self.process, self.log = process, log
-        self.lines: list[str] = []
-        self.changed = threading.Condition()
-
-    def run(self) -> None:
-        with self.log.open("w") as out:
-            for line in self.process.stdout:
-                out.write(line)
-                out.flush()
-                with self.changed:
-                    self.lines.append(line.rstrip("\n"))
-                    self.changed.notify_all()
-        with self.changed:
-            self.lines.append("<exited>")
-            self.changed.notify_all()
-
-    def wait_for(self, pattern: str, after: int = 0, timeout: float = 240.0) -> re.Match:
-        """The first line from index ``after`` on that matches ``pattern``; fails if the supervisor exits first."""
-        found: list[re.Match] = []
-
-        def seen() -> bool:
-            for line in self.lines[after:]:
-                match = re.search(pattern, line)
-                if match:
-                    found.append(match)
-                    return True
-                if line == "<exited>":
-                    return True
-            return False
-
-        with self.changed:
-            if not self.changed.wait_for(seen, timeout=timeout):
-                raise TimeoutError(f"no line /{pattern}/ from serve-class in {timeout:.0f} s:\n" + "\n".join(self.lines))
-        if not found:
-            raise RuntimeError("serve-class exited:\n" + "\n".join(self.lines))
-        return found[0]
+        super().__init__(process, log, name="serve-class-output")
 
 
 class ClassServer:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nnlab.environment import PRELOAD_ENV
+from nnlab.ui.compat.recycle import RESTART_ENV
 from tests.browser import CHROMIUM_ARGS, chromium_executable, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,9 @@ os.environ[PRELOAD_ENV] = "0"
 def app_server(tmp_path_factory):
     """One `streamlit run app.py` for the whole session; yields (url, log path, models folder)."""
     work = tmp_path_factory.mktemp("server")
-    with streamlit_server(work) as url:
+    # Never restarted in place (nnlab.ui.compat.recycle): it serves tests for the whole session, and one that
+    # came during the restart after a lull of a few minutes would find the port closed for a few seconds.
+    with streamlit_server(work, env={RESTART_ENV: "off"}) as url:
         yield url, work / "streamlit.log", work / "models"
 
 

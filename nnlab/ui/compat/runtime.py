@@ -39,6 +39,7 @@ import threading
 import time
 from collections import deque
 
+from nnlab.ui.compat import recycle
 from nnlab.ui.compat.versions import is_checked_version
 
 LOGGER = logging.getLogger("nnlab")
@@ -50,6 +51,7 @@ MAX_GAP_S = 600.0  # ...or when it has not cleaned for this long
 CHECK_S = 5.0
 
 _frozen = False
+_warm_rss_mb: float | None = None  # the least RSS seen warm: at the first freeze and after each clean-up
 _guard = threading.Lock()
 _no_trim_logged = False
 
@@ -59,13 +61,14 @@ def freeze_loaded_objects() -> None:
 
     Also starts the :class:`Janitor` that frees what ended sessions leave behind.
     """
-    global _frozen
+    global _frozen, _warm_rss_mb
     with _guard:
         if not _frozen:
             is_checked_version("streamlit", "freezing the loaded objects")
             gc.collect()
             gc.freeze()
             _frozen = True
+            _warm_rss_mb = _rss_mb()
             Janitor().start()
 
 
@@ -89,6 +92,13 @@ def _rss_mb() -> float | None:
             return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
     except (OSError, StopIteration, ValueError):
         return None
+
+
+def _note_warm_rss(rss: float | None) -> None:
+    """Keep the least RSS seen while warm (a clean-up can leave less than the first freeze saw)."""
+    global _warm_rss_mb
+    if rss is not None and _warm_rss_mb is not None:
+        _warm_rss_mb = min(_warm_rss_mb, rss)
 
 
 def _malloc_trim(library: str | None = None) -> bool:
@@ -121,6 +131,7 @@ class QuietWatch:
         self.samples: deque[tuple[float, float]] = deque([(now, cpu)])
         self.work = 0.0  # CPU seconds above the quiet rate since the last clean-up
         self.cleaned_at = now
+        self.quiet = False  # as of the last sample
 
     def due(self, now: float, cpu: float) -> bool:
         samples = self.samples
@@ -130,7 +141,7 @@ class QuietWatch:
         while len(samples) > 2 and now - samples[1][0] >= IDLE_S:
             samples.popleft()  # the oldest sample kept is the newest one at least IDLE_S old
         start, start_cpu = samples[0]
-        quiet = now - start >= IDLE_S and cpu - start_cpu <= IDLE_CPU * (now - start)
+        quiet = self.quiet = now - start >= IDLE_S and cpu - start_cpu <= IDLE_CPU * (now - start)
         return quiet and (self.work >= WORK_CPU_S or now - self.cleaned_at >= MAX_GAP_S)
 
     def cleaned(self, cpu: float) -> None:
@@ -143,12 +154,18 @@ class QuietWatch:
 
 class Janitor(threading.Thread):
     """A daemon thread that calls :func:`release_memory` whenever :class:`QuietWatch` says so,
-    and says what it freed in one line on stderr (the server's log)."""
+    and says what it freed in one line on stderr (the server's log).
+
+    When a clean-up leaves the process holding much more than it did warm, the Janitor restarts
+    the server in place as soon as it is quiet and holds no session
+    (:func:`nnlab.ui.compat.recycle.restart_in_place`: the memory a class pinned goes back to the system).
+    """
 
     def __init__(self, every: float = CHECK_S):
         super().__init__(name="nnlab-janitor", daemon=True)
         self.every = every
         self.cleanups = 0
+        self.restart_wanted = False  # the last clean-up left too much held; restart once nobody is left
 
     def run(self) -> None:
         watch = QuietWatch(time.monotonic(), time.process_time())
@@ -163,3 +180,20 @@ class Janitor(threading.Thread):
                 memory = f"; RSS {before:,.0f} -> {after:,.0f} MB" if before and after else ""
                 print(f"nnlab: quiet, freed {found:,} unreachable objects in {time.perf_counter() - start:.2f} s"
                       f"{memory}", file=sys.stderr, flush=True)
+                _note_warm_rss(after)
+                self.restart_wanted = True
+            if self.restart_wanted and watch.quiet:
+                self.restart_wanted = self.restart_if_worth_it()
+
+    @staticmethod
+    def restart_if_worth_it() -> bool:
+        """Restart in place when it is worth it (does not return then); True while it may become so."""
+        rss, warm, above = _rss_mb(), _warm_rss_mb, recycle.restart_above_mb()
+        if above is None or rss is None or warm is None or rss - warm < above:
+            return False  # not worth it until the next clean-up says otherwise
+        sessions = recycle.sessions_left()
+        if not recycle.worth_restarting(rss, warm, sessions, above):
+            return sessions is not None  # sessions are still kept: try again on the next quiet check
+        recycle.restart_in_place(f"quiet, no session left and holding {rss - warm:,.0f} MB more than when warm "
+                                 f"({rss:,.0f} MB, {recycle.RESTART_ENV}={above:.0f})")
+        return False

@@ -77,6 +77,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -116,6 +117,7 @@ TTL_OPTION, TTL_DEFAULT = "server.disconnectedSessionTTL", 120
 TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"
 RELEASE_WAIT_S = 2 * IDLE_S + 2 * CHECK_S  # after the expired sessions are dropped: nnlab.ui.compat.runtime.Janitor's delay
 JANITOR = "nnlab: quiet, freed"  # nnlab.ui.compat.runtime.Janitor's line in the server log
+RESTARTED = "starting afresh in place"  # nnlab.ui.compat.recycle's line: the emptied server restarted itself
 SERVER_ERROR = re.compile(r"Traceback|\b\w*Error\b|\bException\b")
 PAGE_TITLES = {"Playground": "2D playground", "MNIST": "Train on MNIST", "Draw": "Draw a digit"}
 NO_RUN_YET = "Press Start to train the network."
@@ -1005,6 +1007,35 @@ def idle_priority(executable: str, folder: Path) -> str:
     return str(wrapper)
 
 
+async def wait_serving(url: str, timeout: float = 120.0) -> None:
+    """Until ``/_stcore/health`` answers ok: an emptied server may be restarting in place (nnlab.ui.compat.recycle)."""
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(healthy, url):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer its health check for {timeout:.0f} s")
+        await asyncio.sleep(0.25)
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+            return response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+async def probe_serving(clients, url: str) -> None:
+    """:meth:`probe` once the server serves; again once if it went down meanwhile (a restart in place)."""
+    from websockets.exceptions import WebSocketException
+
+    await wait_serving(url)
+    try:
+        await clients.probe(url)
+    except (OSError, WebSocketException):
+        await wait_serving(url)
+        await clients.probe(url)
+
+
 async def one_class(settings: LoadSettings, clients, url: str, sampler: MemorySampler, pid: int, ttl: int,
                     number: int) -> tuple[list[Student], Student | None, dict[str, float], dict[str, float]]:
     """One class of students from their arrival until their memory should be free again.
@@ -1039,7 +1070,7 @@ async def one_class(settings: LoadSettings, clients, url: str, sampler: MemorySa
         wait = ttl + 5
         log(settings, f"students gone; waiting {wait} s for Streamlit to drop their sessions ({TTL_OPTION} = {ttl} s)")
         await asyncio.sleep(wait)
-        await clients.probe(url)
+        await probe_serving(clients, url)
         await asyncio.sleep(RELEASE_WAIT_S)  # nnlab's janitor cleans once the server has been quiet a while
         memory["after_expiry"] = sampler.now()
         memory["after_expiry_s"] = time.monotonic() - load_end
@@ -1084,6 +1115,7 @@ async def drive(settings: LoadSettings, url: str, sampler: MemorySampler, pid: i
 
         out["students"], out["waves"] = [], []
         for number in range(settings.waves):
+            await wait_serving(url)  # after a class the emptied server may have restarted in place
             students, newcomer, cores, memory = await one_class(settings, clients, url, sampler, pid, ttl, number)
             out["students"] += students
             out["waves"].append(memory)
@@ -1118,7 +1150,7 @@ def run_load(settings: LoadSettings) -> Report:
             out = asyncio.run(drive(settings, url, sampler, pid, ttl, work))
         text = log_file.read_text(errors="replace") if log_file else ""
         errors = [line.strip() for line in text.splitlines() if SERVER_ERROR.search(line)]
-        cleanups = [line.strip() for line in text.splitlines() if line.startswith(JANITOR)]
+        cleanups = [line.strip() for line in text.splitlines() if line.startswith(JANITOR) or RESTARTED in line]
         if pid and not Path(f"/proc/{pid}").exists():
             errors.append(f"the server (pid {pid}) exited during the run")
     return Report(settings, out["students"], out["baseline"], out["newcomer"], errors, out["memory"],
@@ -1258,15 +1290,21 @@ def print_report(report: Report) -> None:
         if "after_expiry" in memory:
             released = memory["peak"] - memory["after_expiry"]
             share = f" ({released / added:.0%})" if added > 0 else ""
+            below = (f"; that is below the idle server's {memory['idle']:,.0f} MB: a restarted server has not loaded "
+                     "MNIST and the bundled model again yet" if memory["after_expiry"] < memory["idle"] else "")
             print(f"memory after the students left: {memory['after_close']:,.0f} MB 5 s later (sessions kept for "
                   f"reconnection, {report.ttl} s), {memory['after_expiry']:,.0f} MB {memory['after_expiry_s']:.0f} s later "
-                  f"(expired): released {released:,.0f} MB of the {added:,.0f} MB the load added{share}")
+                  f"(expired): released {released:,.0f} MB of the {added:,.0f} MB the load added{share}{below}")
     if measured and len(report.waves) > 1:
         print("memory class by class: " + "; ".join(
             f"class {k + 1} peak {w['peak']:,.0f} MB, after it left {w.get('after_expiry', math.nan):,.0f} MB"
             for k, w in enumerate(report.waves)))
-    if report.cleanups:
-        print(f"nnlab's janitor cleaned {len(report.cleanups)} times; last: {report.cleanups[-1]}")
+    cleanups = [line for line in report.cleanups if RESTARTED not in line]
+    if cleanups:
+        print(f"nnlab's janitor cleaned {len(cleanups)} times; last: {cleanups[-1]}")
+    for line in report.cleanups:
+        if RESTARTED in line:
+            print(f"the emptied server restarted in place (nnlab.ui.compat.recycle): {line}")
     if report.settings.url and not report.settings.server_log:
         print("server log: not read (give --server-log, or read what --serve printed)")
     else:

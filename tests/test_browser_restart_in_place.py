@@ -32,7 +32,10 @@ def test_an_emptied_server_restarts_in_place_and_serves_the_next_student(browser
 
         restarted = output.wait_for(r"no session left and holding .* starting afresh in place \(pid (\d+)\)")
         assert int(restarted.group(1)) == process.pid
-        output.wait_for(r"URL: http", after=output.lines.index(restarted.string))  # listening again
+        after = output.lines.index(restarted.string)
+        output.wait_for(r"URL: http", after=after)  # listening again
+        output.wait_for(r"nnlab: warmed TensorFlow, the playground's default network, MNIST, the bundled digit reader",
+                        after=after)  # what the class before had loaded, loaded again before anyone asks
         assert process.poll() is None and server_pid(urlsplit(url).port) == process.pid
 
         context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -39,6 +39,7 @@ import runpy
 import sys
 from pathlib import Path
 
+from nnlab.environment import PRELOAD_ENV
 from nnlab.ui.compat.versions import is_checked_version
 
 LOGGER = logging.getLogger("nnlab")
@@ -169,11 +170,12 @@ def close_on_exec(keep: int = 2) -> None:
 
 def warm_start() -> None:
     """Run the program after the launcher (``python -c LAUNCHER -m streamlit run app.py ...``) as
-    Python would have, with TensorFlow imported meanwhile in the background."""
-    from nnlab.environment import preload_tensorflow
+    Python would have, warming the process meanwhile in the background (:mod:`nnlab.serve.warm`)."""
+    from nnlab.serve.warm import warm_in_background
 
     program = sys.argv[1:]
-    preload_tensorflow()
+    if os.environ.get(PRELOAD_ENV) != "0":
+        warm_in_background()
     if program[0] == "-m":
         sys.argv = [program[1], *program[2:]]
         runpy.run_module(program[1], run_name="__main__", alter_sys=True)

@@ -1,0 +1,73 @@
+"""Warm a freshly started server in the background: load what the first students would otherwise wait for.
+
+A server that restarted in place to give its memory back (:mod:`nnlab.ui.compat.recycle`) has also given
+back what every class needs and what the first visitors load once per process:
+
+- TensorFlow and Keras (about 2 s of one core);
+- the playground's compiled functions for the default network, shared by every student on that
+  architecture (:mod:`nnlab.training.shared`; about a second);
+- MNIST scaled to float32, shared read-only (220 MB; :mod:`nnlab.mnist.data`);
+- the bundled digit reader, traced (:func:`nnlab.digits.reader.pretrained_model`).
+
+Measured on 2 cores: 30 students arriving over 10 s about 50 s after a restart that preloaded
+TensorFlow only all waited for these together, got their playgrounds within the same few seconds, and
+pressed Pause together 30 s later; 29 of 30 never saw Play again within 120 s (the same herd of a
+server that nobody had visited before a class: see docs/ARCHITECTURE.md, "A class on a cold server").
+Each step is one process-wide load that a page would otherwise do itself; a page that needs one while
+this thread is at it waits for the same load (Python's import lock, ``functools.lru_cache`` and the
+shared-function registry's lock), so nothing is loaded twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+LOGGER = logging.getLogger("nnlab")
+
+_started: threading.Thread | None = None
+_lock = threading.Lock()
+
+
+def warm_process() -> list[str]:
+    """Load each of the above, in that order; returns what was loaded (a step that fails is logged, skipped)."""
+    from nnlab.digits.reader import pretrained_model
+    from nnlab.mnist.data import test_set
+
+    def tensorflow() -> None:
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+
+    def playground() -> None:
+        from nnlab.playground.config import PlaygroundConfig
+        from nnlab.playground.session import PlaygroundRun
+
+        PlaygroundRun(PlaygroundConfig()).trainer.warm_up()
+
+    done = []
+    for name, step in (("TensorFlow", tensorflow), ("the playground's default network", playground),
+                       ("MNIST", test_set), ("the bundled digit reader", pretrained_model)):
+        try:
+            step()
+            done.append(name)
+        except Exception as error:  # noqa: BLE001 - a missing file or a broken install: the page says it later
+            LOGGER.warning("nnlab: warming %s failed (%s: %s); the first page that needs it loads it", name,
+                           type(error).__name__, error)
+    return done
+
+
+def warm_in_background() -> threading.Thread:
+    """Start :func:`warm_process` in a daemon thread, once per process; one line in the log when it is done."""
+    global _started
+    with _lock:
+        if _started is None:
+            def run() -> None:
+                start = time.perf_counter()
+                done = warm_process()
+                print(f"nnlab: warmed {', '.join(done) or 'nothing'} in {time.perf_counter() - start:.1f} s",
+                      flush=True)
+
+            _started = threading.Thread(target=run, name="nnlab-warm", daemon=True)
+            _started.start()
+        return _started

@@ -21,6 +21,8 @@ back to the library's own behaviour with a log line (logger ``nnlab``):
   the CPU with the ticks as they come).
 - :mod:`~nnlab.ui.compat.runtime`: ``gc.freeze`` once TensorFlow is loaded, and the Janitor that
   frees what ended sessions left (fallback: no ``malloc_trim``, memory kept for reuse).
+- :mod:`~nnlab.ui.compat.recycle`: a quiet server with no session left that still holds much more than
+  it did warm restarts itself in place (fallback: sessions cannot be counted, never restarted).
 
 Why, with the measurements: docs/ARCHITECTURE.md, "Streamlit and TensorFlow traps".
 """

@@ -7,12 +7,13 @@ number of dimensions d, then d 32-bit sizes, then the data in C order. Images ar
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 from pathlib import Path
 
 import numpy as np
+
+from nnlab.loaded_once import loaded_once
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "mnist"
 FILES = {
@@ -83,7 +84,7 @@ def _read(part: str, data_dir: Path, verify: bool) -> np.ndarray:
     return array
 
 
-@functools.lru_cache(maxsize=2)
+@loaded_once(maxsize=2)
 def _load_cached(data_dir: str, verify: bool) -> tuple[np.ndarray, ...]:
     return tuple(_read(part, Path(data_dir), verify) for part in FILES)
 

@@ -8,7 +8,6 @@ imported only by the functions that need it.
 
 from __future__ import annotations
 
-import functools
 import json
 import threading
 import weakref
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from nnlab.digits.preprocess import SIZE
+from nnlab.loaded_once import loaded_once
 from nnlab.model.spec import InputSpec, LayerSpec, ModelSpec
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -54,7 +54,7 @@ class DigitModelError(ValueError):
     """A model that cannot read 28x28 digits; the message says why."""
 
 
-@functools.lru_cache(maxsize=1)
+@loaded_once()
 def pretrained_model():
     """The bundled digit reader (loaded once per process, read-only, shared by all users).
 

@@ -9,10 +9,11 @@ when a run ends. Pixels are scaled from 0..255 to ``x / 255`` in [0, 1].
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
+
+from nnlab.loaded_once import loaded_once
 
 N_TRAIN_FULL = 60_000
 VALIDATION_SIZES = (5_000, 10_000)
@@ -48,7 +49,7 @@ def scale(images: np.ndarray) -> np.ndarray:
     return out
 
 
-@functools.lru_cache(maxsize=1)
+@loaded_once()
 def _scaled_mnist() -> tuple[np.ndarray, ...]:
     """MNIST scaled once per process and shared read-only (about 220 MB of float32).
 

@@ -14,8 +14,8 @@ TensorFlow only all waited for these together, got their playgrounds within the 
 pressed Pause together 30 s later; 29 of 30 never saw Play again within 120 s (the same herd of a
 server that nobody had visited before a class: see docs/ARCHITECTURE.md, "A class on a cold server").
 Each step is one process-wide load that a page would otherwise do itself; a page that needs one while
-this thread is at it waits for the same load (Python's import lock, ``functools.lru_cache`` and the
-shared-function registry's lock), so nothing is loaded twice.
+this thread is at it waits for the same load (Python's import lock, :func:`nnlab.loaded_once.loaded_once`
+and the shared-function registry's lock), so nothing is loaded twice.
 """
 
 from __future__ import annotations

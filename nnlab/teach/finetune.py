@@ -18,7 +18,6 @@ on them and on the 10,000 MNIST test digits, before and after.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +25,7 @@ import numpy as np
 from nnlab.digits.augment import Distortion
 from nnlab.digits.preprocess import SIZE
 from nnlab.digits.reader import pretrained_model
+from nnlab.loaded_once import loaded_once
 from nnlab.training.live import RUNNING, TrainerRun
 
 DIGITS = tuple(str(d) for d in range(10))  # the class names of a corrections file
@@ -115,7 +115,7 @@ def accuracy(model, images: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(np.argmax(probabilities(model, images), axis=1) == np.asarray(labels)))
 
 
-@functools.lru_cache(maxsize=1)
+@loaded_once()
 def bundled_mnist_accuracy() -> float:
     """The bundled model's accuracy on the MNIST test set, measured once per process."""
     from nnlab.mnist.data import test_set

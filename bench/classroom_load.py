@@ -1290,8 +1290,8 @@ def print_report(report: Report) -> None:
         if "after_expiry" in memory:
             released = memory["peak"] - memory["after_expiry"]
             share = f" ({released / added:.0%})" if added > 0 else ""
-            below = (f"; that is below the idle server's {memory['idle']:,.0f} MB: a restarted server has not loaded "
-                     "MNIST and the bundled model again yet" if memory["after_expiry"] < memory["idle"] else "")
+            below = (f"; that is below the idle server's {memory['idle']:,.0f} MB: the server restarted in place holds "
+                     "less than it did after the warm-up session" if memory["after_expiry"] < memory["idle"] else "")
             print(f"memory after the students left: {memory['after_close']:,.0f} MB 5 s later (sessions kept for "
                   f"reconnection, {report.ttl} s), {memory['after_expiry']:,.0f} MB {memory['after_expiry_s']:.0f} s later "
                   f"(expired): released {released:,.0f} MB of the {added:,.0f} MB the load added{share}{below}")

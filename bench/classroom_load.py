@@ -77,7 +77,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -86,6 +85,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.streamlit_client import StreamlitClient, WaitTimeout, is_live_plane, live_plane, pictures_shown  # noqa: E402
+from nnlab.serve.workers import healthy  # noqa: E402
 from nnlab.ui.compat.runtime import CHECK_S, IDLE_S  # noqa: E402
 from tests.browser import (  # noqa: E402
     ANSWER,
@@ -1010,18 +1010,10 @@ def idle_priority(executable: str, folder: Path) -> str:
 async def wait_serving(url: str, timeout: float = 120.0) -> None:
     """Until ``/_stcore/health`` answers ok: an emptied server may be restarting in place (nnlab.ui.compat.recycle)."""
     deadline = time.monotonic() + timeout
-    while not await asyncio.to_thread(healthy, url):
+    while not await asyncio.to_thread(healthy, urlsplit(url).netloc):
         if time.monotonic() > deadline:
             raise RuntimeError(f"{url} did not answer its health check for {timeout:.0f} s")
         await asyncio.sleep(0.25)
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
 
 
 async def probe_serving(clients, url: str) -> None:

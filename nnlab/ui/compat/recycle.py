@@ -11,17 +11,19 @@ new process image gives it all back, which is what gunicorn's ``max_requests`` a
 - the process has been quiet (the Janitor's :class:`~nnlab.ui.compat.runtime.QuietWatch`);
 - Streamlit holds no session: none connected and none kept for a reconnection (disconnected sessions
   are kept ``server.disconnectedSessionTTL`` seconds, 120 by default);
-- it holds at least :data:`RESTART_ABOVE_MB` more than when it was first warm (RSS when TensorFlow was
-  first loaded by a page: :func:`nnlab.ui.compat.runtime.freeze_loaded_objects`). One student alone
-  adds far less, so a quiet lab server is not restarted for nothing.
+- it holds at least :data:`RESTART_ABOVE_MB` more than the least RSS seen warm: when TensorFlow was first
+  loaded by a page (:func:`nnlab.ui.compat.runtime.freeze_loaded_objects`) or after a later clean-up.
+  MNIST and the digit reader, loaded after that, count as growth: a server that a single student used for
+  MNIST restarts too once it is empty, and loads them again in the background.
 
 How: ``os.execv`` of the same interpreter, options and command line (``sys.orig_argv``), in the same
 folder with the same environment, so the pid stays (a supervisor or a benchmark watching it sees the same
 process) and ``make run``, ``make serve-class`` and a hand-typed ``streamlit run`` all come back as they were
 started. Every descriptor but stdin, stdout and stderr is closed by the exec (Streamlit marks its listening
 socket inheritable), so the new image binds the port again within a few seconds; a browser that opens the
-page meanwhile retries by itself. The new image starts importing TensorFlow at once
-(:func:`warm_start`), so the next class's first student does not wait for it. Everything nnlab keeps
+page meanwhile retries by itself. The new image loads at once, in the background, what a class needs
+(:func:`warm_start`, :mod:`nnlab.serve.warm`: TensorFlow, the playground's compiled functions, MNIST, the
+digit reader); with TensorFlow alone, the next class arrived at a cold server all at once and stalled. Everything nnlab keeps
 between sessions is on disk (saved models, the SQLite database); what Streamlit kept in memory belonged to
 sessions that are gone.
 

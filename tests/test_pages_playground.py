@@ -65,6 +65,17 @@ def test_play_and_pause_flip_the_state(playground):
     assert not playing(at) and metric(at, "Speed") == "paused"
 
 
+def test_a_paused_run_draws_its_pictures_once_for_each_state_of_its_weights(playground):
+    at = playground
+    at.button(key="pg_step").click().run()
+    drawn = at.session_state["pg_still_frame"][1]
+    at.run()  # a rerun with nothing trained (a paused student's page or its fragment ticking)
+    assert at.session_state["pg_still_frame"][1] is drawn
+    at.button(key="pg_step").click().run()
+    assert at.session_state["pg_still_frame"][1] is not drawn  # one epoch on: drawn again
+    assert metric(at, "Epoch") == "2" and not at.exception
+
+
 def test_a_lesson_loads_its_setup_explains_it_and_the_url_follows(playground):
     at = playground
     at.button(key="pg_lesson_xor_hidden_layer").click().run()

@@ -9,6 +9,7 @@ code, so its redraws/s are the page's.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -275,6 +276,16 @@ class PlaygroundRun(TrainerRun):
         self.discretize = config.discretize
         if not np.isclose(trainer.learning_rate, self.current_rate, rtol=1e-6):
             trainer.learning_rate = self.current_rate
+
+    def drawn_state(self) -> tuple:
+        """What this run's pictures show besides the page's settings: the epoch and step count, the length
+        of the loss history and a digest of the weights' bytes (BLAKE2b, 16 bytes). Two equal states draw
+        the same frame; a weight edit, an applied step or a reset changes the digest."""
+        trainer = self.trainer
+        digest = hashlib.blake2b(digest_size=16)
+        for variable in trainer.model.weights:
+            digest.update(np.ascontiguousarray(variable.numpy()).tobytes())
+        return trainer.epoch, trainer.steps, len(trainer.history.epochs), digest.digest()
 
     def frame(self, config: PlaygroundConfig, everything: bool = True, live: bool = False,
               picture: bool = True) -> Frame:

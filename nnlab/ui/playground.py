@@ -56,6 +56,7 @@ from nnlab.ui.live_driver import live_fragment, live_interval
 CONFIG, REV, RUN, URL_NOTES, FRAMES = "pg_config", "pg_rev", "pg_run", "pg_url_notes", "pg_frames"
 MAX_TRAIN_BUDGET_S = 0.25  # the most to train before a redraw, when the browser redraws slowly
 LAST_TICK, SLOW_PARTS, TICK_GAP = "pg_last_tick", "pg_slow_parts", "pg_tick_gap"
+STILL_FRAME = "pg_still_frame"  # (what the pictures showed, the frame drawn of it) while nothing trains
 # Widths of Epoch ("123,456"), the losses ("7.6e-04"), "100% / 100%" and Speed ("1,234/s" and its caption):
 # one row at 1280 px (804 of 820 px), three on a 390 px phone.
 METRIC_PX = (110, 120, 120, 210, 180)
@@ -543,6 +544,8 @@ def _frame(run):
     now = time.perf_counter()
     cached = st.session_state.get(SLOW_PARTS)
     live = run.state == RUNNING
+    if not live:
+        return _still_frame(run, setup)
     fresh = (not live or cached is None or cached[0] is not run
              or (now - cached[1] > SLOW_PARTS_EVERY_S and cached[4] >= SLOW_PARTS_EVERY_TICKS - 1))
     frame = run.frame(setup, everything=fresh, live=live, picture=False)
@@ -551,6 +554,22 @@ def _frame(run):
         return frame
     st.session_state[SLOW_PARTS] = (*cached[:4], cached[4] + 1)  # one more tick without them
     return replace(frame, network=cached[2], loss=cached[3])
+
+
+def _still_frame(run, setup):
+    """A paused (or idle, finished, diverged) run's pictures, drawn once for each state of its weights
+    (:meth:`~nnlab.playground.session.PlaygroundRun.drawn_state`: a weight edit or an applied step is a new
+    state): every rerun of the page or of its live fragment while nothing trains shows the same frame. Drawn
+    afresh each time, thirty paused students' pictures were computed at once on a busy server (nineteen in
+    one stack dump, none of them waiting for a turn), and none of their clicks came through
+    (docs/ARCHITECTURE.md, "A class on a cold server")."""
+    key = (run, run.state, setup, run.drawn_state())
+    kept = st.session_state.get(STILL_FRAME)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    frame = run.frame(setup, everything=True, live=False, picture=False)
+    st.session_state[STILL_FRAME] = (key, frame)
+    return frame
 
 
 def colour_key(setup) -> str:

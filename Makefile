@@ -22,8 +22,10 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 # The server's settings live in .streamlit/config.toml (no file watcher); tests and benchmarks start it the same way.
+# `-m nnlab.serve.launch` runs `streamlit run` and, once it serves, loads in the background what a class
+# needs (TensorFlow, the playground's network, MNIST, the digit reader: about 9 s of one core).
 run: $(VENV)/.installed
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m nnlab.serve.launch -m streamlit run app.py --server.port $(PORT)
 
 # A class: WORKERS `streamlit run` workers (ports PORT+100...) behind nginx on PORT, restarted if they die;
 # saved models and their owners shared (models/, data/nnlab.sqlite3). Logs and nginx.conf in run/class/.

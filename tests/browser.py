@@ -15,10 +15,11 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import urllib.request
 from pathlib import Path
+
+from nnlab.serve.workers import streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -360,8 +361,7 @@ def serve_command(port: int, address: str = "127.0.0.1", script: str = "app.py")
     """The command `make run` runs, headless on ``address:port``: every other setting comes from
     .streamlit/config.toml, so tests and benchmarks measure what a user gets. (``script``: a test's own
     page instead of the app, e.g. one component alone.)"""
-    return [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-            "--server.headless", "true", "--server.address", address]
+    return streamlit_command(port, address, script)
 
 
 def server_pid(port: int) -> int:

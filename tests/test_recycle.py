@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
+from nnlab.serve.launch import LAUNCH_MODULE
 from nnlab.ui.compat import recycle, runtime
 from nnlab.ui.compat.recycle import (
-    LAUNCHER,
     RESTART_ABOVE_MB,
     RESTART_ENV,
     program_of,
@@ -27,7 +27,9 @@ STREAMLIT = ["-m", "streamlit", "run", "app.py", "--server.port", "8501"]
     (["python", *STREAMLIT], ([], STREAMLIT)),
     (["python", "-u", "-X", "dev", "-W", "ignore", *STREAMLIT], (["-u", "-X", "dev", "-W", "ignore"], STREAMLIT)),
     (["python", ".venv/bin/streamlit", "run", "app.py"], ([], [".venv/bin/streamlit", "run", "app.py"])),
-    (["python", "-c", LAUNCHER, *STREAMLIT], ([], STREAMLIT)),  # restarted before: the same program again
+    (["python", "-m", LAUNCH_MODULE, *STREAMLIT], ([], STREAMLIT)),  # `make run`, or restarted before
+    (["python", "-u", "-m", LAUNCH_MODULE, "app.py"], (["-u"], ["app.py"])),
+    (["python", "-m", LAUNCH_MODULE], None),
     (["python", "-c", "print(1)"], None),  # code given on the command line: not run again
     (["python"], None),
     (["python", "-"], None),
@@ -39,7 +41,7 @@ def test_the_program_is_read_back_from_the_interpreter_command_line(argv, expect
 
 def test_a_restart_runs_the_same_program_with_the_same_options_through_the_launcher():
     command = restart_command(["/venv/bin/python", "-u", *STREAMLIT], "/venv/bin/python")
-    assert command == ["/venv/bin/python", "-u", "-c", LAUNCHER, *STREAMLIT]
+    assert command == ["/venv/bin/python", "-u", "-m", LAUNCH_MODULE, *STREAMLIT]
     assert restart_command(command, "/venv/bin/python") == command  # a second restart: the same line
 
 
@@ -82,10 +84,10 @@ def test_the_janitor_waits_while_sessions_are_kept_and_gives_up_below_the_thresh
 def test_the_launcher_runs_a_script_and_a_module_with_their_arguments(tmp_path):
     (tmp_path / "show_args.py").write_text("import sys; print(repr(sys.argv))\n")
     env = {"PYTHONPATH": f"{ROOT}:{tmp_path}", "NNLAB_PRELOAD_TENSORFLOW": "0", "PATH": "/usr/bin:/bin"}
-    script = subprocess.run([sys.executable, "-c", LAUNCHER, str(tmp_path / "show_args.py"), "a", "--b"], env=env,
+    script = subprocess.run([sys.executable, "-m", LAUNCH_MODULE, str(tmp_path / "show_args.py"), "a", "--b"], env=env,
                             capture_output=True, text=True, check=True, cwd=tmp_path)
     assert script.stdout.strip() == repr([str(tmp_path / "show_args.py"), "a", "--b"])
-    module = subprocess.run([sys.executable, "-c", LAUNCHER, "-m", "show_args", "x"], env=env,
+    module = subprocess.run([sys.executable, "-m", LAUNCH_MODULE, "-m", "show_args", "x"], env=env,
                             capture_output=True, text=True, check=True, cwd=tmp_path)
     assert module.stdout.strip() == repr([str(tmp_path / "show_args.py"), "x"])
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 LOGGER = logging.getLogger("nnlab")
 
@@ -57,12 +58,15 @@ def warm_process() -> list[str]:
     return done
 
 
-def warm_in_background() -> threading.Thread:
-    """Start :func:`warm_process` in a daemon thread, once per process; one line in the log when it is done."""
+def warm_in_background(first: Callable[[], object] | None = None) -> threading.Thread:
+    """Start :func:`warm_process` in a daemon thread, once per process; one line in the log when it is done.
+    ``first``: called in that thread before it loads anything (:func:`nnlab.serve.launch.wait_until_serving`)."""
     global _started
     with _lock:
         if _started is None:
             def run() -> None:
+                if first is not None:
+                    first()
                 start = time.perf_counter()
                 done = warm_process()
                 print(f"nnlab: warmed {', '.join(done) or 'nothing'} in {time.perf_counter() - start:.1f} s",

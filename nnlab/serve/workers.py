@@ -11,14 +11,18 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnlab.serve.launch import LAUNCH_MODULE
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_ENV = "NNLAB_WORKER"  # the worker's name, shown on the home page (nnlab.serve.identity)
 
 
-def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
-    """What `make run` runs, headless on ``address:port`` (the same as tests/browser.py's serve_command):
-    every other setting comes from .streamlit/config.toml."""
-    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+def streamlit_command(port: int, address: str = "127.0.0.1", script: str = "app.py") -> list[str]:
+    """What `make run` runs (through :mod:`nnlab.serve.launch`, which warms the server once it serves),
+    headless on ``address:port``: every other setting comes from .streamlit/config.toml. Another
+    ``script`` (a test's own page) runs with plain `streamlit run`, not warmed."""
+    launcher = ["-m", LAUNCH_MODULE] if script == "app.py" else []
+    return [sys.executable, *launcher, "-m", "streamlit", "run", script, "--server.port", str(port),
             "--server.headless", "true", "--server.address", address]
 
 

@@ -21,9 +21,10 @@ folder with the same environment, so the pid stays (a supervisor or a benchmark 
 process) and ``make run``, ``make serve-class`` and a hand-typed ``streamlit run`` all come back as they were
 started. Every descriptor but stdin, stdout and stderr is closed by the exec (Streamlit marks its listening
 socket inheritable), so the new image binds the port again within a few seconds; a browser that opens the
-page meanwhile retries by itself. The new image loads at once, in the background, what a class needs
-(:func:`warm_start`, :mod:`nnlab.serve.warm`: TensorFlow, the playground's compiled functions, MNIST, the
-digit reader); with TensorFlow alone, the next class arrived at a cold server all at once and stalled. Everything nnlab keeps
+page meanwhile retries by itself. The new image runs through the launcher `make run` uses
+(:mod:`nnlab.serve.launch`), which loads in the background, once it serves, what a class needs
+(:mod:`nnlab.serve.warm`: TensorFlow, the playground's compiled functions, MNIST, the digit reader); with
+TensorFlow alone, the next class arrived at a cold server all at once and stalled. Everything nnlab keeps
 between sessions is on disk (saved models, the SQLite database); what Streamlit kept in memory belonged to
 sessions that are gone.
 
@@ -37,18 +38,16 @@ from __future__ import annotations
 
 import logging
 import os
-import runpy
 import sys
 from pathlib import Path
 
-from nnlab.environment import PRELOAD_ENV
+from nnlab.serve.launch import LAUNCH_MODULE
 from nnlab.ui.compat.versions import is_checked_version
 
 LOGGER = logging.getLogger("nnlab")
 
 RESTART_ENV = "NNLAB_RESTART_ABOVE_MB"
 RESTART_ABOVE_MB = 128.0
-LAUNCHER = "from nnlab.ui.compat.recycle import warm_start; warm_start()"
 _OPTIONS_WITH_VALUE = {"-X", "-W", "-Q"}  # interpreter options whose value is the next argument
 
 _fallback_logged = False
@@ -103,18 +102,18 @@ def sessions_left() -> int | None:
 def program_of(argv: list[str]) -> tuple[list[str], list[str]] | None:
     """Split an interpreter command line (``sys.orig_argv``) into (interpreter options, program).
 
-    The program is ``["-m", module, *args]`` or ``[script, *args]``. A command line this process's own
-    restart made (:data:`LAUNCHER`) gives back the program it was restarted from. None for ``-c`` code
-    and anything else that cannot be run again as it was.
+    The program is ``["-m", module, *args]`` or ``[script, *args]``. A command line that runs through the
+    launcher (``-m nnlab.serve.launch PROGRAM``: `make run`, or a restart) gives back the program after it.
+    None for ``-c`` code and anything else that cannot be run again as it was.
     """
     options, i = [], 1
     while i < len(argv):
         arg = argv[i]
         if arg == "-c":
-            if i + 1 < len(argv) and argv[i + 1] == LAUNCHER:
-                program = argv[i + 2:]
-                return (options, program) if program else None
             return None
+        if arg == "-m" and argv[i + 1:i + 2] == [LAUNCH_MODULE]:
+            program = argv[i + 2:]
+            return (options, program) if program and program != ["-m"] else None
         if arg == "-m":
             return (options, argv[i:]) if i + 1 < len(argv) else None
         if arg == "-" or not arg.startswith("-"):
@@ -130,12 +129,13 @@ def program_of(argv: list[str]) -> tuple[list[str], list[str]] | None:
 
 
 def restart_command(argv: list[str], interpreter: str) -> list[str] | None:
-    """The command line that runs ``argv``'s program again through :func:`warm_start`, or None."""
+    """The command line that runs ``argv``'s program again through the launcher (:mod:`nnlab.serve.launch`,
+    which warms the new image), or None."""
     split = program_of(argv)
     if split is None:
         return None
     options, program = split
-    return [interpreter, *options, "-c", LAUNCHER, *program]
+    return [interpreter, *options, "-m", LAUNCH_MODULE, *program]
 
 
 def restart_in_place(reason: str) -> bool:
@@ -168,19 +168,3 @@ def close_on_exec(keep: int = 2) -> None:
                 os.set_inheritable(fd, False)
             except OSError:  # closed meanwhile, or the listing's own descriptor
                 pass
-
-
-def warm_start() -> None:
-    """Run the program after the launcher (``python -c LAUNCHER -m streamlit run app.py ...``) as
-    Python would have, warming the process meanwhile in the background (:mod:`nnlab.serve.warm`)."""
-    from nnlab.serve.warm import warm_in_background
-
-    program = sys.argv[1:]
-    if os.environ.get(PRELOAD_ENV) != "0":
-        warm_in_background()
-    if program[0] == "-m":
-        sys.argv = [program[1], *program[2:]]
-        runpy.run_module(program[1], run_name="__main__", alter_sys=True)
-    else:
-        sys.argv = program
-        runpy.run_path(program[0], run_name="__main__")

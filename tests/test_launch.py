@@ -1,0 +1,57 @@
+"""`make run` starts the server through nnlab/serve/launch.py: it serves first, then warms itself for a class."""
+
+from __future__ import annotations
+
+import sys
+import types
+from enum import Enum
+
+import pytest
+
+from nnlab.serve import launch
+from nnlab.serve.workers import streamlit_command
+from tests.browser import streamlit_process
+
+RUNTIME_MODULE = "streamlit.runtime.runtime"
+
+
+class State(Enum):  # the values of Streamlit's RuntimeState that the launcher reads
+    INITIAL = "INITIAL"
+    NO_SESSIONS_CONNECTED = "NO_SESSIONS_CONNECTED"
+
+
+def fake_runtime(state: State | None) -> types.ModuleType:
+    module = types.ModuleType(RUNTIME_MODULE)
+    module.Runtime = type("Runtime", (), {"_instance": None if state is None else types.SimpleNamespace(_state=state)})
+    return module
+
+
+def test_the_launcher_waits_for_a_runtime_that_has_started(monkeypatch):
+    monkeypatch.delitem(sys.modules, RUNTIME_MODULE, raising=False)
+    assert not launch.serving()  # Streamlit not even imported yet
+    monkeypatch.setitem(sys.modules, RUNTIME_MODULE, fake_runtime(None))
+    assert not launch.wait_until_serving(timeout_s=0)  # imported, no runtime created
+    monkeypatch.setitem(sys.modules, RUNTIME_MODULE, fake_runtime(State.INITIAL))
+    assert not launch.wait_until_serving(timeout_s=0)  # created, not started
+    monkeypatch.setitem(sys.modules, RUNTIME_MODULE, fake_runtime(State.NO_SESSIONS_CONNECTED))
+    assert launch.wait_until_serving(timeout_s=0)
+
+
+def test_the_app_is_started_through_the_launcher_and_a_test_page_is_not():
+    assert streamlit_command(8501)[1:6] == ["-m", launch.LAUNCH_MODULE, "-m", "streamlit", "run"]
+    assert streamlit_command(8501, script="tests/apps/plane_frames.py")[1:5] == [
+        "-m", "streamlit", "run", "tests/apps/plane_frames.py"]
+
+
+def test_a_program_is_required():
+    with pytest.raises(SystemExit, match="usage"):
+        launch.run_program([])
+    with pytest.raises(SystemExit, match="usage"):
+        launch.run_program(["-m"])
+
+
+@pytest.mark.browser
+def test_a_server_started_as_make_run_starts_it_warms_itself_before_anyone_visits(tmp_path):
+    with streamlit_process(tmp_path) as (_url, process, output):
+        output.wait_for(r"nnlab: warmed TensorFlow, the playground's default network, MNIST, the bundled digit reader")
+        assert process.poll() is None

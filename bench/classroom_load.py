@@ -41,6 +41,7 @@ first content is on screen.
     python bench/classroom_load.py --sessions 3 --seconds 30 --session-ttl 15
     python bench/classroom_load.py --sessions 3 --seconds 30 --classes 2   # memory: does it add up?
     python bench/classroom_load.py --clients ws --sessions 30 --seconds 120 --session-ttl 15   # the server alone
+    python bench/classroom_load.py --clients ws --no-warm-up --after-server-warmed   # a class at a server nobody visited
 
 With the browsers on another machine (a faithful CPU picture; the server machine reports its
 memory and CPU, the other one everything the students saw):
@@ -104,6 +105,7 @@ from tests.browser import (  # noqa: E402
     free_port,
     is_rerun_request,
     server_pid,
+    streamlit_process,
     streamlit_server,
     vertical_stroke,
 )
@@ -118,6 +120,7 @@ TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"
 RELEASE_WAIT_S = 2 * IDLE_S + 2 * CHECK_S  # after the expired sessions are dropped: nnlab.ui.compat.runtime.Janitor's delay
 JANITOR = "nnlab: quiet, freed"  # nnlab.ui.compat.runtime.Janitor's line in the server log
 RESTARTED = "starting afresh in place"  # nnlab.ui.compat.recycle's line: the emptied server restarted itself
+WARMED = r"nnlab: warmed .* in [0-9.]+ s"  # nnlab.serve.warm's line: the server has loaded what a class needs
 SERVER_ERROR = re.compile(r"Traceback|\b\w*Error\b|\bException\b")
 PAGE_TITLES = {"Playground": "2D playground", "MNIST": "Train on MNIST", "Draw": "Draw a digit"}
 NO_RUN_YET = "Press Start to train the network."
@@ -140,6 +143,7 @@ class LoadSettings:
     grace: float | None = None  # after its time, a student gets this long to finish its step (default: max(120, time))
     session_ttl: int | None = None  # server.disconnectedSessionTTL for the server (None: the app's own setting)
     warm_up: bool = True  # a warm-up session, then a baseline student alone
+    after_server_warmed: bool = False  # the class arrives once the server has warmed itself (nnlab/serve/launch.py)
     newcomer: bool = True  # a fresh session half way through checks it sees nothing of the others
     measure_release: bool = True  # wait for the disconnected sessions to expire and measure the memory again
     waves: int = 1  # classes one after the other (memory that is not released adds up)
@@ -1134,8 +1138,10 @@ def run_load(settings: LoadSettings) -> Report:
                 pid = local_server_pid(url)
             else:
                 port = free_port()
-                url, log_file = stack.enter_context(streamlit_server(work, port)), work / "streamlit.log"
-                pid = server_pid(port)
+                url, _process, output = stack.enter_context(streamlit_process(work, port))
+                log_file, pid = work / "streamlit.log", server_pid(port)
+                if settings.after_server_warmed:  # a server started before the class, that nobody visited
+                    log(settings, output.wait_for(WARMED).string.strip())
         rss = f"idle RSS {memory_mb(pid)['VmRSS']:,.0f} MB" if pid else "not on this machine: no memory or CPU figures"
         log(settings, f"server: {url}, pid {pid}, {rss}; disconnected sessions kept {ttl} s ({TTL_OPTION})")
         with MemorySampler(pid) as sampler:
@@ -1337,6 +1343,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="Chromium competes for the CPU with the server (default: it only gets what the server "
                              "leaves, SCHED_IDLE, as if it ran on the students' laptops)")
     parser.add_argument("--no-warm-up", action="store_true", help="no warm-up and no baseline session")
+    parser.add_argument("--after-server-warmed", action="store_true",
+                        help="the class arrives once the server started here has warmed itself, as a server "
+                             "started before the class has (with --no-warm-up: nobody visited it before)")
     parser.add_argument("--no-release", action="store_true", help="do not wait to measure the memory released")
     parser.add_argument("--classes", type=int, default=1, help="classes one after the other (default 1); memory that is "
                                                               "not released adds up from one to the next")
@@ -1354,7 +1363,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args.serve, args.seconds if given else None, args.session_ttl)
     settings = LoadSettings(sessions=args.sessions, seconds=args.seconds, ramp=args.ramp, draw_every=args.draw_every,
                             browsers=args.browsers, grace=args.grace, session_ttl=args.session_ttl,
-                            warm_up=not args.no_warm_up, measure_release=not args.no_release,
+                            warm_up=not args.no_warm_up, after_server_warmed=args.after_server_warmed,
+                            measure_release=not args.no_release,
                             browsers_idle=not args.browsers_compete, waves=args.classes, url=args.url,
                             server_log=args.server_log, clients=args.clients, work=args.work)
     generator = ("websocket clients in this process" if settings.clients == "ws" else

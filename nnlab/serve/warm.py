@@ -7,7 +7,8 @@ back what every class needs and what the first visitors load once per process:
 - the playground's compiled functions for the default network, shared by every student on that
   architecture (:mod:`nnlab.training.shared`; about a second);
 - MNIST scaled to float32, shared read-only (220 MB; :mod:`nnlab.mnist.data`);
-- the bundled digit reader, traced (:func:`nnlab.digits.reader.pretrained_model`).
+- the bundled digit reader, traced (:func:`nnlab.digits.reader.pretrained_model`), and its inside view's
+  compiled functions (:func:`nnlab.digits.inside.warm_up`; 2.0 s of the Draw page's first visit otherwise).
 
 Measured on 2 cores: 30 students arriving over 10 s about 50 s after a restart that preloaded
 TensorFlow only all waited for these together, got their playgrounds within the same few seconds, and
@@ -33,7 +34,6 @@ _lock = threading.Lock()
 
 def warm_process() -> list[str]:
     """Load each of the above, in that order; returns what was loaded (a step that fails is logged, skipped)."""
-    from nnlab.digits.reader import pretrained_model
     from nnlab.mnist.data import test_set
 
     def tensorflow() -> None:
@@ -46,9 +46,15 @@ def warm_process() -> list[str]:
 
         PlaygroundRun(PlaygroundConfig()).trainer.warm_up()
 
+    def digit_reader() -> None:
+        from nnlab.digits.inside import warm_up
+        from nnlab.digits.reader import pretrained_model
+
+        warm_up(pretrained_model())  # and its inside view's functions, as the Draw page's first visit does
+
     done = []
     for name, step in (("TensorFlow", tensorflow), ("the playground's default network", playground),
-                       ("MNIST", test_set), ("the bundled digit reader", pretrained_model)):
+                       ("MNIST", test_set), ("the bundled digit reader", digit_reader)):
         try:
             step()
             done.append(name)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from nnlab.environment import detect, preload_tensorflow
 from nnlab.serve.identity import worker_line
+from nnlab.serve.warm import page_drawn
 from nnlab.ui.navigation import available_pages
 from nnlab.ui.page import setup_page
 
@@ -39,3 +40,4 @@ with lessons:
 with status:
     machine_status()
 preload_tensorflow()  # after the page is drawn: the next page that trains finds TensorFlow loaded
+page_drawn()  # and a server started by `make run` may warm up for a class now (nnlab/serve/launch.py)

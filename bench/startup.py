@@ -5,8 +5,10 @@ For each of ``--repeat`` fresh servers: the time from starting the process to th
 (health answered, the page's script finished, the title on screen); then, in the same server, the
 first visit of each page in the order of the sidebar (a new browser tab each, the page's own URL),
 until its script has finished and its first heading is on screen. The first page that needs
-TensorFlow pays its import (about 2 s on this machine), unless the home page's background import
-(nnlab.environment.preload_tensorflow) has done it: the last column is the same server without it.
+TensorFlow pays its import (about 2 s on this machine), unless the server's own warm-up (`make run`
+starts it through nnlab/serve/launch.py, once it serves) or the home page's background import
+(nnlab.environment.preload_tensorflow) has done it: the last column is the same server without either
+(``NNLAB_PRELOAD_TENSORFLOW=0``). The pages are visited at once, so they share the CPU with that warm-up.
 
 Targets (the new-user issue): home page within 2 s of `streamlit run`, any page's first visit within 3 s.
 Usage: python bench/startup.py [--repeat 3]
@@ -28,13 +30,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nnlab.environment import PRELOAD_ENV  # noqa: E402
+from nnlab.serve.workers import streamlit_command  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHROMIUM_ARGS,
     IDLE,
     ROOT,
     chromium_executable,
     free_port,
-    serve_command,
 )
 
 PAGES = ("Build", "Playground", "MNIST", "Draw", "Under_the_hood")
@@ -58,10 +60,11 @@ def drawn(page, url: str) -> None:
 
 
 def start(cwd: Path, port: int, work: Path, preload: bool) -> subprocess.Popen:
+    """`make run`'s server in ``cwd`` (the one-line app's folder: plain `streamlit run`, it has no nnlab)."""
     env = dict(os.environ, NNLAB_MODELS_DIR=str(work / "models"))
     env[PRELOAD_ENV] = "1" if preload else "0"
-    return subprocess.Popen(serve_command(port), cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(streamlit_command(port, launched=cwd == ROOT), cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
 def measure(browser, cwd: Path, pages: tuple[str, ...], preload: bool = True) -> dict[str, float]:
@@ -115,7 +118,7 @@ def main() -> None:
             print({k: round(v, 2) for k, v in ours[-1].items()}, f"floor home {floor[-1]:.2f}", flush=True)
         browser.close()
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    print(f"{'seconds':28}{'median':>8}{'min':>8}{'max':>8}{'target':>8}{'no preload':>12}")
+    print(f"{'seconds':28}{'median':>8}{'min':>8}{'max':>8}{'target':>8}{'no warm-up':>12}")
     print(f"{'one-line app, home':28}{statistics.median(floor):8.2f}{min(floor):8.2f}{max(floor):8.2f}")
     for name in ("home", *PAGES):
         values = [row[name] for row in ours]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+import threading
 import types
 from enum import Enum
 
 import pytest
 
-from nnlab.serve import launch
+from nnlab.serve import launch, warm
 from nnlab.serve.workers import streamlit_command
 from tests.browser import streamlit_process
 
@@ -18,6 +19,7 @@ RUNTIME_MODULE = "streamlit.runtime.runtime"
 class State(Enum):  # the values of Streamlit's RuntimeState that the launcher reads
     INITIAL = "INITIAL"
     NO_SESSIONS_CONNECTED = "NO_SESSIONS_CONNECTED"
+    ONE_OR_MORE_SESSIONS_CONNECTED = "ONE_OR_MORE_SESSIONS_CONNECTED"
 
 
 def fake_runtime(state: State | None) -> types.ModuleType:
@@ -30,11 +32,21 @@ def test_the_launcher_waits_for_a_runtime_that_has_started(monkeypatch):
     monkeypatch.delitem(sys.modules, RUNTIME_MODULE, raising=False)
     assert not launch.serving()  # Streamlit not even imported yet
     monkeypatch.setitem(sys.modules, RUNTIME_MODULE, fake_runtime(None))
-    assert not launch.wait_until_serving(timeout_s=0)  # imported, no runtime created
+    assert not launch.serving()  # imported, no runtime created
     monkeypatch.setitem(sys.modules, RUNTIME_MODULE, fake_runtime(State.INITIAL))
-    assert not launch.wait_until_serving(timeout_s=0)  # created, not started
+    assert not launch.serving()  # created, not started
+    assert launch.wait_for_a_free_moment(timeout_s=0) == "timeout"
     monkeypatch.setitem(sys.modules, RUNTIME_MODULE, fake_runtime(State.NO_SESSIONS_CONNECTED))
-    assert launch.wait_until_serving(timeout_s=0)
+    assert launch.serving()
+    assert launch.wait_for_a_free_moment(timeout_s=60, quiet_s=0) == "quiet"  # nobody connected
+
+
+def test_with_a_visitor_connected_the_launcher_waits_for_the_home_page_to_be_drawn(monkeypatch):
+    monkeypatch.setitem(sys.modules, RUNTIME_MODULE, fake_runtime(State.ONE_OR_MORE_SESSIONS_CONNECTED))
+    monkeypatch.setattr(warm, "_page_drawn", threading.Event())
+    assert launch.wait_for_a_free_moment(timeout_s=0, quiet_s=0) == "timeout"  # the visitor's page still runs
+    warm.page_drawn()
+    assert launch.wait_for_a_free_moment(timeout_s=60, quiet_s=0) == "page drawn"
 
 
 def test_the_app_is_started_through_the_launcher_and_a_test_page_is_not():

@@ -30,6 +30,16 @@ LOGGER = logging.getLogger("nnlab")
 
 _started: threading.Thread | None = None
 _lock = threading.Lock()
+_page_drawn = threading.Event()
+
+
+def page_drawn() -> None:
+    """The home page calls this at its end: a launcher waiting for a free moment may warm now."""
+    _page_drawn.set()
+
+
+def page_was_drawn() -> bool:
+    return _page_drawn.is_set()
 
 
 def warm_process() -> list[str]:
@@ -66,7 +76,7 @@ def warm_process() -> list[str]:
 
 def warm_in_background(first: Callable[[], object] | None = None) -> threading.Thread:
     """Start :func:`warm_process` in a daemon thread, once per process; one line in the log when it is done.
-    ``first``: called in that thread before it loads anything (:func:`nnlab.serve.launch.wait_until_serving`)."""
+    ``first``: called in that thread before it loads anything (:func:`nnlab.serve.launch.wait_for_a_free_moment`)."""
     global _started
     with _lock:
         if _started is None:

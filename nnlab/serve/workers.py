@@ -17,11 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKER_ENV = "NNLAB_WORKER"  # the worker's name, shown on the home page (nnlab.serve.identity)
 
 
-def streamlit_command(port: int, address: str = "127.0.0.1", script: str = "app.py") -> list[str]:
+def streamlit_command(port: int, address: str = "127.0.0.1", script: str = "app.py",
+                      launched: bool | None = None) -> list[str]:
     """What `make run` runs (through :mod:`nnlab.serve.launch`, which warms the server once it serves),
-    headless on ``address:port``: every other setting comes from .streamlit/config.toml. Another
-    ``script`` (a test's own page) runs with plain `streamlit run`, not warmed."""
-    launcher = ["-m", LAUNCH_MODULE] if script == "app.py" else []
+    headless on ``address:port``: every other setting comes from .streamlit/config.toml. ``launched``:
+    through that launcher (default: for nnlab's app.py only; a test's own page or another folder's
+    app runs with plain `streamlit run`)."""
+    launcher = ["-m", LAUNCH_MODULE] if (script == "app.py" if launched is None else launched) else []
     return [sys.executable, *launcher, "-m", "streamlit", "run", script, "--server.port", str(port),
             "--server.headless", "true", "--server.address", address]
 

@@ -5,7 +5,8 @@ back what every class needs and what the first visitors load once per process:
 
 - TensorFlow and Keras (about 2 s of one core);
 - the playground's compiled functions for the default network, shared by every student on that
-  architecture (:mod:`nnlab.training.shared`; about a second);
+  architecture (:mod:`nnlab.training.shared`; about a second), and its first frame (the boundary's
+  layer outputs are traced once per architecture: 0.29 s of the page's first visit otherwise);
 - MNIST scaled to float32, shared read-only (220 MB; :mod:`nnlab.mnist.data`);
 - the bundled digit reader, traced (:func:`nnlab.digits.reader.pretrained_model`), and its inside view's
   compiled functions (:func:`nnlab.digits.inside.warm_up`; 2.0 s of the Draw page's first visit otherwise).
@@ -54,7 +55,11 @@ def warm_process() -> list[str]:
         from nnlab.playground.config import PlaygroundConfig
         from nnlab.playground.session import PlaygroundRun
 
-        PlaygroundRun(PlaygroundConfig()).trainer.warm_up()
+        config = PlaygroundConfig()
+        run = PlaygroundRun(config)
+        run.trainer.warm_up()
+        run.frame(config, everything=True, live=False, picture=False)  # the boundary's layer outputs, traced
+        run.frame(config, everything=False, live=True, picture=False)
 
     def digit_reader() -> None:
         from nnlab.digits.inside import warm_up

@@ -3,10 +3,12 @@ as before: same process, same port, a fresh page that trains (nnlab/ui/compat/re
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
+from nnlab.serve.warm import STEPS, warmed_line
 from nnlab.ui.compat.recycle import RESTART_ENV
 from tests.browser import EPOCH_AT_LEAST, exceptions_on_page, open_page, server_pid, streamlit_process
 
@@ -34,7 +36,7 @@ def test_an_emptied_server_restarts_in_place_and_serves_the_next_student(browser
         assert int(restarted.group(1)) == process.pid
         after = output.lines.index(restarted.string)
         output.wait_for(r"URL: http", after=after)  # listening again
-        output.wait_for(r"nnlab: warmed TensorFlow, the playground's default network, MNIST, the bundled digit reader",
+        output.wait_for(re.escape(warmed_line(list(STEPS))) + " in ",
                         after=after)  # what the class before had loaded, loaded again before anyone asks
         assert process.poll() is None and server_pid(urlsplit(url).port) == process.pid
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import types
@@ -10,6 +11,7 @@ from enum import Enum
 import pytest
 
 from nnlab.serve import launch, warm
+from nnlab.serve.warm import STEPS, warmed_line
 from nnlab.serve.workers import streamlit_command
 from tests.browser import streamlit_process
 
@@ -65,5 +67,5 @@ def test_a_program_is_required():
 @pytest.mark.browser
 def test_a_server_started_as_make_run_starts_it_warms_itself_before_anyone_visits(tmp_path):
     with streamlit_process(tmp_path) as (_url, process, output):
-        output.wait_for(r"nnlab: warmed TensorFlow, the playground's default network, MNIST, the bundled digit reader")
+        output.wait_for(re.escape(warmed_line(list(STEPS))) + " in ")
         assert process.poll() is None

@@ -26,6 +26,11 @@ class RunSettings:
     keep_best: bool = True  # put back the epoch with the best validation accuracy when the run ends
     seed: int = 0
 
+    @classmethod
+    def for_spec(cls, spec: ModelSpec) -> RunSettings:
+        """What the MNIST page starts at for ``spec``: its own batch size, optimizer and learning rate."""
+        return cls(batch_size=spec.batch_size, optimizer=spec.optimizer, learning_rate=float(spec.learning_rate))
+
     @property
     def n_train(self) -> int:
         return N_TRAIN_FULL - self.validation if self.train_size is None else self.train_size

@@ -7,7 +7,9 @@ back what every class needs and what the first visitors load once per process:
 - the playground's compiled functions for the default network, shared by every student on that
   architecture (:mod:`nnlab.training.shared`; about a second), and its first frame (the boundary's
   layer outputs are traced once per architecture: 0.29 s of the page's first visit otherwise);
-- MNIST scaled to float32, shared read-only (220 MB; :mod:`nnlab.mnist.data`);
+- MNIST scaled to float32, shared read-only (220 MB; :mod:`nnlab.mnist.data`), and the functions of the
+  MNIST page's default network traced (one trace per architecture, whatever each student's batch size:
+  :mod:`nnlab.training.shared`);
 - the bundled digit reader, traced (:func:`nnlab.digits.reader.pretrained_model`), and its inside view's
   compiled functions (:func:`nnlab.digits.inside.warm_up`; 2.0 s of the Draw page's first visit otherwise).
 
@@ -43,33 +45,50 @@ def page_was_drawn() -> bool:
     return _page_drawn.is_set()
 
 
+def _tensorflow() -> None:
+    import keras  # noqa: F401
+    import tensorflow  # noqa: F401
+
+
+def _playground() -> None:
+    from nnlab.playground.config import PlaygroundConfig
+    from nnlab.playground.session import PlaygroundRun
+
+    config = PlaygroundConfig()
+    run = PlaygroundRun(config)
+    run.trainer.warm_up()
+    run.frame(config, everything=True, live=False, picture=False)  # the boundary's layer outputs, traced
+    run.frame(config, everything=False, live=True, picture=False)
+
+
+def _mnist() -> None:
+    from nnlab.mnist.run import MnistRun
+    from nnlab.mnist.settings import RunSettings
+    from nnlab.model.presets import DEFAULT_PRESET, PRESETS
+
+    spec = PRESETS[DEFAULT_PRESET]  # what a new session's MNIST page trains
+    MnistRun(spec, RunSettings.for_spec(spec))  # its data, and its architecture's functions traced
+
+
+def _digit_reader() -> None:
+    from nnlab.digits.inside import warm_up
+    from nnlab.digits.reader import pretrained_model
+
+    warm_up(pretrained_model())  # and its inside view's functions, as the Draw page's first visit does
+
+
+STEPS: dict[str, Callable[[], None]] = {  # what is loaded, in this order; the names are the log line's
+    "TensorFlow": _tensorflow,
+    "the playground's default network": _playground,
+    "MNIST and its default network": _mnist,
+    "the bundled digit reader": _digit_reader,
+}
+
+
 def warm_process() -> list[str]:
-    """Load each of the above, in that order; returns what was loaded (a step that fails is logged, skipped)."""
-    from nnlab.mnist.data import test_set
-
-    def tensorflow() -> None:
-        import keras  # noqa: F401
-        import tensorflow  # noqa: F401
-
-    def playground() -> None:
-        from nnlab.playground.config import PlaygroundConfig
-        from nnlab.playground.session import PlaygroundRun
-
-        config = PlaygroundConfig()
-        run = PlaygroundRun(config)
-        run.trainer.warm_up()
-        run.frame(config, everything=True, live=False, picture=False)  # the boundary's layer outputs, traced
-        run.frame(config, everything=False, live=True, picture=False)
-
-    def digit_reader() -> None:
-        from nnlab.digits.inside import warm_up
-        from nnlab.digits.reader import pretrained_model
-
-        warm_up(pretrained_model())  # and its inside view's functions, as the Draw page's first visit does
-
+    """Load each of :data:`STEPS`, in order; returns what was loaded (a step that fails is logged, skipped)."""
     done = []
-    for name, step in (("TensorFlow", tensorflow), ("the playground's default network", playground),
-                       ("MNIST", test_set), ("the bundled digit reader", digit_reader)):
+    for name, step in STEPS.items():
         try:
             step()
             done.append(name)
@@ -77,6 +96,11 @@ def warm_process() -> list[str]:
             LOGGER.warning("nnlab: warming %s failed (%s: %s); the first page that needs it loads it", name,
                            type(error).__name__, error)
     return done
+
+
+def warmed_line(done: list[str]) -> str:
+    """The log line once :func:`warm_process` is done (tests and benchmarks wait for it)."""
+    return f"nnlab: warmed {', '.join(done) or 'nothing'}"
 
 
 def warm_in_background(first: Callable[[], object] | None = None) -> threading.Thread:
@@ -90,8 +114,7 @@ def warm_in_background(first: Callable[[], object] | None = None) -> threading.T
                     first()
                 start = time.perf_counter()
                 done = warm_process()
-                print(f"nnlab: warmed {', '.join(done) or 'nothing'} in {time.perf_counter() - start:.1f} s",
-                      flush=True)
+                print(f"{warmed_line(done)} in {time.perf_counter() - start:.1f} s", flush=True)
 
             _started = threading.Thread(target=run, name="nnlab-warm", daemon=True)
             _started.start()

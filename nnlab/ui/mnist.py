@@ -86,13 +86,15 @@ def choose_settings(spec: ModelSpec) -> RunSettings:
     """Widgets start at the network's own settings; a new network resets them (its name is in the keys)."""
     st.subheader("2 · Training")
     key = f"mnist_{spec.name}_{revision()}_"
+    start = RunSettings.for_spec(spec)
     left, right = st.columns(2)
-    epochs = left.number_input("Epochs (passes over the training images)", 1, MAX_EPOCHS, 5, key=key + "epochs")
-    batch = left.number_input("Batch size (images per step)", 1, MAX_BATCH_SIZE, spec.batch_size, key=key + "batch")
-    optimizer = right.selectbox("Optimizer", list(OPTIMIZERS), index=list(OPTIMIZERS).index(spec.optimizer),
+    epochs = left.number_input("Epochs (passes over the training images)", 1, MAX_EPOCHS, start.epochs,
+                               key=key + "epochs")
+    batch = left.number_input("Batch size (images per step)", 1, MAX_BATCH_SIZE, start.batch_size, key=key + "batch")
+    optimizer = right.selectbox("Optimizer", list(OPTIMIZERS), index=list(OPTIMIZERS).index(start.optimizer),
                                 format_func=OPTIMIZERS.get, key=key + "optimizer")
     low, high = LEARNING_RATE_RANGE
-    rate = right.number_input("Learning rate", low, high, float(spec.learning_rate), step=0.001, format="%g",
+    rate = right.number_input("Learning rate", low, high, start.learning_rate, step=0.001, format="%g",
                               key=key + "lr", help="Try 5 with SGD to see training diverge.")
     left, right = st.columns(2)
     validation = left.radio("Held out for validation", VALIDATION_SIZES, format_func="{:,} images".format,

@@ -31,6 +31,7 @@ def fake_runtime(state: State | None) -> types.ModuleType:
 
 
 def test_the_launcher_waits_for_a_runtime_that_has_started(monkeypatch):
+    monkeypatch.setattr(warm, "_page_drawn", threading.Event())  # a page test in this process may have set it
     monkeypatch.delitem(sys.modules, RUNTIME_MODULE, raising=False)
     assert not launch.serving()  # Streamlit not even imported yet
     monkeypatch.setitem(sys.modules, RUNTIME_MODULE, fake_runtime(None))

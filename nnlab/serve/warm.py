@@ -11,7 +11,10 @@ back what every class needs and what the first visitors load once per process:
   MNIST page's default network traced (one trace per architecture, whatever each student's batch size:
   :mod:`nnlab.training.shared`);
 - the bundled digit reader, traced (:func:`nnlab.digits.reader.pretrained_model`), and its inside view's
-  compiled functions (:func:`nnlab.digits.inside.warm_up`; 2.0 s of the Draw page's first visit otherwise).
+  compiled functions (:func:`nnlab.digits.inside.warm_up`; 2.0 s of the Draw page's first visit otherwise);
+- what the first script run of the process does once (:mod:`nnlab.ui.compat.first_run`: the gc freeze,
+  Streamlit's emoji table and its "run with streamlit run" check): the first student's playground took
+  1.05-1.15 s without it, 0.21 s with it (later ones 0.1-0.17 s).
 
 Measured on 2 cores: 30 students arriving over 10 s about 50 s after a restart that preloaded
 TensorFlow only all waited for these together, got their playgrounds within the same few seconds, and
@@ -77,11 +80,18 @@ def _digit_reader() -> None:
     warm_up(pretrained_model())  # and its inside view's functions, as the Draw page's first visit does
 
 
+def _first_script_run() -> None:
+    from nnlab.ui.compat.first_run import prepare_first_run
+
+    prepare_first_run()
+
+
 STEPS: dict[str, Callable[[], None]] = {  # what is loaded, in this order; the names are the log line's
     "TensorFlow": _tensorflow,
     "the playground's default network": _playground,
     "MNIST and its default network": _mnist,
     "the bundled digit reader": _digit_reader,
+    "Streamlit's first script run": _first_script_run,  # last: it freezes what the steps above loaded
 }
 
 

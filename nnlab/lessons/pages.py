@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nnlab.model.presets import PRESETS
+from nnlab.mnist.data import TRAIN_SIZES
+from nnlab.model.presets import IMAGE_PRESETS, PRESETS
 from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS
 from nnlab.playground.config import CONTROL_GROUPS, URL_FIELDS, Rejected
 
@@ -75,8 +76,6 @@ class LessonPage:
     groups: tuple[str, ...] = ()  # control groups a step may hide or lock
 
 
-TRAIN_SIZES = (1_000, 5_000, 20_000, "all")  # the MNIST page's choices of training images
-IMAGE_PRESETS = tuple(name for name, spec in PRESETS.items() if spec.input.kind == "image")
 PAGES: dict[str, LessonPage] = {
     "playground": LessonPage("pages/2_Playground.py", "2D playground",
                              {f.key: _url_reader(f.codec) for f in URL_FIELDS if f.key != "hide"},
@@ -86,7 +85,7 @@ PAGES: dict[str, LessonPage] = {
         "batch_size": _whole(1, MAX_BATCH_SIZE),
         "learning_rate": _number(*LEARNING_RATE_RANGE),
         "optimizer": _one_of(tuple(OPTIMIZERS)),
-        "train_size": _one_of(TRAIN_SIZES),
+        "train_size": _one_of(tuple(TRAIN_SIZES)),
     }),
     "build": LessonPage("pages/1_Build.py", "Build a network", {"preset": _one_of(tuple(PRESETS))}),
     "draw": LessonPage("pages/4_Draw.py", "Draw a digit"),

@@ -17,6 +17,8 @@ from nnlab.loaded_once import loaded_once
 
 N_TRAIN_FULL = 60_000
 VALIDATION_SIZES = (5_000, 10_000)
+# The choices of how many training images a run uses, with their labels (the MNIST page, lessons).
+TRAIN_SIZES = {"all": "All of them", 20_000: "20,000", 5_000: "5,000 (a quick demo)", 1_000: "1,000 (a few seconds)"}
 
 
 @dataclass(frozen=True)

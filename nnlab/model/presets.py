@@ -56,6 +56,7 @@ PRESETS: dict[str, ModelSpec] = {
     )
 }
 DEFAULT_PRESET = "Basic 784-128-10"
+IMAGE_PRESETS = tuple(name for name, spec in PRESETS.items() if spec.input.kind == "image")  # MNIST's choices
 
 
 def preset(name: str) -> ModelSpec:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 from nnlab.mnist.book import RunBook
-from nnlab.mnist.data import N_TRAIN_FULL, VALIDATION_SIZES, test_set
+from nnlab.mnist.data import N_TRAIN_FULL, TRAIN_SIZES, VALIDATION_SIZES, test_set
 from nnlab.mnist.evaluation import first_dense_weights
 from nnlab.mnist.run import DIVERGED, LIVE_CHUNK_S, PAUSED, RUNNING, MnistRun, progress_line
 from nnlab.mnist.settings import MAX_EPOCHS, RunSettings, spec_problems
-from nnlab.model.presets import PRESETS
+from nnlab.model.presets import IMAGE_PRESETS, PRESETS
 from nnlab.model.spec import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, OPTIMIZERS, ModelSpec
 from nnlab.plots.mnist import (
     cell_gallery,
@@ -35,9 +35,7 @@ BOOK, PENDING = "mnist_book", "mnist_pending"
 PUBLISHED = "mnist_published"  # the last run whose model was handed over
 NOTICE_AREA = "mnist_run"
 TICK_S = 0.2  # the fragment asks to run again this often; requests queue while it trains, so it never idles
-IMAGE_PRESETS = [name for name, spec in PRESETS.items() if spec.input.kind == "image"]
 FROM_BUILD, FROM_PRESET = "The network from the Build page", "A preset"
-TRAIN_SIZES = {"all": "All of them", 20_000: "20,000", 5_000: "5,000 (a quick demo)", 1_000: "1,000 (a few seconds)"}
 PLOT_CONFIG = {"displayModeBar": False}
 
 

@@ -12,6 +12,8 @@ back what every class needs and what the first visitors load once per process:
   :mod:`nnlab.training.shared`);
 - the bundled digit reader, traced (:func:`nnlab.digits.reader.pretrained_model`), and its inside view's
   compiled functions (:func:`nnlab.digits.inside.warm_up`; 2.0 s of the Draw page's first visit otherwise);
+- the Under the hood page's worked examples (:func:`nnlab.ui.under_the_hood.warm_up`; its first visit
+  took 1.49 s, later ones 0.23-0.25 s);
 - what the first script run of the process does once (:mod:`nnlab.ui.compat.first_run`: the gc freeze,
   Streamlit's emoji table and its "run with streamlit run" check): the first student's playground took
   1.05-1.15 s without it, 0.21 s with it (later ones 0.1-0.17 s).
@@ -80,6 +82,12 @@ def _digit_reader() -> None:
     warm_up(pretrained_model())  # and its inside view's functions, as the Draw page's first visit does
 
 
+def _under_the_hood() -> None:
+    from nnlab.ui.under_the_hood import warm_up
+
+    warm_up()
+
+
 def _first_script_run() -> None:
     from nnlab.ui.compat.first_run import prepare_first_run
 
@@ -91,6 +99,7 @@ STEPS: dict[str, Callable[[], None]] = {  # what is loaded, in this order; the n
     "the playground's default network": _playground,
     "MNIST and its default network": _mnist,
     "the bundled digit reader": _digit_reader,
+    "the Under the hood page's worked examples": _under_the_hood,
     "Streamlit's first script run": _first_script_run,  # last: it freezes what the steps above loaded
 }
 

@@ -23,7 +23,7 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 
 # The server's settings live in .streamlit/config.toml (no file watcher); tests and benchmarks start it the same way.
 # `-m nnlab.serve.launch` runs `streamlit run` and, once it serves and its first home page is drawn (or nobody
-# came for 2 s), loads in the background what a class needs (nnlab/serve/warm.py: 10-17 s of one core here).
+# came for 2 s), loads in the background what a class needs (nnlab/serve/warm.py: 11-18 s of one core here).
 run: $(VENV)/.installed
 	$(PY) -m nnlab.serve.launch -m streamlit run app.py --server.port $(PORT)
 

@@ -27,6 +27,7 @@ def test_under_a_server_it_does_the_first_runs_work_and_says_nothing(monkeypatch
 
 
 def test_without_a_server_it_leaves_streamlits_run_check_alone(monkeypatch):
+    monkeypatch.setattr(runtime, "_frozen", True)  # this test is about the check: no real freeze of the test process
     monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
     monkeypatch.setattr(streamlit_runtime, "exists", lambda: False)  # a script run bare would be warned
     assert "use warning" not in first_run.prepare_first_run()

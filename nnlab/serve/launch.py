@@ -2,7 +2,7 @@
 
 It runs the program after it (``-m module args`` or ``script args``) exactly as Python would have, and
 meanwhile, in a background thread, loads what the first class needs (:data:`nnlab.serve.warm.STEPS`;
-10-17 s of one core on this machine).
+11-18 s of one core on this machine).
 
 Why at start: on a server that nobody had visited, 30 students arriving together all waited for those
 loads at once, and a new session took 9.0 s (median; 0.15 s on a warm server: the README's benchmark

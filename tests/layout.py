@@ -49,13 +49,16 @@ IGNORED = ("pre, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=s
 VALUES = "input[role=combobox], input[type=text], input[type=number]"
 ROOTS = "[data-testid=stMain], [data-testid=stSidebar][data-collapsed=false]"
 SLACK = 1  # px: sub-pixel rounding of widths and boxes
-# The screens the layout tests use (Playwright browser-context options): a laptop, a touch tablet and phone.
+# The screens the layout tests use (Playwright browser-context options): a laptop, a touch tablet and phone,
+# and a wider tablet (an iPad in portrait), where Streamlit keeps the sidebar open beside a narrow main area.
 VIEWPORTS = {
     "laptop": dict(viewport={"width": 1280, "height": 800}),
     "tablet": dict(viewport={"width": 768, "height": 1024}, has_touch=True, is_mobile=True),
     "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
+    "tablet with the sidebar open": dict(viewport={"width": 820, "height": 1180}, has_touch=True, is_mobile=True),
 }
 LAPTOP_AND_PHONE = ("laptop", "phone")
+LAPTOP_TABLET_PHONE = ("laptop", "tablet", "phone")
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import pytest
 from nnlab.classroom.store import ClassStore
 from nnlab.store.database import Database
 from tests.browser import exceptions_on_page, open_page, streamlit_server
-from tests.layout import VIEWPORTS, cut_text, screen_page
+from tests.layout import LAPTOP_TABLET_PHONE, cut_text, screen_page
 
 pytestmark = pytest.mark.browser
 KEY = "the layout test's teacher key"
@@ -39,7 +39,7 @@ def busy_class(tmp_path_factory):
         yield url, code
 
 
-@pytest.mark.parametrize("screen", VIEWPORTS)
+@pytest.mark.parametrize("screen", LAPTOP_TABLET_PHONE)
 def test_the_teachers_board_shows_its_text_whole(browser, busy_class, screen):
     url, code = busy_class
     with screen_page(browser, screen) as page:

@@ -1,4 +1,5 @@
-"""Every page as a student first sees it, on a laptop (1280x800) and a touch phone (390x844): no text cut
+"""Every page as a student first sees it, on a laptop (1280x800), a touch phone (390x844) and a tablet whose
+sidebar stays open (820x1180): no text cut
 short, clipped or spilling out of its box (``tests.layout.cut_text``), no chart label outside its chart or
 on top of another (``chart_label_problems``), and no Python exception. The Build page's presets have their
 own test (tests/test_browser_layout_build.py); pages that play or train are checked in their own states by
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 PAGES = ("", "Playground", "MNIST", "Draw", "Under_the_hood")
 
 
-@pytest.mark.parametrize("viewport", LAPTOP_AND_PHONE)
+@pytest.mark.parametrize("viewport", (*LAPTOP_AND_PHONE, "tablet with the sidebar open"))
 def test_every_page_shows_its_text_whole(browser, app_url, viewport):
     context = browser.new_context(**VIEWPORTS[viewport])
     try:

@@ -100,7 +100,7 @@ def choose_settings(spec: ModelSpec) -> RunSettings:
                             help="Taken from the 60,000 training images; they judge the network after every epoch.")
     size = right.selectbox(f"Training images (of {N_TRAIN_FULL - validation:,})", list(TRAIN_SIZES),
                            format_func=TRAIN_SIZES.get, key="mnist_train_size")
-    keep_best = st.checkbox("Keep the best epoch (by validation accuracy)", value=True, key="mnist_keep_best",
+    keep_best = st.checkbox("Keep the best epoch", value=True, key="mnist_keep_best",
                             help="When training ends, put back the weights of the epoch with the best "
                                  "validation accuracy, like a checkpoint.")
     return RunSettings(epochs=int(epochs), batch_size=int(batch), optimizer=optimizer, learning_rate=float(rate),
@@ -160,20 +160,18 @@ def _buttons(spec: ModelSpec, settings: RunSettings, problems: list[str]) -> Non
     run = book().current
     running = run is not None and run.state == RUNNING
     paused = run is not None and run.state == PAUSED
-    columns = st.columns([1, 1, 1, 3])
-    columns[0].button("Start" if run is None or run.ended else "Start again", key="mnist_start", type="primary",
-                      icon=":material/play_arrow:", on_click=_start, args=(spec, settings), disabled=bool(problems),
-                      width="stretch")
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")  # wraps on a narrow screen
+    row.button("Start" if run is None or run.ended else "Start again", key="mnist_start", type="primary",
+               icon=":material/play_arrow:", on_click=_start, args=(spec, settings), disabled=bool(problems),
+               width="content")
     if paused:
-        columns[1].button("Resume", key="mnist_resume", icon=":material/play_arrow:", on_click=_resume,
-                          width="stretch")
+        row.button("Resume", key="mnist_resume", icon=":material/play_arrow:", on_click=_resume, width="content")
     else:
-        columns[1].button("Pause", key="mnist_pause", icon=":material/pause:", on_click=_pause, disabled=not running,
-                          width="stretch")
-    columns[2].button("Stop", key="mnist_stop", icon=":material/stop:", on_click=_stop, disabled=not (running or paused),
-                      width="stretch",
-                      help="End the run now; the model so far is kept and tested.")
-    columns[3].caption("Start builds a fresh network and trains it with these settings.")
+        row.button("Pause", key="mnist_pause", icon=":material/pause:", on_click=_pause, disabled=not running,
+                   width="content")
+    row.button("Stop", key="mnist_stop", icon=":material/stop:", on_click=_stop, disabled=not (running or paused),
+               width="content", help="End the run now; the model so far is kept and tested.")
+    row.caption("Start builds a fresh network and trains it with these settings.", width="stretch")
     for problem in problems:
         st.error(problem)
     show_notice(NOTICE_AREA)

@@ -185,7 +185,8 @@ def gradient_check_section() -> None:
     check = _gradient_check()
     numbers, chart = st.columns([1, 2], gap="large")
     with numbers:
-        st.metric("Largest |hand − TensorFlow|", f"{check.overall_max_diff:.1e}", help="Pass: at most 1e-6")
+        st.metric("Largest difference", f"{check.overall_max_diff:.1e}",
+                  help="The largest |hand − TensorFlow| over every gradient entry. Pass: at most 1e-6")
         (st.success if check.passed else st.error)(
             "Hand gradients agree with TensorFlow." if check.passed else "Hand gradients disagree with TensorFlow!")
         st.table({"parameter": list(check.max_diff), "shape": [str(v.shape) for v in check.hand.values()],
@@ -240,7 +241,8 @@ def scratch_mnist() -> None:
                                                                naive_tf.BatchGenerator, naive_tf.update_weights)),
                 language="python")
     locked = is_locked("uth_mnist")
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)  # two rows of two: four columns cut the labels short on a tablet
+    c3, c4 = st.columns(2)
     c1.slider("Epochs", 1, 10, 10, key="uth_mnist_epochs", disabled=locked)
     c2.selectbox("Training images", [6000, 15000, 60000], index=2, format_func="{:,}".format,
                  key="uth_mnist_limit", disabled=locked)
@@ -281,7 +283,7 @@ def init_section() -> None:
     options, label = _init_configs()
     configs = st.multiselect("Networks", options, default=list(DEFAULT_CONFIGS), format_func=label,
                              key="uth_init_configs")
-    c1, c2, c3 = st.columns([1, 1, 1])
+    c1, c2, c3 = st.columns([2, 2, 3])  # the button's label whole on a tablet
     depth = c1.slider("Hidden layers", 3, 15, 10, key="uth_init_depth")
     width = c2.select_slider("Units per layer", [16, 32, 64, 128], 64, key="uth_init_width")
     c3.write("")

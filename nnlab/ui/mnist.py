@@ -160,18 +160,20 @@ def _buttons(spec: ModelSpec, settings: RunSettings, problems: list[str]) -> Non
     run = book().current
     running = run is not None and run.state == RUNNING
     paused = run is not None and run.state == PAUSED
-    row = st.container(horizontal=True, vertical_alignment="center", gap="small")  # wraps on a narrow screen
-    row.button("Start" if run is None or run.ended else "Start again", key="mnist_start", type="primary",
-               icon=":material/play_arrow:", on_click=_start, args=(spec, settings), disabled=bool(problems),
-               width="content")
+    columns = st.columns(4)  # four equal slots: each button's label whole on a tablet whose sidebar stays open
+    columns[0].button("Start" if run is None or run.ended else "Start again", key="mnist_start", type="primary",
+                      icon=":material/play_arrow:", on_click=_start, args=(spec, settings), disabled=bool(problems),
+                      width="stretch")
     if paused:
-        row.button("Resume", key="mnist_resume", icon=":material/play_arrow:", on_click=_resume, width="content")
+        columns[1].button("Resume", key="mnist_resume", icon=":material/play_arrow:", on_click=_resume,
+                          width="stretch")
     else:
-        row.button("Pause", key="mnist_pause", icon=":material/pause:", on_click=_pause, disabled=not running,
-                   width="content")
-    row.button("Stop", key="mnist_stop", icon=":material/stop:", on_click=_stop, disabled=not (running or paused),
-               width="content", help="End the run now; the model so far is kept and tested.")
-    row.caption("Start builds a fresh network and trains it with these settings.", width="stretch")
+        columns[1].button("Pause", key="mnist_pause", icon=":material/pause:", on_click=_pause, disabled=not running,
+                          width="stretch")
+    columns[2].button("Stop", key="mnist_stop", icon=":material/stop:", on_click=_stop, disabled=not (running or paused),
+                      width="stretch",
+                      help="End the run now; the model so far is kept and tested.")
+    columns[3].caption("Start builds a fresh network and trains it with these settings.")
     for problem in problems:
         st.error(problem)
     show_notice(NOTICE_AREA)
